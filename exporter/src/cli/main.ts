@@ -1,0 +1,30 @@
+// The ussdwatch command line: one binary, subcommands loaded on demand so that
+// `classify` never pays for the HTTP server and `serve` never for the simulator.
+const COMMANDS: Record<string, { summary: string; load: () => Promise<{ run(argv: string[]): Promise<number> }> }> = {
+  serve: { summary: 'tail the gateway logs and DPSS files, expose /metrics (default)', load: () => import('./serve.js') },
+  classify: { summary: 'classify log lines to JSON, one object per line', load: () => import('./classify.js') },
+  simulate: { summary: 'write realistic gateway logs and DPSS files, with fault injection', load: () => import('./simulate.js') },
+};
+
+function usage(): string {
+  const rows = Object.entries(COMMANDS).map(([name, c]) => `  ${name.padEnd(10)} ${c.summary}`);
+  return ['usage: ussdwatch [command] [options]', '', 'commands:', ...rows, '', 'ussdwatch COMMAND --help for its options.'].join('\n');
+}
+
+export async function main(argv: string[]): Promise<number> {
+  const [first, ...rest] = argv;
+  if (first === '--help' || first === '-h' || first === 'help') {
+    process.stdout.write(usage() + '\n');
+    return 0;
+  }
+  // No command, or an option first: serve is the default command.
+  const name = first === undefined || first.startsWith('-') ? 'serve' : first;
+  const command = COMMANDS[name];
+  if (!command) {
+    process.stderr.write(`ussdwatch: unknown command '${name}'\n\n${usage()}\n`);
+    return 2;
+  }
+  const args = name === first ? rest : argv;
+  const mod = await command.load();
+  return mod.run(args);
+}
