@@ -1,0 +1,85 @@
+// Runs every test suite of the project in turn, streams its output, and closes with one
+// summary: a line per suite and the plain `tests: N passed, M failed` line CI reads.
+import { spawn } from 'node:child_process';
+import { mkdirSync, readFileSync, existsSync, rmSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+
+const root = resolve(import.meta.dirname, '..');
+const results = join(root, '.tmp', 'test-results');
+rmSync(results, { recursive: true, force: true });
+mkdirSync(results, { recursive: true });
+
+const vitest = (name, dir) => ({
+  name,
+  cmd: ['npx', 'vitest', 'run', '--root', dir, '--reporter=default', '--reporter=json', `--outputFile.json=${join(results, name + '.json')}`],
+  count: () => {
+    const f = join(results, name + '.json');
+    if (!existsSync(f)) return null;
+    const r = JSON.parse(readFileSync(f, 'utf8'));
+    return { passed: r.numPassedTests, failed: r.numFailedTests + (r.numTotalTestSuites && !r.success && r.numFailedTests === 0 ? 1 : 0) };
+  },
+});
+// A suite that prints its own `N passed, M failed` (or e2e's key=value line) last.
+const summarised = (name, cmd) => ({ name, cmd, count: (out) => {
+  const plain = [...out.matchAll(/(\d+) passed, (\d+) failed/g)].pop();
+  if (plain) return { passed: +plain[1], failed: +plain[2] };
+  const e2e = [...out.matchAll(/scenarios=(\d+) passed=(\d+)/g)].pop();
+  if (e2e) return { passed: +e2e[2], failed: +e2e[1] - +e2e[2] };
+  return null;
+} });
+// A check that passes or fails as a whole (lint, build).
+const check = (name, cmd) => ({ name, cmd, count: () => null });
+
+const SUITES = [
+  check('lint', ['bash', '-c', 'npx eslint . && npm run typecheck --workspaces --if-present']),
+  check('build', ['npm', 'run', 'build', '--workspaces', '--if-present']),
+  vitest('exporter', 'exporter'),
+  vitest('notifier', 'notifier'),
+  summarised('prometheus', ['bash', 'prometheus/test.sh']),
+  summarised('alertmanager', ['bash', 'alertmanager/test.sh']),
+  vitest('deploy', 'deploy'),
+  vitest('grafana-app', 'grafana-app'),
+  summarised('grafana-app-e2e', ['npm', 'run', 'test:e2e', '-w', 'grafana-app']),
+  summarised('e2e', ['npm', 'run', 'e2e']),
+];
+
+const wanted = process.argv.slice(2);
+const unknown = wanted.filter((w) => !SUITES.some((s) => s.name === w));
+if (unknown.length) {
+  console.error(`test: unknown suite(s) ${unknown.join(', ')}; known: ${SUITES.map((s) => s.name).join(', ')}`);
+  process.exit(2);
+}
+const run = SUITES.filter((s) => wanted.length === 0 || wanted.includes(s.name));
+
+function exec(cmd) {
+  return new Promise((done) => {
+    const child = spawn(cmd[0], cmd.slice(1), { cwd: root, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, FORCE_COLOR: '0' } });
+    let tail = '';
+    const keep = (stream) => (b) => {
+      stream.write(b);
+      tail = (tail + b.toString()).slice(-20000);
+    };
+    child.stdout.on('data', keep(process.stdout));
+    child.stderr.on('data', keep(process.stderr));
+    child.on('close', (code) => done({ code: code ?? 1, out: tail }));
+  });
+}
+
+const rows = [];
+let passed = 0;
+let failed = 0;
+for (const suite of run) {
+  const started = Date.now();
+  console.log(`\n=== ${suite.name}: ${suite.cmd.join(' ')}`);
+  const { code, out } = await exec(suite.cmd);
+  let n = suite.count(out) ?? (code === 0 ? { passed: 1, failed: 0 } : { passed: 0, failed: 1 });
+  // A suite that exits non-zero has failed, whatever it counted.
+  if (code !== 0 && n.failed === 0) n = { ...n, failed: 1 };
+  passed += n.passed;
+  failed += n.failed;
+  rows.push(`${code === 0 ? 'ok  ' : 'FAIL'} ${suite.name.padEnd(18)} ${String(n.passed).padStart(4)} passed ${String(n.failed).padStart(3)} failed  ${((Date.now() - started) / 1000).toFixed(0)}s`);
+}
+console.log('\n=== summary');
+for (const r of rows) console.log(r);
+console.log(`tests: ${passed} passed, ${failed} failed`);
+process.exit(failed === 0 ? 0 : 1);
