@@ -1,0 +1,52 @@
+#!/usr/bin/env bash
+# Checks alertmanager.yml with the real amtool: the config and its templates load, and
+# every tier x team label set routes to the receiver it must. Last line:
+#   amtool: N passed, M failed
+set -uo pipefail
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+config="$here/alertmanager.yml"
+teams_file="$here/../notifier/config/notifier.yaml"
+
+if ! command -v amtool >/dev/null 2>&1; then
+  echo "amtool missing: installing prometheus-alertmanager (Debian)" >&2
+  apt-get install -y prometheus-alertmanager >/dev/null || { echo "amtool: 0 passed, 1 failed"; exit 1; }
+fi
+
+passed=0
+failed=0
+ok() { passed=$((passed + 1)); }
+ko() { failed=$((failed + 1)); echo "FAIL: $*" >&2; }
+
+if amtool check-config "$config" >/dev/null 2>&1; then ok; else ko "amtool check-config $config"; amtool check-config "$config" >&2; fi
+
+# expect RECEIVER label=value...
+expect() {
+  local want="$1"; shift
+  if out=$(amtool config routes test --config.file="$config" --verify.receivers="$want" "$@" 2>&1); then ok
+  else ko "labels [$*] routed to '$out', expected $want"; fi
+}
+
+# The teams come from the notifier's file, the single list of teams.
+mapfile -t teams < <(awk '/^teams:/{t=1;next} t&&/^[^ #]/{t=0} t&&/^  [A-Za-z0-9_-]+:/{sub(/^  /,"");sub(/:.*/,"");print}' "$teams_file")
+[ "${#teams[@]}" -ge 6 ] && ok || ko "expected at least 6 teams in $teams_file, found ${#teams[@]}: ${teams[*]}"
+
+receivers=([1]=tier1-email [2]=tier2-oncall [3]=tier3-critical)
+for tier in 1 2 3; do
+  for team in "${teams[@]}"; do
+    expect "${receivers[$tier]}" alertname=UssdInternalErrorRate tier="$tier" severity=warning team="$team" short_code='*710#'
+  done
+done
+# Alerts without a tier, or with a tier nobody defined, still reach the technical team by mail.
+expect tier1-email alertname=UssdLogSourceSilent severity=critical team=technical source=gw01
+expect tier1-email alertname=Anything tier=9 team=billing
+# Routing does not depend on team spelling: an unknown team still routes by tier (the notifier falls back to the critical team).
+expect tier3-critical alertname=UssdAppTimeouts tier=3 team=nobody short_code='*720#'
+
+# Every template the notifier renders must exist and render with Alertmanager's own engine.
+for t in ussdwatch.sms ussdwatch.email.subject ussdwatch.email.text ussdwatch.email.html; do
+  if out=$(amtool template render --template.glob="$here/templates/*.tmpl" --template.data="$here/tests/sample-data.json" --template.text="{{ template \"$t\" . }}" 2>&1) && [ -n "$out" ]; then ok
+  else ko "template $t does not render: $out"; fi
+done
+
+echo "amtool: $passed passed, $failed failed"
+[ "$failed" -eq 0 ]

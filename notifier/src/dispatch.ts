@@ -1,0 +1,144 @@
+// From one webhook notification to messages in people's hands: resolve the recipients
+// of the tier and teams, skip those who already got this alert state, deliver the rest
+// with retries, and journal the receipt and every attempt before answering.
+import type { NotifierConfig } from './config.js';
+import type { EmailSender } from './email.js';
+import type { AlertSummary, Channel, Journal, NewEntry } from './journal.js';
+import { keyedHash, maskEmail, maskNumber } from './mask.js';
+import type { Messages, RenderedEmail } from './messages.js';
+import type { NotifierMetrics } from './metrics.js';
+import type { WebhookPayload } from './payload.js';
+import { withRetry, type Outcome } from './retry.js';
+import type { FittedSms } from './sms-fit.js';
+import type { SmsSender } from './sms.js';
+
+export type Tier = '1' | '2' | '3';
+
+export interface Recipient {
+  channel: Channel;
+  team: string;
+  address: string;
+}
+
+/**
+ * tier 1: email to the owning teams; tier 2: the teams' on-call SMS and email; tier 3:
+ * the critical team's critical SMS and email lists. A team the config does not know is
+ * replaced by the critical team, so an alert is never addressed to nobody.
+ */
+export function recipientsFor(tier: Tier, teamLabels: string[], cfg: Pick<NotifierConfig, 'teams' | 'criticalTeam'>): Recipient[] {
+  const out = new Map<string, Recipient>();
+  const add = (channel: Channel, team: string, list: string[]) => {
+    for (const address of list) if (!out.has(`${channel}|${address}`)) out.set(`${channel}|${address}`, { channel, team, address });
+  };
+  if (tier === '3') {
+    const crit = cfg.teams.get(cfg.criticalTeam)!;
+    add('sms', cfg.criticalTeam, crit.criticalSms);
+    add('email', cfg.criticalTeam, crit.criticalEmails.length ? crit.criticalEmails : crit.emails);
+    return [...out.values()];
+  }
+  const teams = new Set(teamLabels.map((t) => (cfg.teams.has(t) ? t : cfg.criticalTeam)));
+  if (teams.size === 0) teams.add(cfg.criticalTeam);
+  for (const name of teams) {
+    const team = cfg.teams.get(name)!;
+    if (tier === '2') add('sms', name, team.oncallSms);
+    add('email', name, team.emails);
+  }
+  return [...out.values()];
+}
+
+export interface DispatchResult {
+  notification: number;
+  sent: number;
+  duplicates: number;
+  /** Given up for good (4xx, SMTP 5xx): Alertmanager retrying would not help. */
+  refused: number;
+  /** Still failing after the retries on a transient error: worth Alertmanager's retry. */
+  unavailable: number;
+}
+
+export interface DispatchDeps {
+  cfg: NotifierConfig;
+  journal: Journal;
+  messages: Messages;
+  sms: SmsSender;
+  email: EmailSender;
+  metrics: NotifierMetrics;
+}
+
+function alertSummaries(p: WebhookPayload): AlertSummary[] {
+  return p.alerts.map((a) => ({
+    fingerprint: a.fingerprint,
+    status: a.status,
+    alertname: a.labels.alertname,
+    short_code: a.labels.short_code,
+    tier: a.labels.tier,
+    team: a.labels.team,
+    severity: a.labels.severity,
+    summary: a.annotations.summary,
+    startsAt: a.startsAt,
+  }));
+}
+
+const uniq = (xs: (string | undefined)[]): string[] => [...new Set(xs.filter((x): x is string => !!x))];
+
+export class Dispatcher {
+  private readonly locks = new Map<string, Promise<unknown>>();
+
+  constructor(private readonly deps: DispatchDeps) {}
+
+  /** One recipient at a time: two copies of a notification (HA pair) must not both pass the dedup check. */
+  private async exclusive<T>(key: string, fn: () => Promise<T>): Promise<T> {
+    const prev = this.locks.get(key) ?? Promise.resolve();
+    const run = prev.then(fn, fn);
+    const tail = run.catch(() => undefined);
+    this.locks.set(key, tail);
+    try {
+      return await run;
+    } finally {
+      if (this.locks.get(key) === tail) this.locks.delete(key);
+    }
+  }
+
+  async dispatch(tier: Tier, p: WebhookPayload): Promise<DispatchResult> {
+    const { cfg, journal } = this.deps;
+    const shortCodes = uniq(p.alerts.map((a) => a.labels.short_code));
+    const tiers = uniq([tier, ...p.alerts.map((a) => a.labels.tier)]);
+    const [received] = await journal.append([{
+      kind: 'received', receiver: p.receiver, groupKey: p.groupKey, status: p.status, alerts: alertSummaries(p), shortCodes, tiers,
+    }]);
+    const recipients = recipientsFor(tier, p.alerts.map((a) => a.labels.team), cfg);
+    const dedupKeys = p.alerts.map((a) => keyedHash(cfg.token, `${p.groupKey}|${a.fingerprint}|${a.status}`));
+    let sms: FittedSms | undefined;
+    let email: RenderedEmail | undefined;
+    const result: DispatchResult = { notification: received.seq, sent: 0, duplicates: 0, refused: 0, unavailable: 0 };
+
+    await Promise.all(recipients.map((r) => this.exclusive(`${r.channel}|${r.address}`, async () => {
+      const recipientKey = keyedHash(cfg.token, `${r.channel}|${r.address}`);
+      const base = {
+        kind: 'attempt' as const, notification: received.seq, channel: r.channel, team: r.team,
+        recipient: r.channel === 'sms' ? maskNumber(r.address) : maskEmail(r.address),
+        recipientKey, dedupKeys, shortCodes, tiers,
+      };
+      const since = Date.now() - cfg.dedupWindowMs;
+      if (dedupKeys.every((k) => journal.wasSent(r.channel, recipientKey, k, since))) {
+        await journal.append([{ ...base, result: 'duplicate', attempt: 0, durationMs: 0 }]);
+        this.deps.metrics.notification(r.channel, 'duplicate');
+        result.duplicates++;
+        return;
+      }
+      const send = (): Promise<Outcome> => r.channel === 'sms'
+        ? this.deps.sms(r.address, (sms ??= this.deps.messages.sms(p)))
+        : this.deps.email.send(r.address, (email ??= this.deps.messages.email(p)));
+      const outcome = await withRetry(r.channel === 'sms' ? cfg.sms.retry : cfg.email.retry, send, async (attempt, o, willRetry, durationMs) => {
+        const res = o.ok ? 'sent' : willRetry ? 'retry' : 'failed';
+        const entry: NewEntry = { ...base, result: res, attempt, gatewayStatus: o.status, gatewayAnswer: o.answer, durationMs };
+        await journal.append([entry]);
+        this.deps.metrics.notification(r.channel, res);
+      });
+      if (outcome.ok) result.sent++;
+      else if (outcome.transient) result.unavailable++;
+      else result.refused++;
+    })));
+    return result;
+  }
+}

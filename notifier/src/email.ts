@@ -1,0 +1,36 @@
+// Email through an SMTP server with nodemailer, one message per recipient so each
+// delivery is journaled and deduplicated on its own.
+import nodemailer from 'nodemailer';
+import type { NotifierConfig } from './config.js';
+import type { RenderedEmail } from './messages.js';
+import { shorten, type Outcome } from './retry.js';
+
+export interface EmailSender {
+  send(to: string, mail: RenderedEmail): Promise<Outcome>;
+  close(): void;
+}
+
+export function smtpSender(cfg: NotifierConfig['email']): EmailSender {
+  const transport = nodemailer.createTransport({
+    host: cfg.host,
+    port: cfg.port,
+    secure: cfg.secure,
+    auth: cfg.user ? { user: cfg.user, pass: cfg.password ?? '' } : undefined,
+    connectionTimeout: cfg.timeoutMs,
+    greetingTimeout: cfg.timeoutMs,
+    socketTimeout: cfg.timeoutMs,
+  });
+  return {
+    async send(to, mail) {
+      try {
+        const info = await transport.sendMail({ from: cfg.from, to, subject: mail.subject, text: mail.text, html: mail.html });
+        return { ok: true, transient: false, answer: shorten(info.response) };
+      } catch (err) {
+        const code = (err as { responseCode?: number }).responseCode;
+        // SMTP 5xx is a permanent refusal; 4xx and connection problems pass.
+        return { ok: false, transient: code === undefined || code < 500, status: code, answer: shorten((err as Error).message) };
+      }
+    },
+    close: () => transport.close(),
+  };
+}

@@ -1,0 +1,31 @@
+// SMS through Kannel's smsbox HTTP interface (sendsms), one request per recipient.
+import type { NotifierConfig } from './config.js';
+import type { FittedSms } from './sms-fit.js';
+import { shorten, type Outcome } from './retry.js';
+
+// Kannel answers 503 when its queue is full or the bearerbox is away; the other 5xx of a
+// proxy in front of it mean the same. 4xx (bad credentials, bad number) never get better.
+const TRANSIENT = new Set([502, 503, 504]);
+
+export type SmsSender = (to: string, sms: FittedSms) => Promise<Outcome>;
+
+export function kannelSender(cfg: NotifierConfig['sms']): SmsSender {
+  return async (to, sms) => {
+    const url = new URL(cfg.sendsmsUrl);
+    url.searchParams.set('username', cfg.user);
+    url.searchParams.set('password', cfg.password);
+    url.searchParams.set('from', cfg.sender);
+    url.searchParams.set('to', to);
+    url.searchParams.set('text', sms.text);
+    url.searchParams.set('charset', 'UTF-8');
+    url.searchParams.set('coding', sms.encoding === 'ucs2' ? '2' : '0');
+    try {
+      const res = await fetch(url, { signal: AbortSignal.timeout(cfg.timeoutMs) });
+      const answer = shorten(await res.text());
+      return { ok: res.ok, transient: TRANSIENT.has(res.status), status: res.status, answer };
+    } catch (err) {
+      const cause = (err as { cause?: { code?: string } }).cause?.code;
+      return { ok: false, transient: true, answer: shorten(`transport error: ${cause ?? (err as Error).message}`) };
+    }
+  };
+}

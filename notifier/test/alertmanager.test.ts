@@ -1,0 +1,105 @@
+// The repository's alertmanager.yml in real Alertmanagers, posting to the notifier,
+// delivering through real Kannel and SMTP. Timers are shortened; routes, receivers,
+// token file, templates and inhibitions are the shipped ones.
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { startAlertmanager, waitFor, type KannelGateway, type PostableAlert, type RunningAlertmanager, type SmtpSink } from '@ussdwatch/testkit';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { RunningNotifier } from '../src/service.js';
+import { REPO, startRealChain, type RealChain } from './helpers.js';
+
+const AM_DIR = join(REPO, 'alertmanager');
+
+let chain: RealChain;
+let kannel: KannelGateway;
+let smtp: SmtpSink;
+let notifier: RunningNotifier;
+let am1: RunningAlertmanager;
+let am2: RunningAlertmanager;
+let amConfig: string;
+
+beforeAll(async () => {
+  // The notifier reads the token Alertmanager sends from the same shipped file.
+  chain = await startRealChain(readFileSync(join(AM_DIR, 'secrets/notifier.token'), 'utf8').trim());
+  ({ kannel, smtp, notifier } = chain);
+  const config = amConfig = readFileSync(join(AM_DIR, 'alertmanager.yml'), 'utf8')
+    .replaceAll('http://127.0.0.1:9717', notifier.url)
+    .replace(/group_wait: \S+/g, 'group_wait: 500ms')
+    .replace(/group_interval: \S+/g, 'group_interval: 1s');
+  // Two independent Alertmanagers (the harshest HA case: both surely notify).
+  [am1, am2] = await Promise.all([startAlertmanager({ config, baseDir: AM_DIR }), startAlertmanager({ config, baseDir: AM_DIR })]);
+});
+
+afterAll(async () => {
+  await Promise.all([am1?.stop(), am2?.stop()]);
+  await chain?.stop();
+});
+
+const alert = (labels: Record<string, string>, endsAt?: string): PostableAlert => ({
+  labels: { severity: 'critical', team: 'billing', short_code: '*710#', ...labels },
+  annotations: { summary: `${labels.alertname} on *710#` },
+  startsAt: new Date(Date.now() - 60_000).toISOString(),
+  ...(endsAt ? { endsAt } : {}),
+});
+
+describe('Alertmanager -> notifier -> Kannel and SMTP', () => {
+  it('a tier 3 alert from an HA pair reaches each critical number once, then resolves once', async () => {
+    const firing = alert({ alertname: 'UssdAppTimeouts', tier: '3' });
+    await Promise.all([am1.postAlerts([firing]), am2.postAlerts([firing])]);
+    const critical = ['213770000902', '213770000903'];
+    const smsFor = (n: string) => kannel.received().filter((m) => m.to === n).map((m) => m.text);
+    await waitFor(() => critical.every((n) => smsFor(n).length >= 1), { timeoutMs: 15_000, what: 'tier 3 SMS at fakesmsc' });
+    await waitFor(() => smtp.received().some((m) => m.to.includes('noc-critical@djezzy.dz')), { what: 'tier 3 mail' });
+
+    const resolved = alert({ alertname: 'UssdAppTimeouts', tier: '3' }, new Date().toISOString());
+    await Promise.all([am1.postAlerts([resolved]), am2.postAlerts([resolved])]);
+    await waitFor(() => critical.every((n) => smsFor(n).length >= 2), { timeoutMs: 15_000, what: 'resolved SMS' });
+    // Both Alertmanagers notified twice; the notifier deduplicated the copies.
+    await waitFor(async () => {
+      const m = await (await fetch(`${notifier.url}/metrics`)).text();
+      return /notifier_notifications_total\{channel="sms",result="duplicate"\} [4-9]/.test(m);
+    }, { what: 'the second Alertmanager\'s copies counted as duplicates' });
+    for (const n of critical) {
+      expect(smsFor(n)).toEqual(['ALERT T3 *710# UssdAppTimeouts: UssdAppTimeouts on *710#', 'RESOLVED T3 *710# UssdAppTimeouts: UssdAppTimeouts on *710#']);
+    }
+  });
+
+  it('inhibits the lower tiers of the same alert and code, and what a silent source causes', async () => {
+    await am1.postAlerts([
+      alert({ alertname: 'UssdInternalErrors', tier: '3' }),
+      alert({ alertname: 'UssdInternalErrors', tier: '1' }),
+      alert({ alertname: 'UssdInternalErrors', tier: '1', short_code: '*720#' }),
+      alert({ alertname: 'UssdLogSourceSilent', tier: '2', team: 'technical', short_code: '', source: 'gw01-cdr', node: 'gw01' }),
+      alert({ alertname: 'UssdNodeTrafficDrop', tier: '2', team: 'technical', short_code: '', node: 'gw01' }),
+      alert({ alertname: 'UssdNodeTrafficDrop', tier: '2', team: 'technical', short_code: '', node: 'gw02' }),
+    ]);
+    const inhibited = await waitFor(async () => {
+      const alerts = (await (await fetch(`${am1.url}/api/v2/alerts`)).json()) as { labels: Record<string, string>; status: { inhibitedBy: string[] } }[];
+      const names = alerts.filter((a) => a.status.inhibitedBy.length > 0).map((a) => `${a.labels.alertname}/${a.labels.tier}/${a.labels.short_code ?? a.labels.node}`);
+      return names.length >= 2 ? names.sort() : false;
+    }, { what: 'inhibited alerts' });
+    expect(inhibited).toEqual(['UssdInternalErrors/1/*710#', 'UssdNodeTrafficDrop/2/gw01']);
+  });
+
+  it('holds tier 1 mail outside the business-hours interval (Africa/Algiers) and sends it inside', async () => {
+    const days = ['sunday', 'monday', 'tuesday', 'wednesday', 'thursday', 'friday', 'saturday'];
+    const today = new Intl.DateTimeFormat('en-US', { weekday: 'long', timeZone: 'Africa/Algiers' }).format(new Date()).toLowerCase();
+    const otherDay = days[(days.indexOf(today) + 3) % 7];
+    const withDays = (day: string) => amConfig
+      .replace(/weekdays: \[[^\]]*\]/, `weekdays: ['${day}']`)
+      .replace(/start_time: \S+/, "start_time: '00:00'").replace(/end_time: \S+/, "end_time: '24:00'");
+    const [open, closed] = await Promise.all([
+      startAlertmanager({ config: withDays(today), baseDir: AM_DIR }),
+      startAlertmanager({ config: withDays(otherDay), baseDir: AM_DIR, logLevel: 'debug' }),
+    ]);
+    try {
+      await open.postAlerts([alert({ alertname: 'UssdWrongCodeSurge', tier: '1', team: 'offers' })]);
+      await closed.postAlerts([alert({ alertname: 'UssdWrongCodeSurgeNight', tier: '1', team: 'care' })]);
+      await waitFor(() => smtp.received().some((m) => m.to.includes('noc-offers@djezzy.dz')), { timeoutMs: 15_000, what: 'tier 1 mail inside business hours' });
+      await waitFor(() => /Notifications not sent, route is not within active time/.test(closed.process.output()), { what: 'Alertmanager holding the tier 1 mail' });
+      expect(smtp.received().filter((m) => m.subject.includes('UssdWrongCodeSurgeNight'))).toEqual([]);
+    } finally {
+      await Promise.all([open.stop(), closed.stop()]);
+    }
+  });
+});

@@ -1,0 +1,48 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError, DEFAULT_CONFIG_FILE, loadConfig, parseConfig } from '../src/config.js';
+
+const TEAMS = `teams:
+  billing: { emails: [a@djezzy.dz], oncall_sms: ["213770000101"] }
+  technical:
+    emails: [t@djezzy.dz]
+    oncall_sms: ["213770000901"]
+    critical_sms: ["213770000902"]
+`;
+
+const parse = (text: string, env: NodeJS.ProcessEnv = { NOTIFIER_TOKEN: 't' }) => parseConfig(text, '/etc/ussdwatch/notifier.yaml', env);
+
+describe('notifier configuration', () => {
+  it('loads the shipped file: six teams, the token shared with Alertmanager, the shared templates', () => {
+    const cfg = loadConfig(DEFAULT_CONFIG_FILE, {});
+    expect([...cfg.teams.keys()]).toEqual(['billing', 'offers', 'data', 'care', 'vas', 'technical']);
+    expect(cfg.token).toBe('ussdwatch-local-dev-token-change-me');
+    expect(cfg.templatesFile).toMatch(/alertmanager\/templates\/ussdwatch\.tmpl$/);
+    expect(cfg.listen).toEqual({ host: '127.0.0.1', port: 9717 });
+    expect(cfg.sms.sendsmsUrl).toBe('http://127.0.0.1:13013/cgi-bin/sendsms');
+  });
+
+  it('takes the token from NOTIFIER_TOKEN before the file', () => {
+    expect(parse(TEAMS, { NOTIFIER_TOKEN: 'from-env' }).token).toBe('from-env');
+  });
+
+  it.each([
+    ['a bad number, with its line and a fix', TEAMS.replace('"213770000101"', '"0770 12"'), /notifier\.yaml:2: teams\.billing\.oncall_sms\[0\]: "0770 12" is not an international number.*write it like 213770123456/],
+    ['a misspelt key', `${TEAMS}dedupe: {}\n`, /notifier\.yaml:7: dedupe: unknown key; allowed here: listen, auth/],
+    ['a bad email', TEAMS.replace('a@djezzy.dz', 'nobody'), /:2: teams\.billing\.emails\[0\]: "nobody" is not an email address/],
+    ['a critical team without numbers', TEAMS.replace('    critical_sms: ["213770000902"]\n', ''), /teams\.technical\.critical_sms: the critical team needs at least one number/],
+    ['an unknown critical team', `${TEAMS}critical_team: noc\n`, /:7: critical_team: team "noc" is not under teams/],
+    ['an out-of-range port', `listen: { port: 70000 }\n${TEAMS}`, /:1: listen\.port: expected a whole number from 0 to 65535, got 70000/],
+    ['YAML syntax', 'teams: [\n', /\(syntax\).*fix the YAML syntax/],
+  ])('refuses %s', (_what, text, message) => {
+    expect(() => parse(text)).toThrow(ConfigError);
+    expect(() => parse(text)).toThrow(message);
+  });
+
+  it('refuses to start without a token', () => {
+    expect(() => parse(TEAMS, {})).toThrow(/auth: no bearer token: set auth\.token_file .* or the NOTIFIER_TOKEN/);
+  });
+
+  it('names the file when it cannot be read', () => {
+    expect(() => loadConfig('/nonexistent/notifier.yaml')).toThrow(/\/nonexistent\/notifier\.yaml: cannot read the configuration \(ENOENT\)/);
+  });
+});

@@ -1,0 +1,132 @@
+// Shared by the notifier tests: a real configuration file in a temp dir, webhook payloads
+// shaped like Alertmanager's, and a client for the webhook.
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { startKannel, startSmtp, type KannelGateway, type SmtpSink } from '@ussdwatch/testkit';
+import { loadConfig, type NotifierConfig } from '../src/config.js';
+import { startNotifier, type RunningNotifier } from '../src/service.js';
+
+export const TOKEN = 'test-token-0123456789';
+export const REPO = resolve(import.meta.dirname, '../..');
+export const TEMPLATES = join(REPO, 'alertmanager/templates/ussdwatch.tmpl');
+
+export interface TestConfig {
+  dir: string;
+  file: string;
+  cfg: NotifierConfig;
+  cleanup(): Promise<void>;
+}
+
+export interface TestConfigOptions {
+  sendsmsUrl: string;
+  smsUser?: string;
+  smsPassword?: string;
+  smtpPort: number;
+  port?: number;
+  dir?: string;
+  smsAttempts?: number;
+}
+
+/** Writes a complete notifier.yaml (teams as shipped, transports pointed at the test's servers). */
+export async function testConfig(o: TestConfigOptions): Promise<TestConfig> {
+  const dir = o.dir ?? (await mkdtemp(join(tmpdir(), 'ussdwatch-notifier-')));
+  const file = join(dir, 'notifier.yaml');
+  await writeFile(file, `listen: { host: 127.0.0.1, port: ${o.port ?? 0} }
+auth: { token: ${TOKEN} }
+journal: { dir: ${join(dir, 'journal')} }
+templates: ${TEMPLATES}
+sms:
+  sendsms_url: ${o.sendsmsUrl}
+  user: ${o.smsUser ?? 'u'}
+  password: ${o.smsPassword ?? 'p'}
+  sender: Djezzy-NOC
+  timeout_ms: 3000
+  retry: { attempts: ${o.smsAttempts ?? 3}, initial_backoff_ms: 20, max_backoff_ms: 50 }
+email:
+  host: 127.0.0.1
+  port: ${o.smtpPort}
+  from: ussdwatch <ussdwatch@djezzy.dz>
+  timeout_ms: 3000
+  retry: { attempts: 2, initial_backoff_ms: 20, max_backoff_ms: 50 }
+critical_team: technical
+teams:
+  billing: { emails: [noc-billing@djezzy.dz], oncall_sms: ["213770000101"] }
+  offers: { emails: [noc-offers@djezzy.dz], oncall_sms: ["213770000201"] }
+  technical:
+    emails: [noc-technical@djezzy.dz]
+    oncall_sms: ["213770000901"]
+    critical_sms: ["213770000902", "213770000903"]
+    critical_emails: [noc-critical@djezzy.dz]
+`);
+  return { dir, file, cfg: loadConfig(file, {}), cleanup: () => rm(dir, { recursive: true, force: true }) };
+}
+
+export interface AlertSpec {
+  alertname?: string;
+  tier?: string;
+  team?: string;
+  short_code?: string;
+  status?: 'firing' | 'resolved';
+  fingerprint?: string;
+  summary?: string;
+}
+
+export function payload(spec: AlertSpec = {}, extra: AlertSpec[] = []) {
+  const alerts = [spec, ...extra].map((s, i) => {
+    const labels = {
+      alertname: s.alertname ?? 'UssdAppTimeouts', tier: s.tier ?? '2', severity: 'warning',
+      team: s.team ?? 'billing', short_code: s.short_code ?? '*710#', class: 'internal', cause: 'app_timeout',
+    };
+    return {
+      status: s.status ?? 'firing', labels,
+      annotations: { summary: s.summary ?? `${labels.short_code} Solde: application timeouts at 31%`, runbook_url: 'https://runbooks.example/app-timeout' },
+      startsAt: '2026-11-21T12:45:02.123Z', endsAt: '0001-01-01T00:00:00Z', generatorURL: 'http://prometheus/graph',
+      fingerprint: s.fingerprint ?? `f${i}${labels.alertname.length}${labels.short_code.length}`,
+    };
+  });
+  const first = alerts[0].labels;
+  return {
+    version: '4', groupKey: `{}/{tier="${first.tier}"}:{alertname="${first.alertname}", short_code="${first.short_code}"}`,
+    truncatedAlerts: 0, status: alerts.some((a) => a.status === 'firing') ? 'firing' : 'resolved', receiver: `tier${first.tier}`,
+    groupLabels: { alertname: first.alertname, short_code: first.short_code }, commonLabels: first,
+    commonAnnotations: alerts.length === 1 ? alerts[0].annotations : {}, externalURL: 'http://alertmanager:9093', alerts,
+  };
+}
+
+export async function postWebhook(baseUrl: string, tier: string, body: unknown, token = TOKEN): Promise<{ status: number; json: Record<string, unknown> }> {
+  const res = await fetch(`${baseUrl}/webhook/tier${tier}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+    body: typeof body === 'string' ? body : JSON.stringify(body),
+  });
+  return { status: res.status, json: (await res.json()) as Record<string, unknown> };
+}
+
+export async function journal(baseUrl: string, query = ''): Promise<Record<string, unknown>[]> {
+  const res = await fetch(`${baseUrl}/api/journal${query}`);
+  if (!res.ok) throw new Error(`journal ${res.status}: ${await res.text()}`);
+  return ((await res.json()) as { entries: Record<string, unknown>[] }).entries;
+}
+
+/** The notifier in-process with a real Kannel and a real SMTP server. */
+export interface RealChain {
+  kannel: KannelGateway;
+  smtp: SmtpSink;
+  notifier: RunningNotifier;
+  stop(): Promise<void>;
+}
+
+export async function startRealChain(token?: string): Promise<RealChain> {
+  const [kannel, smtp] = await Promise.all([startKannel(), startSmtp()]);
+  const tc = await testConfig({ sendsmsUrl: kannel.sendsmsUrl, smsUser: kannel.user, smsPassword: kannel.password, smtpPort: smtp.port });
+  const notifier = await startNotifier(token ? { ...tc.cfg, token } : tc.cfg);
+  return {
+    kannel, smtp, notifier,
+    async stop() {
+      await notifier.stop();
+      await Promise.all([kannel.stop(), smtp.stop()]);
+      await tc.cleanup();
+    },
+  };
+}
