@@ -33,11 +33,11 @@ mapfile -t teams < <(awk '/^teams:/{t=1;next} t&&/^[^ #]/{t=0} t&&/^  [A-Za-z0-9
 receivers=([1]=tier1-email [2]=tier2-oncall [3]=tier3-critical)
 for tier in 1 2 3; do
   for team in "${teams[@]}"; do
-    expect "${receivers[$tier]}" alertname=UssdInternalErrorRate tier="$tier" severity=warning team="$team" short_code='*710#'
+    expect "${receivers[$tier]}" alertname=ShortCodeInternalErrors tier="$tier" severity=warning team="$team" short_code='*710#'
   done
 done
 # Alerts without a tier, or with a tier nobody defined, still reach the technical team by mail.
-expect tier1-email alertname=UssdLogSourceSilent severity=critical team=technical source=gw01
+expect tier1-email alertname=LogSourceSilent severity=critical team=ussd-platform source=gw01
 expect tier1-email alertname=Anything tier=9 team=billing
 # Routing does not depend on team spelling: an unknown team still routes by tier (the notifier falls back to the critical team).
 expect tier3-critical alertname=UssdAppTimeouts tier=3 team=nobody short_code='*720#'

@@ -69,16 +69,18 @@ describe('Alertmanager -> notifier -> Kannel and SMTP', () => {
       alert({ alertname: 'UssdInternalErrors', tier: '3' }),
       alert({ alertname: 'UssdInternalErrors', tier: '1' }),
       alert({ alertname: 'UssdInternalErrors', tier: '1', short_code: '*720#' }),
-      alert({ alertname: 'UssdLogSourceSilent', tier: '2', team: 'technical', short_code: '', source: 'gw01-cdr', node: 'gw01' }),
-      alert({ alertname: 'UssdNodeTrafficDrop', tier: '2', team: 'technical', short_code: '', node: 'gw01' }),
-      alert({ alertname: 'UssdNodeTrafficDrop', tier: '2', team: 'technical', short_code: '', node: 'gw02' }),
+      alert({ alertname: 'LogSourceSilent', tier: '2', team: 'ussd-platform', short_code: '', source: 'gw01' }),
+      alert({ alertname: 'LogSourceMalformedLines', tier: '1', team: 'ussd-platform', short_code: '', source: 'gw01' }),
+      alert({ alertname: 'LogSourceMalformedLines', tier: '1', team: 'ussd-platform', short_code: '', source: 'gw02' }),
+      alert({ alertname: 'ShortCodeTrafficDrop', tier: '2', short_code: '*720#' }),
+      alert({ alertname: 'ShortCodeTrafficCollapsed', tier: '3', short_code: '*730#' }),
     ]);
     const inhibited = await waitFor(async () => {
       const alerts = (await (await fetch(`${am1.url}/api/v2/alerts`)).json()) as { labels: Record<string, string>; status: { inhibitedBy: string[] } }[];
-      const names = alerts.filter((a) => a.status.inhibitedBy.length > 0).map((a) => `${a.labels.alertname}/${a.labels.tier}/${a.labels.short_code ?? a.labels.node}`);
-      return names.length >= 2 ? names.sort() : false;
+      const names = alerts.filter((a) => a.status.inhibitedBy.length > 0).map((a) => `${a.labels.alertname}/${a.labels.tier}/${a.labels.short_code || a.labels.source}`);
+      return names.length >= 3 ? names.sort() : false;
     }, { what: 'inhibited alerts' });
-    expect(inhibited).toEqual(['UssdInternalErrors/1/*710#', 'UssdNodeTrafficDrop/2/gw01']);
+    expect(inhibited).toEqual(['LogSourceMalformedLines/1/gw01', 'ShortCodeTrafficDrop/2/*720#', 'UssdInternalErrors/1/*710#']);
   });
 
   it('holds tier 1 mail outside the business-hours interval (Africa/Algiers) and sends it inside', async () => {
