@@ -14,6 +14,8 @@ export interface SourceConfig {
   format: LineFormat;
   /** format regex: an ECMAScript pattern with named groups called after the twelve fields. */
   regex?: string;
+  /** format regex: how the ts group is written (iso, epoch_s, epoch_ms or a pattern like dd/MM/yyyy HH:mm:ss). */
+  timeFormat?: string;
   /** The vendor's own status map for this source (replaces the global one when set). */
   statusMap?: StatusMap;
   /** Offset used for timestamps written without one, in minutes east of UTC (Africa/Algiers: 60). */

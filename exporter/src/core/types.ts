@@ -87,6 +87,8 @@ export interface CatalogueEntry {
   team: string;
   /** App responses slower than this are internal/slow_response. Default 3000. */
   slowMs: number;
+  /** Share of dialogs that must not be internal errors (the SLO the burn-rate alerts use). Default 0.99. */
+  objective: number;
 }
 
 /** One row of a DPSS KPI file (log-formats.md section 3). */

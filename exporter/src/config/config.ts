@@ -1,0 +1,126 @@
+// loadConfig: one YAML file -> the validated ExporterConfig (see config/example.yaml).
+// Everything is checked here, at start-up, so a running exporter never meets a bad value.
+import { dirname, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { defaultStatusMap } from '../core/status-map.js';
+import { compileTimeFormat } from '../parsers/timestamp.js';
+import { compileVendorRegex } from '../parsers/regex.js';
+import { expandEnv } from './env.js';
+import { child, fail, type Place } from './errors.js';
+import { BUNDLED_CATALOGUE, catalogueFrom, loadCatalogueFile, statusMapFrom } from './files.js';
+import type { DpssConfig, ExporterConfig, LineFormat, SourceConfig } from './types.js';
+import { readEnum, readList, readMapping, readNumber, readString, readUtcOffset } from './validate.js';
+import { readYamlFile } from './yaml-file.js';
+
+export { ConfigError } from './errors.js';
+
+export const EMBEDDED_DEFAULTS = '<embedded defaults>';
+const DEFAULT_FILE = fileURLToPath(new URL('../../config/default.yaml', import.meta.url));
+
+export const DEFAULT_LISTEN = '127.0.0.1:9716';
+export const DEFAULT_UTC_OFFSET_MINUTES = 60; // Africa/Algiers, no daylight saving
+const FORMATS: readonly LineFormat[] = ['ussd-cdr', 'ussd-json', 'auto', 'regex'];
+const TOP_KEYS = ['catalogue', 'sources', 'nodes', 'status_map', 'listen', 'state_dir', 'dpss', 'events_per_key', 'malformed_per_source', 'utc_offset'];
+const SOURCE_KEYS = ['name', 'path', 'format', 'regex', 'time_format', 'status_map', 'utc_offset', 'start_at'];
+const SOURCE_NAME = /^[A-Za-z0-9_.-]+$/;
+
+/**
+ * Reads and validates the config file; without one, the embedded defaults (whose relative
+ * paths start from the current directory, as a launcher expects). Throws ConfigError.
+ */
+export function loadConfig(file?: string, env: NodeJS.ProcessEnv = process.env): ExporterConfig {
+  const y = readYamlFile(file ?? DEFAULT_FILE, 'check the path given to --config');
+  const baseDir = file ? dirname(resolve(file)) : process.cwd();
+  const top: Place = { file: y.file, lineOf: y.lineOf, path: [] };
+  const doc = readMapping(expandEnv(y.value ?? {}, top, env), top, TOP_KEYS);
+  const at = (key: string) => child(top, key);
+  const path = (v: unknown, p: Place) => resolve(baseDir, readString(v, p));
+
+  const utcOffset = doc.utc_offset === undefined ? DEFAULT_UTC_OFFSET_MINUTES : readUtcOffset(doc.utc_offset, at('utc_offset'));
+  const statusMap = doc.status_map === undefined ? defaultStatusMap() : statusMapFrom(doc.status_map, at('status_map'), baseDir);
+
+  return {
+    file: file ?? EMBEDDED_DEFAULTS,
+    listen: readListen(doc.listen ?? DEFAULT_LISTEN, at('listen')),
+    stateDir: path(doc.state_dir ?? './.run/state', at('state_dir')),
+    catalogue: doc.catalogue === undefined ? loadCatalogueFile(BUNDLED_CATALOGUE) : catalogueFrom(doc.catalogue, at('catalogue'), baseDir),
+    statusMap,
+    nodes: readNames(doc.nodes ?? [], at('nodes'), 'node'),
+    sources: readSources(doc.sources ?? [], at('sources'), baseDir, utcOffset),
+    dpss: doc.dpss === undefined || doc.dpss === null ? null : readDpss(doc.dpss, at('dpss'), baseDir, utcOffset),
+    eventsPerKey: doc.events_per_key === undefined ? 100 : readNumber(doc.events_per_key, at('events_per_key'), { min: 1, max: 10_000, integer: true }),
+    malformedPerSource:
+      doc.malformed_per_source === undefined ? 50 : readNumber(doc.malformed_per_source, at('malformed_per_source'), { min: 1, max: 10_000, integer: true }),
+  };
+}
+
+function readListen(v: unknown, at: Place): { host: string; port: number } {
+  const s = typeof v === 'string' ? v.trim() : '';
+  const colon = s.lastIndexOf(':');
+  const host = s.slice(0, colon).replace(/^\[(.*)\]$/, '$1');
+  const port = Number(s.slice(colon + 1));
+  if (colon <= 0 || host === '' || !/^\d+$/.test(s.slice(colon + 1)) || port > 65535) {
+    fail(at, `expected host:port such as "${DEFAULT_LISTEN}" (use 0.0.0.0:9716 to listen on every interface); got ${JSON.stringify(v)}`);
+  }
+  return { host, port };
+}
+
+function readNames(v: unknown, at: Place, what: string): string[] {
+  const names = readList(v, at).map((n, i) => readString(n, child(at, i)));
+  names.forEach((n, i) => {
+    if (names.indexOf(n) !== i) fail(child(at, i), `${what} "${n}" is listed twice; remove one`);
+  });
+  return names;
+}
+
+function readSources(v: unknown, at: Place, baseDir: string, utcOffset: number): SourceConfig[] {
+  const seen = new Map<string, number>();
+  return readList(v, at).map((item, i) => {
+    const s = child(at, i);
+    const m = readMapping(item, s, SOURCE_KEYS, ['name', 'path']);
+    const name = readString(m.name, child(s, 'name'));
+    if (!SOURCE_NAME.test(name)) fail(child(s, 'name'), `"${name}" is used as a metric label: use letters, digits, _ . - only`);
+    const dup = seen.get(name);
+    if (dup !== undefined) fail(child(s, 'name'), `source name "${name}" is already used by sources[${dup}]; give each source its own name`);
+    seen.set(name, i);
+    const format = m.format === undefined ? 'auto' : readEnum(m.format, child(s, 'format'), FORMATS);
+    const source: SourceConfig = {
+      name,
+      path: resolve(baseDir, readString(m.path, child(s, 'path'))),
+      format,
+      utcOffsetMinutes: m.utc_offset === undefined ? utcOffset : readUtcOffset(m.utc_offset, child(s, 'utc_offset')),
+      startAt: m.start_at === undefined ? 'end' : readEnum(m.start_at, child(s, 'start_at'), ['end', 'beginning'] as const),
+    };
+    if (format === 'regex') {
+      if (m.regex === undefined) fail(child(s, 'regex'), 'missing; format regex needs a pattern with named groups (?<ts>...), (?<ussd>...), (?<status>...)');
+      source.regex = readString(m.regex, child(s, 'regex'));
+      try {
+        compileVendorRegex(source.regex);
+      } catch (err) {
+        fail(child(s, 'regex'), (err as Error).message);
+      }
+      if (m.time_format !== undefined) {
+        source.timeFormat = readString(m.time_format, child(s, 'time_format'));
+        try {
+          compileTimeFormat(source.timeFormat);
+        } catch (err) {
+          fail(child(s, 'time_format'), (err as Error).message);
+        }
+      }
+    } else {
+      for (const key of ['regex', 'time_format']) {
+        if (m[key] !== undefined) fail(child(s, key), `only used with format regex (this source's format is ${format}); remove it or set format: regex`);
+      }
+    }
+    if (m.status_map !== undefined) source.statusMap = statusMapFrom(m.status_map, child(s, 'status_map'), baseDir);
+    return source;
+  });
+}
+
+function readDpss(v: unknown, at: Place, baseDir: string, utcOffset: number): DpssConfig {
+  const m = readMapping(v, at, ['spool', 'utc_offset'], ['spool']);
+  return {
+    spool: resolve(baseDir, readString(m.spool, child(at, 'spool'))),
+    utcOffsetMinutes: m.utc_offset === undefined ? utcOffset : readUtcOffset(m.utc_offset, child(at, 'utc_offset')),
+  };
+}

@@ -1,0 +1,126 @@
+// The classifier: one dialog -> (class, cause, short code, near code), the same code in
+// the live exporter and in `ussdwatch classify`. Every Classification it can return is
+// built up front, so classifying a line allocates nothing.
+import type { Catalogue, Resolution } from './catalogue.js';
+import { DEFAULT_SLOW_MS } from './catalogue.js';
+import { ALL_OUTCOMES, UNKNOWN_STATUS, type Outcome } from './outcome.js';
+import type { StatusMap, StatusRule } from './status-map.js';
+import { CLASSES, NO_NEAR_CODE, UNKNOWN_CODE, type Cause, type Classification, type Dialog, type DialogClass } from './types.js';
+
+/** Which part of a rule decided; explain() turns it into words. */
+enum Branch {
+  Outcome,
+  MapError,
+  UnknownCode,
+  Slow,
+}
+
+const CAUSE_TEXT: Record<Cause, string> = {
+  ok: 'the dialog completed',
+  unknown_status: 'nobody mapped this status',
+  wrong_code: 'the subscriber dialed a code that does not exist',
+  invalid_input: 'the subscriber chose an invalid menu entry',
+  abandoned: 'the gateway was waiting on the subscriber, who went away',
+  subscriber: "the subscriber's line does not allow it",
+  slow_response: 'the application answered too slowly',
+  routing: 'the gateway has no route for a code that exists',
+  app_timeout: 'the application did not answer',
+  network_timeout: 'the network did not answer in time',
+  system_failure: 'the platform failed',
+  connector: 'the connector or transport to the application failed',
+  overload: 'the platform is overloaded',
+};
+
+export class Classifier {
+  /** For each Resolution, its Classification per outcome id. */
+  private readonly table = new Map<Resolution, Classification[]>();
+
+  constructor(
+    private readonly catalogue: Catalogue,
+    private readonly statusMap: StatusMap,
+  ) {
+    const interned = new Map<string, Classification>();
+    for (const res of catalogue.resolutions()) {
+      this.table.set(
+        res,
+        ALL_OUTCOMES.map((o) => {
+          const nearCode = o.cause === 'wrong_code' ? res.nearCode : null;
+          const key = `${o.name} ${res.shortCode} ${nearCode}`;
+          let c = interned.get(key);
+          if (!c) interned.set(key, (c = Object.freeze({ cls: o.cls, cause: o.cause, shortCode: res.shortCode, nearCode })));
+          return c;
+        }),
+      );
+    }
+  }
+
+  classify(d: Dialog): Classification {
+    const res = this.catalogue.resolve(d.ussd);
+    const rule = this.statusMap.rule(d.status);
+    const outcome = rule ? outcomeOf(rule, branchOf(rule, d, res), d) : UNKNOWN_STATUS;
+    return this.table.get(res)![outcome.id];
+  }
+
+  /** The human reason for a classification, for the events API and `classify` users. */
+  explain(d: Dialog, c: Classification): string {
+    const res = this.catalogue.resolve(d.ussd);
+    const rule = this.statusMap.rule(d.status);
+    const status = d.status.trim();
+    if (!rule) return `status "${status}" is not in the status map, so it is counted as ${c.cls}/${c.cause}`;
+    const why = CAUSE_TEXT[c.cause];
+    switch (branchOf(rule, d, res)) {
+      case Branch.MapError:
+        return `status ${status} with map_error ${d.mapError}: ${why}`;
+      case Branch.UnknownCode: {
+        const near = res.nearCode === NO_NEAR_CODE ? 'not one edit from any code' : `one edit from ${res.nearCode}`;
+        return `${status} for ${d.ussd.trim()}, not in the catalogue (${near})`;
+      }
+      case Branch.Slow:
+        return `${status} but app response ${d.appMs} ms > slow threshold ${slowMsOf(res)} ms for ${res.shortCode}`;
+      default:
+        return `status ${status}: ${why}`;
+    }
+  }
+
+  /** Every (class, cause) a dialog of this short code (catalogue code or 'unknown') can get. */
+  outcomesFor(shortCode: string): ReadonlyArray<{ cls: DialogClass; cause: Cause }> {
+    const unknown = shortCode === UNKNOWN_CODE || this.catalogue.get(shortCode) === undefined;
+    const seen = new Set<Outcome>([UNKNOWN_STATUS]);
+    for (const rule of this.statusMap.rules.values()) {
+      for (const o of rule.mapErrors?.values() ?? []) seen.add(o);
+      if (unknown && rule.whenUnknownCode) {
+        seen.add(rule.whenUnknownCode);
+        continue; // every dialog of an unknown code takes that branch
+      }
+      seen.add(rule.outcome);
+      if (rule.whenSlow) seen.add(rule.whenSlow);
+    }
+    return [...seen]
+      .sort((a, b) => CLASSES.indexOf(a.cls) - CLASSES.indexOf(b.cls) || a.id - b.id)
+      .map((o) => ({ cls: o.cls, cause: o.cause }));
+  }
+}
+
+function slowMsOf(res: Resolution): number {
+  return res.entry ? res.entry.slowMs : DEFAULT_SLOW_MS;
+}
+
+function branchOf(rule: StatusRule, d: Dialog, res: Resolution): Branch {
+  if (rule.mapErrors !== null && d.mapError !== null && rule.mapErrors.has(d.mapError)) return Branch.MapError;
+  if (rule.whenUnknownCode !== null && res.entry === undefined) return Branch.UnknownCode;
+  if (rule.whenSlow !== null && d.appMs !== null && d.appMs > slowMsOf(res)) return Branch.Slow;
+  return Branch.Outcome;
+}
+
+function outcomeOf(rule: StatusRule, branch: Branch, d: Dialog): Outcome {
+  switch (branch) {
+    case Branch.MapError:
+      return rule.mapErrors!.get(d.mapError!)!;
+    case Branch.UnknownCode:
+      return rule.whenUnknownCode!;
+    case Branch.Slow:
+      return rule.whenSlow!;
+    default:
+      return rule.outcome;
+  }
+}

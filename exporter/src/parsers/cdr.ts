@@ -1,0 +1,52 @@
+// ussd-cdr: twelve `|`-separated fields (log-formats.md section 1), read by scanning.
+import type { LineParser, ParseResult } from '../core/types.js';
+import { contentEnd, dialog, isSpace, numberField, screenLine } from './line.js';
+import { parseIsoTimestamp } from './timestamp.js';
+
+const FIELDS = 12;
+
+export function createCdrParser(utcOffsetMinutes: number): LineParser {
+  const cuts = new Int32Array(FIELDS + 1);
+  const text = (line: string, f: number): string => {
+    let a = cuts[f] + 1;
+    let b = cuts[f + 1];
+    while (a < b && isSpace(line.charCodeAt(a))) a++;
+    while (b > a && isSpace(line.charCodeAt(b - 1))) b--;
+    return line.slice(a, b);
+  };
+  const num = (line: string, f: number) => numberField(line, cuts[f] + 1, cuts[f + 1]);
+  return {
+    parse(line: string): ParseResult {
+      const end = contentEnd(line);
+      const bad = screenLine(line, end);
+      if (bad !== null) return bad;
+      // cuts[f] is the separator before field f (-1 for the first), cuts[12] the end.
+      cuts[0] = -1;
+      let pos = -1;
+      for (let f = 1; f < FIELDS; f++) {
+        pos = line.indexOf('|', pos + 1);
+        if (pos < 0 || pos >= end) return 'field_count';
+        cuts[f] = pos;
+      }
+      const extra = line.indexOf('|', pos + 1);
+      if (extra >= 0 && extra < end) return 'field_count';
+      cuts[FIELDS] = end;
+
+      let a = 0;
+      let b = cuts[1];
+      while (a < b && isSpace(line.charCodeAt(a))) a++;
+      while (b > a && isSpace(line.charCodeAt(b - 1))) b--;
+      const ts = parseIsoTimestamp(line, a, b, utcOffsetMinutes);
+      if (Number.isNaN(ts)) return 'bad_timestamp';
+      const mapError = num(line, 8);
+      const steps = num(line, 9);
+      const appMs = num(line, 10);
+      const dialogMs = num(line, 11);
+      if (Number.isNaN(mapError) || Number.isNaN(steps) || Number.isNaN(appMs) || Number.isNaN(dialogMs)) return 'bad_number';
+      const ussd = text(line, 4);
+      const status = text(line, 7);
+      if (ussd === '' || status === '') return 'missing_field';
+      return dialog(ts, text(line, 1), text(line, 2), text(line, 3), ussd, text(line, 5), text(line, 6), status, mapError, steps, appMs, dialogMs);
+    },
+  };
+}

@@ -1,0 +1,22 @@
+// ussd-json: one JSON object per line with the twelve field names (log-formats.md section 2).
+import type { LineParser, ParseResult } from '../core/types.js';
+import { dialogFromValues } from './fields.js';
+import { contentEnd, screenLine } from './line.js';
+import { parseIsoTimestamp } from './timestamp.js';
+
+export function createJsonParser(utcOffsetMinutes: number): LineParser {
+  return {
+    parse(line: string): ParseResult {
+      const bad = screenLine(line, contentEnd(line));
+      if (bad !== null) return bad;
+      let v: unknown;
+      try {
+        v = JSON.parse(line);
+      } catch {
+        return 'bad_json';
+      }
+      if (typeof v !== 'object' || v === null || Array.isArray(v)) return 'bad_json';
+      return dialogFromValues(v as Record<string, unknown>, parseIsoTimestamp, utcOffsetMinutes);
+    },
+  };
+}

@@ -1,0 +1,193 @@
+// `ussdwatch classify` end to end: the real command line in a child process, from the
+// TypeScript sources (run-cli.ts does what bin/ussdwatch.js does with dist/). Option and
+// error variations run the same run() in this process, to keep the suite fast.
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, describe, expect, it, vi } from 'vitest';
+import { run } from '../../src/cli/classify.js';
+
+const EXPORTER = fileURLToPath(new URL('../..', import.meta.url));
+const CLI = fileURLToPath(new URL('./run-cli.ts', import.meta.url));
+const dir = mkdtempSync(join(tmpdir(), 'ussdwatch-classify-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+const CATALOGUE = join(dir, 'catalogue.yaml');
+writeFileSync(
+  CATALOGUE,
+  'short_codes:\n  - { code: "*710#", name: Solde, team: billing, slow_ms: 2000 }\n  - { code: "*720#", name: Forfaits, team: offers }\n  - { code: "*720*1#", name: Forfaits internet, team: offers }\n',
+);
+
+interface Result {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs the command; `input` is written to stdin (a generator is streamed, honouring backpressure). */
+function classify(args: string[], input: string | Iterable<string> = '', nodeArgs: string[] = [], env: NodeJS.ProcessEnv = {}): Promise<Result> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', ...nodeArgs, CLI, 'classify', ...args], { cwd: EXPORTER, env: { ...process.env, ...env }, stdio: ['pipe', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
+    child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ code, stdout, stderr }));
+    child.stdin.on('error', () => undefined); // the command may exit before reading (usage errors)
+    const chunks = typeof input === 'string' ? [input][Symbol.iterator]() : input[Symbol.iterator]();
+    const pump = () => {
+      for (let next = chunks.next(); !next.done; next = chunks.next()) {
+        if (!child.stdin.write(next.value)) return void child.stdin.once('drain', pump);
+      }
+      child.stdin.end();
+    };
+    pump();
+  });
+}
+
+/** run() in this process, with stdout and stderr captured (file inputs only). */
+async function classifyHere(args: string[]): Promise<Result> {
+  let stdout = '';
+  let stderr = '';
+  const out = vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => ((stdout += String(chunk)), true));
+  const err = vi.spyOn(process.stderr, 'write').mockImplementation((chunk: string | Uint8Array) => ((stderr += String(chunk)), true));
+  try {
+    const code = await run(args);
+    return { code, stdout, stderr };
+  } finally {
+    out.mockRestore();
+    err.mockRestore();
+  }
+}
+
+function file(name: string, text: string): string {
+  const path = join(dir, name);
+  writeFileSync(path, text);
+  return path;
+}
+
+const rows = (stdout: string) => stdout.trimEnd().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+const cdr = (ussd: string, status: string, appMs = '842') => `2026-11-21T13:45:02.123+01:00|gw01|7f3a9c2e|213770123456|${ussd}|PULL|1|${status}||1|${appMs}|6120`;
+
+describe.concurrent('ussdwatch classify, as a child process', () => {
+  it('classifies stdin, one JSON object per line, exactly as classification.md shows', async () => {
+    const input = [
+      cdr('*710#', 'SUCCESS'),
+      '2026-11-21 13:45:03.981|gw02|7f3a9c31|213791234567|*719#|PULL||NO_ROUTING_RULE||0||410',
+      'not a dialog',
+      '{"ts":"2026-11-21T13:45:04.002+01:00","ussd":"*720*1#","status":"FAILED_APP_TIMEOUT","app_ms":null}',
+      cdr('*999#', 'NO_ROUTING_RULE'),
+      cdr('*720*1*3#', 'SUCCESS', '3001'),
+    ].join('\r\n');
+    const r = await classify(['--catalogue', CATALOGUE], input + '\r\n');
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    expect(r.stdout).toBe(
+      [
+        '{"line":1,"class":"ok","cause":"ok","short_code":"*710#","near_code":null}',
+        '{"line":2,"class":"user","cause":"wrong_code","short_code":"unknown","near_code":"*710#"}',
+        '{"line":3,"class":"malformed","cause":"field_count","short_code":null,"near_code":null}',
+        '{"line":4,"class":"internal","cause":"app_timeout","short_code":"*720*1#","near_code":null}',
+        '{"line":5,"class":"user","cause":"wrong_code","short_code":"unknown","near_code":"none"}',
+        '{"line":6,"class":"internal","cause":"slow_response","short_code":"*720*1#","near_code":null}',
+        '',
+      ].join('\n'),
+    );
+  });
+
+  it('counts lines across files in order, blank lines and unterminated last lines included', async () => {
+    const a = join(dir, 'a.log');
+    const b = join(dir, 'b.log');
+    writeFileSync(a, `${cdr('*710#', 'SUCCESS')}\n\n${cdr('*720#', 'INVALID_INPUT')}`);
+    writeFileSync(b, `   \n${cdr('*720#', 'SERVER_OVERLOADED')}\n`);
+    const r = await classify(['--catalogue', CATALOGUE, '--format', 'ussd-cdr', a, b]);
+    expect(r.code).toBe(0);
+    expect(rows(r.stdout).map((x) => [x.line, x.class, x.cause])).toEqual([
+      [1, 'ok', 'ok'],
+      [2, 'malformed', 'empty'],
+      [3, 'user', 'invalid_input'],
+      [4, 'malformed', 'empty'],
+      [5, 'internal', 'overload'],
+    ]);
+  });
+
+  it('an unknown option: exit 2 and the usage on stderr', async () => {
+    const r = await classify(['--catalogue', CATALOGUE, '--frmat', 'auto']);
+    expect(r.code).toBe(2);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toMatch(/Unknown option '--frmat'[\s\S]*usage: ussdwatch classify/);
+  });
+
+
+  it('a bad catalogue: the ConfigError, with file and line', async () => {
+    const bad = join(dir, 'bad.yaml');
+    writeFileSync(bad, 'short_codes:\n  - { code: "*710#", name: a, team: b }\n  - { code: "*710#", name: a, team: b }\n');
+    const r = await classify(['--catalogue', bad]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toBe(`ussdwatch classify: ${bad}:3: short_codes[1].code: "*710#" is already listed as short_codes[0]; remove one of them\n`);
+  });
+
+  it('streams with bounded memory: 147 MB holding a 128 MiB line without a newline', async () => {
+    const block = `${Array.from({ length: 1000 }, () => cdr('*710#', 'SUCCESS')).join('\n')}\n`; // ~95 KB
+    function* input() {
+      for (let i = 0; i < 100; i++) yield block;
+      for (let i = 0; i < 128; i++) yield 'x'.repeat(1 << 20);
+      yield '\n';
+      for (let i = 0; i < 100; i++) yield block;
+    }
+    const rssFile = join(dir, 'rss');
+    const r = await classify(['--catalogue', CATALOGUE], input(), ['--import', './test/cli-classify/report-rss.ts'], { USSDWATCH_TEST_RSS_FILE: rssFile });
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    const lines = r.stdout.trimEnd().split('\n');
+    expect(lines).toHaveLength(200_001);
+    expect(lines[100_000]).toBe('{"line":100001,"class":"malformed","cause":"too_long","short_code":null,"near_code":null}');
+    expect(lines[200_000]).toBe('{"line":200001,"class":"ok","cause":"ok","short_code":"*710#","near_code":null}');
+    // Holding the long line, or the output, would need well over 128 MiB on top of the runtime.
+    const peak = Number(readFileSync(rssFile, 'utf8'));
+    expect(peak, `peak RSS ${peak} bytes`).toBeLessThan(200 * 1024 * 1024);
+  });
+});
+
+describe('ussdwatch classify options and errors, in this process', () => {
+  it('--format ussd-json refuses CDR lines; --status-map changes the table; --explain adds the reason', async () => {
+    const map = file('map.yaml', 'statuses:\n  INVALID_INPUT: internal/system_failure\n');
+    const log = file('json.log', `${cdr('*710#', 'SUCCESS')}\n{"ts":"2026-11-21 13:45:04","ussd":"*710#","status":"invalid_input"}\n`);
+    const r = await classifyHere(['--catalogue', CATALOGUE, '--format', 'ussd-json', '--status-map', map, '--explain', log]);
+    expect(rows(r.stdout)).toEqual([
+      { line: 1, class: 'malformed', cause: 'bad_json', short_code: null, near_code: null },
+      { line: 2, class: 'internal', cause: 'system_failure', short_code: '*710#', near_code: null, reason: 'status invalid_input: the platform failed' },
+    ]);
+  });
+
+  it('--utc-offset applies to timestamps without one (checked through a vendor regex)', async () => {
+    const log = file('vendor.log', '21/11/2026 13:45:02 *710# SUCCESS\n31/11/2026 13:45:02 *710# SUCCESS\n');
+    const regex = '^(?<ts>\\S+ \\S+) (?<ussd>\\S+) (?<status>\\S+)$';
+    const r = await classifyHere(['--catalogue', CATALOGUE, '--format', 'regex', '--regex', regex, '--time-format', 'dd/MM/yyyy HH:mm:ss', '--utc-offset', '+00:00', log]);
+    expect(rows(r.stdout).map((x) => x.cause)).toEqual(['ok', 'bad_timestamp']);
+  });
+
+  it('--help', async () => {
+    const r = await classifyHere(['--help']);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('--format FORMAT       ussd-cdr | ussd-json | auto | regex (default: auto');
+  });
+
+  it.each([
+    [[], /--catalogue FILE is required[\s\S]*usage: ussdwatch classify/],
+    [['--catalogue', CATALOGUE, '--format', 'csv'], /--format must be one of ussd-cdr, ussd-json, auto, regex; got "csv"/],
+    [['--catalogue', CATALOGUE, '--utc-offset', '1h'], /--utc-offset must look like \+01:00/],
+    [['--catalogue', CATALOGUE, join(dir, 'missing.log')], /cannot read .*missing\.log: ENOENT/],
+    [['--catalogue', CATALOGUE, dir], /is a directory, not a log file/],
+    [['--catalogue', join(dir, 'nope.yaml')], /nope\.yaml: \(file\): cannot read: ENOENT/],
+  ])('exit 2 with a clear message: %j', async (args, message) => {
+    const r = await classifyHere(args);
+    expect(r.code).toBe(2);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toMatch(message);
+  });
+
+});
