@@ -3,7 +3,7 @@ import tseslint from 'typescript-eslint';
 import globals from 'globals';
 
 export default tseslint.config(
-  { ignores: ['**/node_modules/**', '**/dist/**', '**/coverage/**', 'grafana-app/.config/**', '**/.state/**', '.run/**', 'artifacts/**'] },
+  { ignores: ['**/node_modules/**', '**/dist/**', '**/coverage/**', 'grafana-app/.config/**', '**/.state/**', '**/.run/**', '**/artifacts/**', '**/.harness-dist/**', '**/test-results/**', '.tmp/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

@@ -17,7 +17,8 @@ import { LineSplitter } from '../parsers/line-splitter.js';
 
 const USAGE = `usage: ussdwatch classify --catalogue FILE [options] [LOGFILE...]
 
-Classifies USSD gateway log lines (standard input when no LOGFILE is named) and writes one
+Classifies USSD gateway log lines (standard input when no LOGFILE is named, or for a
+LOGFILE written -) and writes one
 JSON object per input line, in order, to standard output:
   {"line":1,"class":"ok","cause":"ok","short_code":"*710#","near_code":null}
 "line" counts from 1 across the files, blank lines included; a line that does not parse
@@ -38,6 +39,8 @@ exit status: 0 done, 2 bad usage, unreadable file or invalid catalogue/status ma
 
 const FORMATS: readonly LineFormat[] = ['ussd-cdr', 'ussd-json', 'auto', 'regex'];
 const FLUSH_AT = 256 * 1024;
+/** The file name that means standard input, as in cat and grep. */
+const STDIN = '-';
 
 class UsageError extends Error {}
 class InputError extends Error {}
@@ -100,6 +103,7 @@ function prepare(argv: string[]) {
   const utcOffsetMinutes = parseUtcOffset(o['utc-offset']);
   if (utcOffsetMinutes === null) throw new UsageError(`--utc-offset must look like +01:00 or Z; got "${o['utc-offset']}"`);
   for (const f of files) {
+    if (f === STDIN) continue;
     try {
       accessSync(f, constants.R_OK);
       if (statSync(f).isDirectory()) throw new InputError(`${f} is a directory, not a log file`);
@@ -119,10 +123,9 @@ function prepare(argv: string[]) {
   }
 
   const classifyLine = formatter(parser, classifier, o.explain);
-  const inputs: Array<() => Readable> =
-    files.length === 0
-      ? [() => process.stdin]
-      : files.map((f) => () => createReadStream(f, { highWaterMark: 1 << 20 }));
+  const inputs = (files.length === 0 ? [STDIN] : files).map(
+    (f) => (): Readable => (f === STDIN ? process.stdin : createReadStream(f, { highWaterMark: 1 << 20 })),
+  );
   return { inputs, classifyLine };
 }
 

@@ -2,10 +2,14 @@
 // expected shape or throws a ConfigError that says where it is and what would be accepted.
 import { child, fail, type Place } from './errors.js';
 
+const SHOWN_CHARS = 60;
+
+/** A value as an error message shows it: short, even when a whole file was read as one string. */
 export function describe(v: unknown): string {
   if (v === null || v === undefined) return 'nothing';
   if (Array.isArray(v)) return 'a list';
   if (typeof v === 'object') return 'a mapping';
+  if (typeof v === 'string' && v.length > SHOWN_CHARS) return `${JSON.stringify(v.slice(0, SHOWN_CHARS))}...`;
   return JSON.stringify(v);
 }
 

@@ -1,7 +1,7 @@
 // Reads a YAML file keeping the source positions, so that every later validation error
 // can name the line of the offending key.
 import { readFileSync } from 'node:fs';
-import { isMap, isSeq, LineCounter, parseDocument, type Node } from 'yaml';
+import { isMap, isSeq, LineCounter, parseDocument, visit, type Alias, type Document, type Node } from 'yaml';
 import { ConfigError, type KeyPath, type LineOf } from './errors.js';
 
 export interface YamlFile {
@@ -47,5 +47,29 @@ export function parseYaml(text: string, file: string): YamlFile {
     }
     return line;
   };
-  return { file, value: doc.toJS({ maxAliasCount: 100 }) as unknown, lineOf };
+  let value: unknown;
+  try {
+    value = doc.toJS({ maxAliasCount: 100 });
+  } catch (err) {
+    const alias = unresolvedAlias(doc);
+    if (alias) {
+      const written = `*${alias.source}`;
+      throw new ConfigError(file, lineAt(alias.range?.[0]), '(syntax)', `${written} is read as a YAML alias (an unquoted value cannot start with *); quote it: "${written}"`);
+    }
+    throw new ConfigError(file, undefined, '(syntax)', `${(err as Error).message}; fix the YAML`);
+  }
+  return { file, value, lineOf };
+}
+
+/** The first alias without an anchor: nearly always a short code written without quotes. */
+function unresolvedAlias(doc: Document): Alias | undefined {
+  let found: Alias | undefined;
+  visit(doc, {
+    Alias(_, node) {
+      if (node.resolve(doc) !== undefined) return undefined;
+      found = node;
+      return visit.BREAK;
+    },
+  });
+  return found;
 }

@@ -65,8 +65,13 @@ export function compileStatusMap(raw: unknown, file: string, lineOf: LineOf = NO
   const statusesAt = child(docAt, 'statuses');
   const statuses = doc.statuses;
   if (!isMapping(statuses)) fail(statusesAt, `expected a mapping of STATUS: class/cause; got ${describe(statuses)}`);
+  const written = new Map<string, string>();
   for (const [name, value] of Object.entries(statuses)) {
     const status = name.trim().toUpperCase();
+    // Statuses match case-insensitively, so `ok` and `OK` would silently be one rule.
+    const twin = written.get(status);
+    if (twin !== undefined) fail(child(statusesAt, name), `"${name}" and "${twin}" are the same status (matched ignoring case and spaces); keep one`);
+    written.set(status, name);
     rules.set(status, compileRule(status, value, child(statusesAt, name)));
   }
   return new StatusMap(rules);

@@ -1,6 +1,6 @@
 // ussd-cdr: twelve `|`-separated fields (log-formats.md section 1), read by scanning.
 import type { LineParser, ParseResult } from '../core/types.js';
-import { contentEnd, dialog, isSpace, numberField, screenLine } from './line.js';
+import { contentEnd, contentStart, dialog, isSpace, numberField, screenLine } from './line.js';
 import { parseIsoTimestamp } from './timestamp.js';
 
 const FIELDS = 12;
@@ -17,12 +17,13 @@ export function createCdrParser(utcOffsetMinutes: number): LineParser {
   const num = (line: string, f: number) => numberField(line, cuts[f] + 1, cuts[f + 1]);
   return {
     parse(line: string): ParseResult {
+      const start = contentStart(line);
       const end = contentEnd(line);
-      const bad = screenLine(line, end);
+      const bad = screenLine(line, start, end);
       if (bad !== null) return bad;
-      // cuts[f] is the separator before field f (-1 for the first), cuts[12] the end.
-      cuts[0] = -1;
-      let pos = -1;
+      // cuts[f] is the separator before field f (just before the content for the first), cuts[12] the end.
+      cuts[0] = start - 1;
+      let pos = start - 1;
       for (let f = 1; f < FIELDS; f++) {
         pos = line.indexOf('|', pos + 1);
         if (pos < 0 || pos >= end) return 'field_count';
@@ -32,7 +33,7 @@ export function createCdrParser(utcOffsetMinutes: number): LineParser {
       if (extra >= 0 && extra < end) return 'field_count';
       cuts[FIELDS] = end;
 
-      let a = 0;
+      let a = start;
       let b = cuts[1];
       while (a < b && isSpace(line.charCodeAt(a))) a++;
       while (b > a && isSpace(line.charCodeAt(b - 1))) b--;

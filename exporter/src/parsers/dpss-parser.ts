@@ -20,7 +20,7 @@ export function parseDpssCsv(text: string, utcOffsetMinutes: number): DpssParse 
   const errors: DpssParse['errors'] = [];
   const headerIdx = lines.findIndex((l) => l.trim() !== '');
   if (headerIdx < 0) return { rows, errors: [{ line: 1, reason: `empty file; expected the header ${DPSS_COLUMNS.join(',')}` }] };
-  const header = lines[headerIdx].split(',').map((h) => h.trim().toLowerCase());
+  const header = csvCells(lines[headerIdx]).map((h) => h.trim().toLowerCase());
   const missing = DPSS_COLUMNS.filter((c) => !header.includes(c));
   if (missing.length > 0) {
     return { rows, errors: [{ line: headerIdx + 1, reason: `header lacks ${missing.join(', ')}; expected ${DPSS_COLUMNS.join(',')}` }] };
@@ -28,7 +28,7 @@ export function parseDpssCsv(text: string, utcOffsetMinutes: number): DpssParse 
   const col = Object.fromEntries(DPSS_COLUMNS.map((c) => [c, header.indexOf(c)])) as Record<Column, number>;
   for (let i = headerIdx + 1; i < lines.length; i++) {
     if (lines[i].trim() === '') continue;
-    const cells = lines[i].split(',');
+    const cells = csvCells(lines[i]);
     const row = rowOf(cells, header.length, col, utcOffsetMinutes);
     if (typeof row === 'string') errors.push({ line: i + 1, reason: row });
     else rows.push(row);
@@ -63,6 +63,31 @@ function rowOf(cells: string[], width: number, col: Record<Column, number>, utcO
     rtP95Ms: n.rt_p95_ms,
     rtMaxMs: n.rt_max_ms,
   };
+}
+
+/**
+ * The cells of one CSV line. Spreadsheet-style exports quote cells ("*710#"), doubling a
+ * quote inside one; a cell spanning lines is not something a KPI export writes.
+ */
+export function csvCells(line: string): string[] {
+  if (!line.includes('"')) return line.split(',');
+  const cells: string[] = [];
+  let cell = '';
+  let quoted = false;
+  for (let i = 0; i < line.length; i++) {
+    const c = line[i];
+    if (quoted) {
+      if (c !== '"') cell += c;
+      else if (line[i + 1] === '"') cell += line[++i];
+      else quoted = false;
+    } else if (c === '"') quoted = true;
+    else if (c === ',') {
+      cells.push(cell);
+      cell = '';
+    } else cell += c;
+  }
+  cells.push(cell);
+  return cells;
 }
 
 /** Epoch ms of the period start named by `dpss_kpi_YYYYMMDDHHmm.csv` (local time), or null. */

@@ -1,5 +1,6 @@
 // Turns the twelve named values of a JSON object or a regex match into a Dialog, with the
-// same rules as ussd-cdr: strings trimmed, numbers as numbers or digit strings, empty -> null.
+// same rules as ussd-cdr: strings trimmed, numbers as numbers or digit strings, empty -> null
+// (a JSON number obeys the bounds numberField puts on a written one).
 import type { ParseResult } from '../core/types.js';
 import { dialog, numberField } from './line.js';
 import type { TimeParser } from './timestamp.js';
@@ -15,7 +16,7 @@ function text(v: unknown): string {
 
 function num(v: unknown): number | null {
   if (v === null || v === undefined) return null;
-  if (typeof v === 'number') return Number.isFinite(v) && v >= 0 ? v : NaN;
+  if (typeof v === 'number') return v >= 0 && v <= Number.MAX_SAFE_INTEGER ? v : NaN;
   return typeof v === 'string' ? numberField(v, 0, v.length) : NaN;
 }
 

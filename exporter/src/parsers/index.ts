@@ -3,6 +3,7 @@ import type { LineFormat } from '../config/types.js';
 import type { LineParser } from '../core/types.js';
 import { createCdrParser } from './cdr.js';
 import { createJsonParser } from './json.js';
+import { contentStart, isSpace } from './line.js';
 import { createRegexParser } from './regex.js';
 
 export interface LineParserOptions {
@@ -31,8 +32,8 @@ export function createLineParser(opts: LineParserOptions): LineParser {
       const json = createJsonParser(offset);
       return {
         parse(line) {
-          let i = 0;
-          while (line.charCodeAt(i) === 32 || line.charCodeAt(i) === 9) i++;
+          let i = contentStart(line);
+          while (isSpace(line.charCodeAt(i))) i++;
           return line.charCodeAt(i) === 123 ? json.parse(line) : cdr.parse(line);
         },
       };

@@ -10,8 +10,11 @@ export class LineSplitter {
   private carry = '';
   private dropping = false;
 
-  /** Lines longer than this many UTF-16 units are certainly over 64 KiB of UTF-8. */
-  constructor(private readonly maxChars = MAX_LINE_BYTES) {}
+  /**
+   * A line held longer than this many UTF-16 units is certainly over the limit: each is at
+   * least one byte of UTF-8, and one more is allowed for the `\r` of a CRLF ending.
+   */
+  constructor(private readonly maxChars = MAX_LINE_BYTES + 1) {}
 
   push(chunk: string, onLine: OnLine): void {
     let start = 0;

@@ -4,6 +4,14 @@ import type { Dialog, MalformedReason } from '../core/types.js';
 
 export const MAX_LINE_BYTES = 64 * 1024;
 
+/**
+ * Where the line's content starts: after a UTF-8 byte order mark, which Windows tools put
+ * at the start of a file (and `cat` of such files puts at the start of a line).
+ */
+export function contentStart(line: string): number {
+  return line.charCodeAt(0) === 0xfeff ? 1 : 0;
+}
+
 /** The line's end without a trailing `\r` (CRLF files). */
 export function contentEnd(line: string): number {
   const n = line.length;
@@ -23,21 +31,24 @@ export function hasBinary(line: string, end: number): boolean {
   return (cr >= 0 && cr < end) || BINARY.test(line);
 }
 
-/** Whether the line is over 64 KiB of UTF-8; the byte count is taken only when it could be. */
+/**
+ * Whether the line's content (its `\r` aside) is over 64 KiB of UTF-8; the byte count is
+ * taken only when it could be.
+ */
 export function isTooLong(line: string, end: number): boolean {
-  return end * 3 > MAX_LINE_BYTES && Buffer.byteLength(line) > MAX_LINE_BYTES;
+  return end * 3 > MAX_LINE_BYTES && Buffer.byteLength(line) - (line.length - end) > MAX_LINE_BYTES;
 }
 
-export function isBlank(line: string, end: number): boolean {
-  for (let i = 0; i < end; i++) if (!isSpace(line.charCodeAt(i))) return false;
+export function isBlank(line: string, start: number, end: number): boolean {
+  for (let i = start; i < end; i++) if (!isSpace(line.charCodeAt(i))) return false;
   return true;
 }
 
-/** too_long, binary or empty, or null for a line worth parsing. */
-export function screenLine(line: string, end: number): MalformedReason | null {
+/** too_long, binary or empty, or null for a line worth parsing (content in [start, end)). */
+export function screenLine(line: string, start: number, end: number): MalformedReason | null {
   if (isTooLong(line, end)) return 'too_long';
   if (hasBinary(line, end)) return 'binary';
-  return isBlank(line, end) ? 'empty' : null;
+  return isBlank(line, start, end) ? 'empty' : null;
 }
 
 export function isSpace(c: number): boolean {
@@ -46,7 +57,8 @@ export function isSpace(c: number): boolean {
 
 /**
  * The number written in s[start, end) (spaces around allowed): null when empty, NaN when
- * not a non-negative decimal number.
+ * not a plain non-negative decimal (digits, optionally `.` and digits) or too large to be
+ * exact (over 2^53: no duration or count in a log is, so it is garbage).
  */
 export function numberField(s: string, start: number, end: number): number | null {
   while (start < end && isSpace(s.charCodeAt(start))) start++;
@@ -59,11 +71,17 @@ export function numberField(s: string, start: number, end: number): number | nul
     if (c < 0 || c > 9) break;
     v = v * 10 + c;
   }
-  if (i === end) return v;
-  if (i === start || s.charCodeAt(i) !== 46 || i + 1 === end) return NaN;
-  // A fraction: rare enough to leave to Number().
-  const f = Number(s.slice(start, end));
-  return Number.isFinite(f) ? f : NaN;
+  if (i === start) return NaN;
+  if (i < end) {
+    if (s.charCodeAt(i) !== 46 || i + 1 === end) return NaN;
+    for (let k = i + 1; k < end; k++) {
+      const c = s.charCodeAt(k) - 48;
+      if (c < 0 || c > 9) return NaN;
+    }
+    // A fraction: rare enough to leave the rounding to Number().
+    v = Number(s.slice(start, end));
+  }
+  return v <= Number.MAX_SAFE_INTEGER ? v : NaN;
 }
 
 export function dialog(

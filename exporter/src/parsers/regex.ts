@@ -2,7 +2,7 @@
 // are called after the twelve fields. The pattern is the operator's; it runs once per line.
 import type { LineParser, ParseResult } from '../core/types.js';
 import { dialogFromValues, FIELD_NAMES, REQUIRED_FIELDS } from './fields.js';
-import { contentEnd, screenLine } from './line.js';
+import { contentEnd, contentStart, screenLine } from './line.js';
 import { compileTimeFormat } from './timestamp.js';
 
 /**
@@ -29,10 +29,11 @@ export function createRegexParser(pattern: string, timeFormat: string, utcOffset
   const parseTime = compileTimeFormat(timeFormat);
   return {
     parse(line: string): ParseResult {
+      const start = contentStart(line);
       const end = contentEnd(line);
-      const bad = screenLine(line, end);
+      const bad = screenLine(line, start, end);
       if (bad !== null) return bad;
-      const m = re.exec(end === line.length ? line : line.slice(0, end));
+      const m = re.exec(start === 0 && end === line.length ? line : line.slice(start, end));
       if (m === null) return 'no_match';
       return dialogFromValues(m.groups ?? {}, parseTime, utcOffsetMinutes);
     },

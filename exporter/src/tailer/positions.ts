@@ -3,7 +3,7 @@
 // shared by every source's tailer; saves are serialised and coalesced.
 import { mkdir, rename } from 'node:fs/promises';
 import { join } from 'node:path';
-import { readJsonIfExists, writeJsonAtomic } from '../serve/state-file.js';
+import { readJsonIfExists, writeJsonAtomic } from '../state/state-file.js';
 
 /** One file of a source: the offset of the first byte not yet delivered as a line. */
 export interface SavedFile {

@@ -70,7 +70,8 @@ function file(name: string, text: string): string {
 }
 
 const rows = (stdout: string) => stdout.trimEnd().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
-const cdr = (ussd: string, status: string, appMs = '842') => `2026-11-21T13:45:02.123+01:00|gw01|7f3a9c2e|213770123456|${ussd}|PULL|1|${status}||1|${appMs}|6120`;
+const cdr = (ussd: string, status: string, appMs = '842', mapError = '') =>
+  `2026-11-21T13:45:02.123+01:00|gw01|7f3a9c2e|213770123456|${ussd}|PULL|1|${status}|${mapError}|1|${appMs}|6120`;
 
 describe.concurrent('ussdwatch classify, as a child process', () => {
   it('classifies stdin, one JSON object per line, exactly as classification.md shows', async () => {
@@ -111,6 +112,17 @@ describe.concurrent('ussdwatch classify, as a child process', () => {
       [3, 'user', 'invalid_input'],
       [4, 'malformed', 'empty'],
       [5, 'internal', 'overload'],
+    ]);
+  });
+
+  it('- reads standard input among the files, in order', async () => {
+    const a = file('before-stdin.log', `${cdr('*710#', 'SUCCESS')}\n`);
+    const r = await classify(['--catalogue', CATALOGUE, a, '-', a], `${cdr('*720#', 'INVALID_INPUT')}\n`);
+    expect(r.stderr).toBe('');
+    expect(rows(r.stdout).map((x) => [x.line, x.cause])).toEqual([
+      [1, 'ok'],
+      [2, 'invalid_input'],
+      [3, 'ok'],
     ]);
   });
 
@@ -168,6 +180,60 @@ describe('ussdwatch classify options and errors, in this process', () => {
     const regex = '^(?<ts>\\S+ \\S+) (?<ussd>\\S+) (?<status>\\S+)$';
     const r = await classifyHere(['--catalogue', CATALOGUE, '--format', 'regex', '--regex', regex, '--time-format', 'dd/MM/yyyy HH:mm:ss', '--utc-offset', '+00:00', log]);
     expect(rows(r.stdout).map((x) => x.cause)).toEqual(['ok', 'bad_timestamp']);
+  });
+
+  it('files with a byte order mark, CRLF, no final newline, an empty file between them', async () => {
+    const bom = '\uFEFF';
+    const a = file('bom-a.log', `${bom}${cdr('*710#', 'SUCCESS')}\r\n\r\n${cdr('*720#', 'SUCCESS')}`);
+    const empty = file('empty.log', '');
+    const b = file('bom-b.jsonl', `${bom}{"ts":"2026-11-21T13:45:04","ussd":"*719#","status":"NO_ROUTING_RULE"}\r\n`);
+    const r = await classifyHere(['--catalogue', CATALOGUE, a, empty, b]);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toBe(
+      [
+        '{"line":1,"class":"ok","cause":"ok","short_code":"*710#","near_code":null}',
+        '{"line":2,"class":"malformed","cause":"empty","short_code":null,"near_code":null}',
+        '{"line":3,"class":"ok","cause":"ok","short_code":"*720#","near_code":null}',
+        '{"line":4,"class":"user","cause":"wrong_code","short_code":"unknown","near_code":"*710#"}',
+        '',
+      ].join('\n'),
+    );
+  });
+
+  it('classification.md, line by line: statuses, thresholds, prefixes and near codes', async () => {
+    const cases: Array<[string, string, string, string | null]> = [
+      // [line, class/cause, short_code, near_code]
+      [cdr('*710#', ' success '), 'ok/ok', '*710#', null],
+      [cdr('*710#', 'Success', '2000'), 'ok/ok', '*710#', null], // exactly slow_ms is not above it
+      [cdr('*710#', 'SUCCESS', '2001'), 'internal/slow_response', '*710#', null],
+      [cdr('*720#', 'SUCCESS', '3000'), 'ok/ok', '*720#', null], // default slow_ms 3000
+      [cdr('*720#', 'SUCCESS', '3000.5'), 'internal/slow_response', '*720#', null],
+      [cdr('*720#', 'SUCCESS', ''), 'ok/ok', '*720#', null], // the application never answered
+      [cdr('*710*5#', 'NO_ROUTING_RULE'), 'internal/routing', '*710#', null],
+      [cdr('*7101#', 'NO_ROUTING_RULE'), 'user/wrong_code', 'unknown', '*710#'],
+      [cdr('*72#', 'NO_ROUTING_RULE'), 'user/wrong_code', 'unknown', '*720#'],
+      [cdr('*719*1#', 'no_routing_rule'), 'user/wrong_code', 'unknown', '*710#'],
+      [cdr('*701#', 'NO_ROUTING_RULE'), 'user/wrong_code', 'unknown', '*710#'],
+      [cdr('*7100#', 'NO_ROUTING_RULE'), 'user/wrong_code', 'unknown', '*710#'],
+      [cdr('*71#', 'NO_ROUTING_RULE'), 'user/wrong_code', 'unknown', '*710#'],
+      [cdr('*107#', 'NO_ROUTING_RULE'), 'user/wrong_code', 'unknown', 'none'], // two edits
+      [cdr('*720*1*3#', 'INVALID_INPUT'), 'user/invalid_input', '*720*1#', null],
+      [cdr('*720*9#', 'FAILED_DIALOG_TIMEOUT'), 'user/abandoned', '*720#', null],
+      [cdr('*999#', 'FAILED_USSD_BUSY'), 'user/subscriber', 'unknown', null],
+      [cdr('*710#', 'failed_invoke_timeout'), 'internal/network_timeout', '*710#', null],
+      [cdr('*710#', 'ABORT_APP'), 'internal/system_failure', '*710#', null],
+      [cdr('*710#', 'FAILED_PROVIDER_ABORT'), 'internal/connector', '*710#', null],
+      [cdr('*710#', 'SERVER_OVERLOADED'), 'internal/overload', '*710#', null],
+      [cdr('*710#', 'FAILED_MAP_ERROR_COMPONENT', '842', '027'), 'user/subscriber', '*710#', null],
+      [cdr('*710#', 'FAILED_MAP_ERROR_COMPONENT', '842', ' 72 '), 'user/subscriber', '*710#', null],
+      [cdr('*710#', 'FAILED_MAP_ERROR_COMPONENT', '842', '34'), 'internal/system_failure', '*710#', null],
+      [cdr('*710#', 'FAILED_MAP_ERROR_COMPONENT', '842', ''), 'internal/system_failure', '*710#', null],
+      [cdr('*710#', 'SUCCESS', '842', '27'), 'ok/ok', '*710#', null], // map_error only matters where the map says so
+      [cdr('*710#', 'FAILED_SOMETHING_NEW'), 'unclassified/unknown_status', '*710#', null],
+    ];
+    const log = file('table.log', cases.map(([line]) => line).join('\n'));
+    const r = await classifyHere(['--catalogue', CATALOGUE, log]);
+    expect(rows(r.stdout).map((x) => [`${x.class}/${x.cause}`, x.short_code, x.near_code])).toEqual(cases.map(([, outcome, code, near]) => [outcome, code, near]));
   });
 
   it('--help', async () => {

@@ -95,6 +95,7 @@ describe('compileStatusMap', () => {
     expect(errorOf('statuses:\n  A: ok/ok\n  B: internal/slowness\n')).toMatch(/^vendor\.yaml:3: statuses\.B: expected class\/cause, one of ok\/ok, .*internal\/slow_response.*; got "internal\/slowness"/);
     expect(errorOf('statuses:\n  A:\n    outcome: ok/ok\n    when_fast: ok/ok\n')).toMatch(/^vendor\.yaml:4: statuses\.A\.when_fast: unknown key; allowed keys here: outcome, when_slow/);
     expect(errorOf('statuses:\n  A:\n    when_slow: ok/ok\n')).toMatch(/^vendor\.yaml:2: statuses\.A\.outcome: missing; this key is required/);
+    expect(errorOf('statuses:\n  Ok: ok/ok\n  " OK": internal/overload\n')).toMatch(/^vendor\.yaml:3: statuses\. OK: " OK" and "Ok" are the same status \(matched ignoring case and spaces\); keep one$/);
     expect(errorOf('base: nothing\nstatuses: {}\n')).toMatch(/^vendor\.yaml:1: base: expected one of default, none; got "nothing"/);
     expect(errorOf('statuses:\n  A:\n    outcome: ok/ok\n    map_errors:\n      user/subscriber: [1, x]\n')).toMatch(/^vendor\.yaml:5: statuses\.A\.map_errors\.user\/subscriber\[1\]: expected an integer/);
     expect(errorOf('statuses:\n  A:\n    outcome: ok/ok\n    map_errors:\n      user/subscriber: [1]\n      internal/routing: [1]\n')).toMatch(/map_errors\.internal\/routing\[0\]: MAP error 1 is already mapped to user\/subscriber/);

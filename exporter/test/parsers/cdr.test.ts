@@ -36,12 +36,32 @@ describe('ussd-cdr', () => {
     [SPEC_LINE.replace('2026-11-21T13', '2026-13-21T13'), 'bad_timestamp'],
     [SPEC_LINE.replace('842', '8x2'), 'bad_number'],
     [SPEC_LINE.replace('|1|842', '|-1|842'), 'bad_number'],
+    [SPEC_LINE.replace('842', '1e3'), 'bad_number'],
+    [SPEC_LINE.replace('842', '1.5e3'), 'bad_number'], // exponents are not how a gateway writes ms
+    [SPEC_LINE.replace('842', '.5'), 'bad_number'],
+    [SPEC_LINE.replace('842', '9'.repeat(400)), 'bad_number'], // Infinity, not a duration
+    [SPEC_LINE.replace('842', '9007199254740993'), 'bad_number'], // over 2^53: not exact
+    [SPEC_LINE.replace('|PULL|', '|PU|LL|'), 'field_count'], // a | inside a field
+    ['﻿', 'empty'],
     [SPEC_LINE.replace('SUCCESS||', '||'), 'missing_field'],
     [SPEC_LINE.replace('*710#', ' '), 'missing_field'],
     [SPEC_LINE + 'x'.repeat(70_000), 'too_long'],
+    [SPEC_LINE.replace('gw01', 'x'.repeat(65_536 - SPEC_LINE.length + 5)), 'too_long'], // 65,537 bytes
     [SPEC_LINE.replace('gw01', 'é'.repeat(33_000)), 'too_long'], // 66,000 bytes in 33,000 characters
   ])('%#: malformed %s', (line, reason) => {
     expect(cdr.parse(line)).toBe(reason);
+  });
+
+  it('exactly 64 KiB is not over 64 KiB, with or without a CRLF ending', () => {
+    const max = SPEC_LINE.replace('gw01', 'x'.repeat(65_536 - SPEC_LINE.length + 4));
+    expect(Buffer.byteLength(max)).toBe(65_536);
+    expect(cdr.parse(max)).toMatchObject({ ussd: '*710#' });
+    expect(cdr.parse(`${max}\r`)).toMatchObject({ ussd: '*710#' });
+  });
+
+  it('a byte order mark at the start of a line (first line of a Windows file) is not part of the timestamp', () => {
+    expect(cdr.parse(`\uFEFF${SPEC_LINE}`)).toEqual(cdr.parse(SPEC_LINE));
+    expect(cdr.parse(`\uFEFF ${SPEC_LINE}\r`)).toEqual(cdr.parse(SPEC_LINE));
   });
 
   it('a tab inside a field is not binary; fractions are allowed in numbers', () => {
@@ -55,6 +75,7 @@ describe('auto', () => {
   it('a line starting with { (after spaces) is JSON, others are CDR', () => {
     expect(auto.parse(SPEC_LINE)).toMatchObject({ ussd: '*710#' });
     expect(auto.parse('  {"ts":"2026-11-21T13:45:04+01:00","ussd":"*720#","status":"SUCCESS"}')).toMatchObject({ ussd: '*720#' });
+    expect(auto.parse('\uFEFF {"ts":"2026-11-21T13:45:04+01:00","ussd":"*720#","status":"SUCCESS"}')).toMatchObject({ ussd: '*720#' });
     expect(auto.parse('{broken')).toBe('bad_json');
     expect(auto.parse('')).toBe('empty');
   });

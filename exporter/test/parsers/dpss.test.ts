@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { dpssPeriodFromFileName, parseDpssCsv } from '../../src/parsers/dpss-parser.js';
+import { csvCells, dpssPeriodFromFileName, parseDpssCsv } from '../../src/parsers/dpss-parser.js';
 
 const HEADER = 'period_start,period_s,short_code,attempts,success,failures,rt_avg_ms,rt_p95_ms,rt_max_ms';
 const ROW = '2026-11-21T13:40:00+01:00,300,*710#,18231,18002,229,911,2210,9120';
@@ -23,6 +23,12 @@ describe('parseDpssCsv', () => {
   it('reads reordered columns, a BOM, upper-case headers, a local timestamp, decimals', () => {
     const text = '\uFEFFSHORT_CODE,period_start,period_s,attempts,success,failures,rt_avg_ms,rt_p95_ms,rt_max_ms\n*710#,2026-11-21 13:40:00,300,18231,18002,229,911.5,2210,9120\n';
     expect(parseDpssCsv(text, 60)).toEqual({ rows: [{ ...PARSED, rtAvgMs: 911.5 }], errors: [] });
+  });
+
+  it('reads quoted cells, as spreadsheet exports write them', () => {
+    const text = `"period_start","period_s","short_code","attempts","success","failures","rt_avg_ms","rt_p95_ms","rt_max_ms"\n"2026-11-21T13:40:00+01:00",300,"*710#","18231",18002,229,911,2210,9120\n`;
+    expect(parseDpssCsv(text, 60)).toEqual({ rows: [PARSED], errors: [] });
+    expect(csvCells('a,"b,""c""",')).toEqual(['a', 'b,"c"', '']);
   });
 
   it('a bad row is an error entry with its line; the others still count', () => {

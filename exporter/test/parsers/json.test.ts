@@ -17,6 +17,19 @@ describe('ussd-json', () => {
     expect(d).toMatchObject({ ts: Date.UTC(2026, 10, 21, 12, 45, 4), ussd: '*710#', status: 'success', mapError: null, steps: 2, appMs: 900, dialogMs: null, node: '' });
   });
 
+  it('a byte order mark before the object; map_error as a string, with zeros or spaces', () => {
+    expect(json.parse(`\uFEFF${SPEC_LINE}`)).toEqual(json.parse(SPEC_LINE));
+    for (const mapError of ['"27"', '" 27 "', '"027"', '27', '27.0']) {
+      expect(json.parse(`{"ts":"2026-11-21T13:45:04","ussd":"*710#","status":"FAILED_MAP_ERROR_COMPONENT","map_error":${mapError}}`)).toMatchObject({ mapError: 27 });
+    }
+  });
+
+  it('null, missing and "" are all "no value" for optional fields', () => {
+    for (const appMs of ['"app_ms":null,', '', '"app_ms":"",', '"app_ms":"  ",']) {
+      expect(json.parse(`{${appMs}"ts":"2026-11-21T13:45:04","ussd":"*710#","status":"SUCCESS"}`)).toMatchObject({ appMs: null, node: '' });
+    }
+  });
+
   it.each([
     ['[1,2]', 'bad_json'],
     ['null', 'bad_json'],
@@ -29,6 +42,13 @@ describe('ussd-json', () => {
     ['{"ts":"2026-11-21T13:45:04Z","ussd":"*710#","status":"SUCCESS","app_ms":"fast"}', 'bad_number'],
     ['{"ts":"2026-11-21T13:45:04Z","ussd":"*710#","status":"SUCCESS","app_ms":-3}', 'bad_number'],
     ['{"ts":"2026-11-21T13:45:04Z","ussd":"*710#","status":"SUCCESS","app_ms":true}', 'bad_number'],
+    ['{"ts":"2026-11-21T13:45:04Z","ussd":"*710#","status":"SUCCESS","app_ms":1e300}', 'bad_number'],
+    ['{"ts":"2026-11-21T13:45:04Z","ussd":"*710#","status":"SUCCESS","app_ms":"1e3"}', 'bad_number'],
+    ['{"ts":"2026-11-21T13:45:04Z","ussd":"*710#","status":"SUCCESS","app_ms":{"v":1}}', 'bad_number'],
+    ['{"ts":"2026-11-21T13:45:04Z","ussd":"*710#","status":{"code":"SUCCESS"}}', 'missing_field'],
+    ['"SUCCESS"', 'bad_json'],
+    ['42', 'bad_json'],
+    ['{"ts":"2026-11-21T13:45:04Z","ussd":"*710#","status":"SUCCESS"} trailing', 'bad_json'],
     ['{"ts":"2026-11-21T13:45:04Z","ussd":"*710#","status":"SUC\u0000"}', 'binary'],
     ['  ', 'empty'],
   ])('%s -> %s', (line, reason) => {

@@ -20,4 +20,10 @@ describe('LineSplitter', () => {
     expect(split(['ok\n12345', '6789', '0\nnext\n'], 8)).toEqual(['ok', null, 'next']);
     expect(split(['123456789'], 8)).toEqual([null]);
   });
+
+  it('by default holds a line of exactly 64 KiB with its CRLF across chunks, and no more', () => {
+    const max = 'x'.repeat(64 * 1024);
+    expect(split([max.slice(0, 1000), `${max.slice(1000)}\r`, '\nnext'])).toEqual([`${max}\r`, 'next']);
+    expect(split([max.slice(0, 1000), `${max.slice(1000)}xx`, '\nnext'])).toEqual([null, 'next']);
+  });
 });

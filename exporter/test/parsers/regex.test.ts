@@ -24,6 +24,10 @@ describe('regex format', () => {
     });
   });
 
+  it('a byte order mark is not matched against the pattern', () => {
+    expect(parser.parse('\uFEFF21/11/2026 13:45:02 gw07 213770123456 *710# OK 950')).toMatchObject({ node: 'gw07', appMs: 950 });
+  });
+
   it.each([
     ['garbage', 'no_match'],
     ['32/11/2026 13:45:02 gw07 213770123456 *710# OK 950', 'bad_timestamp'],

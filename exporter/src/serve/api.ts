@@ -1,0 +1,114 @@
+// The JSON API behind /api/events and /api/malformed: query validation and the shape of
+// what is served. Pure functions of the stores; the HTTP layer only routes to them.
+import type { Classifier } from '../core/classifier.js';
+import { maskMsisdn } from '../core/mask.js';
+import { CLASSES, INTERNAL_CAUSES, UNKNOWN_CODE, USER_CAUSES, type DialogClass, type LineParser } from '../core/types.js';
+import type { EventQuery, EventStore, StoredEvent } from './event-store.js';
+import type { MalformedStore } from './malformed-store.js';
+
+export const CAUSES: readonly string[] = ['ok', 'unknown_status', ...USER_CAUSES, ...INTERNAL_CAUSES];
+export const DEFAULT_LIMIT = 50;
+export const MAX_LIMIT = 1000;
+
+export interface ApiResponse {
+  status: number;
+  body: unknown;
+}
+
+export function apiError(status: number, error: string, extra?: Record<string, unknown>): ApiResponse {
+  return { status, body: { error, ...extra } };
+}
+
+function unknownParams(params: URLSearchParams, allowed: readonly string[]): ApiResponse | null {
+  for (const key of params.keys()) {
+    if (!allowed.includes(key)) return apiError(400, `unknown query parameter "${key}"`, { param: key, allowed });
+  }
+  return null;
+}
+
+function oneOf(params: URLSearchParams, name: string, allowed: readonly string[]): string | undefined | ApiResponse {
+  const v = params.get(name);
+  if (v === null || v === '') return undefined;
+  if (!allowed.includes(v)) return apiError(400, `${name} must be one of the listed values, got "${v}"`, { param: name, allowed });
+  return v;
+}
+
+/** Validated /api/events query, or the 400 answer explaining what is wrong. */
+export function parseEventQuery(params: URLSearchParams, shortCodes: readonly string[]): EventQuery | ApiResponse {
+  const bad = unknownParams(params, ['short_code', 'class', 'cause', 'limit']);
+  if (bad) return bad;
+  const shortCode = oneOf(params, 'short_code', shortCodes);
+  if (typeof shortCode === 'object') return shortCode;
+  const cls = oneOf(params, 'class', CLASSES);
+  if (typeof cls === 'object') return cls;
+  const cause = oneOf(params, 'cause', CAUSES);
+  if (typeof cause === 'object') return cause;
+  const rawLimit = params.get('limit');
+  let limit = DEFAULT_LIMIT;
+  if (rawLimit !== null && rawLimit !== '') {
+    limit = /^\d+$/.test(rawLimit) ? Number(rawLimit) : NaN;
+    if (!(limit >= 1 && limit <= MAX_LIMIT)) {
+      return apiError(400, `limit must be an integer from 1 to ${MAX_LIMIT}, got "${rawLimit}"`, { param: 'limit' });
+    }
+  }
+  return { shortCode, cls: cls as DialogClass | undefined, cause, limit };
+}
+
+function isError(v: EventQuery | ApiResponse): v is ApiResponse {
+  return 'status' in v && 'body' in v;
+}
+
+/** How /api/events finds, for a stored event, the parser and classifier of its source. */
+export interface SourceTools {
+  parserOf(source: string): LineParser;
+  classifierOf(source: string): Classifier;
+}
+
+/** The event as served; null if its line no longer parses (cannot happen: parsers are pure). */
+export function eventJson(e: StoredEvent, tools: SourceTools): Record<string, unknown> | null {
+  const d = tools.parserOf(e.source).parse(e.line);
+  if (typeof d === 'string') return null;
+  const c = e.classification;
+  return {
+    ts: new Date(d.ts).toISOString(),
+    node: d.node,
+    session: d.session,
+    msisdn: maskMsisdn(d.msisdn),
+    ussd: d.ussd,
+    type: d.type,
+    menu: d.menu,
+    status: d.status,
+    map_error: d.mapError,
+    steps: d.steps,
+    app_ms: d.appMs,
+    dialog_ms: d.dialogMs,
+    class: c.cls,
+    cause: c.cause,
+    short_code: c.shortCode,
+    near_code: c.nearCode,
+    source: e.source,
+    // Computed when served, not per line: explaining costs string work nobody reads otherwise.
+    reason: tools.classifierOf(e.source).explain(d, c),
+  };
+}
+
+export function eventsResponse(
+  params: URLSearchParams,
+  store: EventStore,
+  shortCodes: readonly string[],
+  tools: SourceTools,
+): ApiResponse {
+  const q = parseEventQuery(params, [...shortCodes, UNKNOWN_CODE]);
+  if (isError(q)) return q;
+  const events = store.query(q).map((e) => eventJson(e, tools)).filter((e) => e !== null);
+  return { status: 200, body: { events } };
+}
+
+export function malformedResponse(params: URLSearchParams, store: MalformedStore, sources: readonly string[]): ApiResponse {
+  const bad = unknownParams(params, ['source']);
+  if (bad) return bad;
+  const source = oneOf(params, 'source', sources);
+  if (typeof source === 'object') return source;
+  const samples = store.query(source).map((s) => ({ source: s.source, reason: s.reason, file: s.file, time: new Date(s.at).toISOString(), line: s.line }));
+  return { status: 200, body: { malformed: samples } };
+}

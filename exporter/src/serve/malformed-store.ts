@@ -1,0 +1,62 @@
+// Samples of recent malformed lines per source, for diagnosing a vendor format change
+// from /api/malformed without shell access to the gateway.
+import { Ring } from './ring.js';
+
+export const MAX_SAMPLE_CHARS = 512;
+
+export interface MalformedSample {
+  reason: string;
+  file: string;
+  /** Wall-clock time the line was read, epoch ms. */
+  at: number;
+  /** At most MAX_SAMPLE_CHARS of the line, control bytes escaped, marked when cut. */
+  line: string;
+}
+
+/**
+ * Makes a raw line safe to show: cut first (a 1 MB line must not be copied or retained
+ * whole), then control characters and U+FFFD made visible as escapes.
+ */
+export function sampleOf(line: string): string {
+  const cut = line.length > MAX_SAMPLE_CHARS;
+  // A plain slice may share the parent string's memory in V8: copy so the long line can be freed.
+  const head = cut ? Buffer.from(line.slice(0, MAX_SAMPLE_CHARS)).toString() : line;
+  // eslint-disable-next-line no-control-regex
+  const escaped = head.replace(/[\u0000-\u001f\u007f\ufffd]/g, (ch) => {
+    const c = ch.charCodeAt(0);
+    if (c === 0x09) return '\\t';
+    if (c === 0x0d) return '\\r';
+    if (c === 0x0a) return '\\n';
+    return c > 0xff ? `\\u${c.toString(16)}` : `\\x${c.toString(16).padStart(2, '0')}`;
+  });
+  return cut ? `${escaped}... [${line.length} chars]` : escaped;
+}
+
+export class MalformedStore {
+  private readonly rings = new Map<string, Ring<MalformedSample>>();
+
+  constructor(
+    sources: readonly string[],
+    private readonly perSource: number,
+  ) {
+    for (const s of sources) this.rings.set(s, new Ring(perSource));
+  }
+
+  record(source: string, reason: string, file: string, line: string, at: number): void {
+    this.rings.get(source)?.push({ reason, file, at, line: sampleOf(line) });
+  }
+
+  hasSource(source: string): boolean {
+    return this.rings.has(source);
+  }
+
+  /** Newest first, across all sources unless one is named. */
+  query(source?: string): Array<MalformedSample & { source: string }> {
+    const out: Array<MalformedSample & { source: string }> = [];
+    for (const [name, ring] of this.rings) {
+      if (source !== undefined && source !== name) continue;
+      for (const s of ring.newestFirst()) out.push({ source: name, ...s });
+    }
+    return out.sort((a, b) => b.at - a.at);
+  }
+}

@@ -1,0 +1,177 @@
+// `ussdwatch serve` assembled: one tailer, parser and classifier per source, the DPSS
+// spool, the stores behind the API, and the HTTP server. The server listens first so that
+// /healthz and /ready answer while the tailers start.
+import { mkdir } from 'node:fs/promises';
+import path from 'node:path';
+import client from 'prom-client';
+import { Classifier } from '../core/classifier.js';
+import type { ExporterConfig } from '../config/types.js';
+import { createLineParser } from '../parsers/index.js';
+import { PositionStore } from '../tailer/positions.js';
+import { SourceTailer } from '../tailer/source-tailer.js';
+import { eventsResponse, malformedResponse, type ApiResponse, type SourceTools } from './api.js';
+import { DpssLatest } from './dpss-ingest.js';
+import { DpssSpool } from './dpss-spool.js';
+import { EventStore } from './event-store.js';
+import { createHttpServer, json, listen, type Handler } from './http.js';
+import { jsonLogger, RateLimitedLog, type Logger } from './log.js';
+import { MalformedStore } from './malformed-store.js';
+import { SourceIngest } from './source-ingest.js';
+import { UssdMetrics } from './ussd-metrics.js';
+
+export interface ServeOptions {
+  logger?: Logger;
+  /** Tailer poll interval (default: the tailer's own, 250 ms). */
+  tailerPollMs?: number;
+  /** How often the DPSS spool is scanned. */
+  dpssPollMs?: number;
+  /** How long an unchanged DPSS file without a final newline (or empty) waits before it is read (or rejected). */
+  dpssSettleMs?: number;
+  /** Minimum time between two log messages about the same recurring problem of a source. */
+  logIntervalMs?: number;
+}
+
+export interface RunningServer {
+  /** Base URL, e.g. http://127.0.0.1:9716 */
+  readonly url: string;
+  readonly port: number;
+  /** Resolves once every tailer started and did its first poll and the DPSS spool was scanned once. */
+  readonly ready: Promise<void>;
+  /** Stops tailers (saving final positions), the DPSS scans and the HTTP server. */
+  stop(): Promise<void>;
+}
+
+export const DEFAULT_DPSS_POLL_MS = 5_000;
+export const DEFAULT_DPSS_SETTLE_MS = 30_000;
+
+export async function startServer(config: ExporterConfig, opts: ServeOptions = {}): Promise<RunningServer> {
+  const logger = opts.logger ?? jsonLogger();
+  const rateLimited = new RateLimitedLog(logger, opts.logIntervalMs);
+  const startedAt = Date.now();
+
+  const shared = new Classifier(config.catalogue, config.statusMap);
+  const classifiers = new Map(config.sources.map((s) => [s.name, s.statusMap ? new Classifier(config.catalogue, s.statusMap) : shared]));
+  const metrics = new UssdMetrics(config.catalogue, [...new Set(classifiers.values()), shared], config.nodes, startedAt);
+  const registry = new client.Registry();
+  client.collectDefaultMetrics({ register: registry });
+  const events = new EventStore(config.eventsPerKey);
+  const malformed = new MalformedStore(
+    config.sources.map((s) => s.name),
+    config.malformedPerSource,
+  );
+  const ingests = config.sources.map(
+    (s) =>
+      new SourceIngest(
+        s.name,
+        createLineParser({ format: s.format, regex: s.regex, timeFormat: s.timeFormat, utcOffsetMinutes: s.utcOffsetMinutes }),
+        classifiers.get(s.name)!,
+        metrics,
+        events,
+        malformed,
+        rateLimited,
+      ),
+  );
+  const tailers: SourceTailer[] = [];
+  let readyState: { ready: boolean; reason: string } = { ready: false, reason: 'starting: tailers not started yet' };
+
+  const codes = config.catalogue.entries.map((e) => e.code);
+  const sourceNames = config.sources.map((s) => s.name);
+  const ingestOf = new Map(ingests.map((i) => [i.source, i]));
+  const tools: SourceTools = { parserOf: (s) => ingestOf.get(s)!.parser, classifierOf: (s) => ingestOf.get(s)!.classifier };
+  const answer = (r: ApiResponse) => json(r.status, r.body);
+  const routes = new Map<string, Handler>([
+    ['/', () => ({ status: 200, contentType: 'text/html; charset=utf-8', body: indexPage() })],
+    [
+      '/metrics',
+      async () => {
+        tailers.forEach((t, i) => ingests[i].refresh(t.stats()));
+        const body = metrics.exposition.render() + (await registry.metrics());
+        return { status: 200, contentType: registry.contentType, body };
+      },
+    ],
+    ['/healthz', () => json(200, { status: 'ok' })],
+    ['/ready', () => (readyState.ready ? json(200, { status: 'ready' }) : json(503, { status: 'not ready', reason: readyState.reason }))],
+    ['/api/events', (url) => answer(eventsResponse(url.searchParams, events, codes, tools))],
+    ['/api/malformed', (url) => answer(malformedResponse(url.searchParams, malformed, sourceNames))],
+  ]);
+  const http = createHttpServer(routes, logger);
+  const port = await listen(http, config.listen.host, config.listen.port);
+  const url = `http://${config.listen.host.includes(':') ? `[${config.listen.host}]` : config.listen.host}:${port}`;
+  logger.log('info', 'listening', { url, config: config.file, sources: sourceNames.length, short_codes: codes.length });
+
+  let dpssTimer: NodeJS.Timeout | undefined;
+  let stopping = false;
+  let dpssScan: Promise<void> = Promise.resolve();
+
+  const ready = (async () => {
+    await mkdir(config.stateDir, { recursive: true });
+    const positions = await PositionStore.open(config.stateDir);
+    for (const [i, s] of config.sources.entries()) {
+      if (stopping) return;
+      readyState = { ready: false, reason: `starting: opening source ${s.name}` };
+      const ingest = ingests[i];
+      const tailer = new SourceTailer({
+        source: s.name,
+        glob: s.path,
+        startAt: s.startAt,
+        positions,
+        pollIntervalMs: opts.tailerPollMs,
+        onLines: (lines, file) => ingest.onLines(lines, file),
+        onEvent: (e) => ingest.onTailerEvent(e),
+      });
+      tailers.push(tailer);
+      await tailer.start();
+    }
+    if (config.dpss) {
+      readyState = { ready: false, reason: 'starting: first scan of the DPSS spool' };
+      const spool = await DpssSpool.open({
+        spool: config.dpss.spool,
+        utcOffsetMinutes: config.dpss.utcOffsetMinutes,
+        stateFile: path.join(config.stateDir, 'dpss-state.json'),
+        metrics,
+        latest: new DpssLatest(metrics),
+        logger,
+        rateLimited,
+        settleMs: opts.dpssSettleMs ?? DEFAULT_DPSS_SETTLE_MS,
+      });
+      const loop = () => {
+        dpssScan = spool.scan().finally(() => {
+          if (!stopping) dpssTimer = setTimeout(loop, opts.dpssPollMs ?? DEFAULT_DPSS_POLL_MS);
+        });
+      };
+      await spool.scan();
+      if (!stopping) dpssTimer = setTimeout(loop, opts.dpssPollMs ?? DEFAULT_DPSS_POLL_MS);
+    }
+    if (stopping) return;
+    readyState = { ready: true, reason: '' };
+    logger.log('info', 'ready', { sources: sourceNames, dpss: config.dpss?.spool ?? null });
+  })();
+  ready.catch((err: unknown) => {
+    readyState = { ready: false, reason: `start-up failed: ${(err as Error).message}` };
+  });
+
+  return {
+    url,
+    port,
+    ready,
+    async stop() {
+      if (stopping) return;
+      stopping = true;
+      readyState = { ready: false, reason: 'shutting down' };
+      clearTimeout(dpssTimer);
+      await ready.catch(() => undefined);
+      await dpssScan;
+      await Promise.all(tailers.map((t) => t.stop()));
+      await new Promise<void>((resolve) => {
+        http.close(() => resolve());
+        http.closeAllConnections();
+      });
+      logger.log('info', 'stopped', {});
+    },
+  };
+}
+
+function indexPage(): string {
+  const links = ['/metrics', '/healthz', '/ready', '/api/events', '/api/malformed'].map((p) => `<li><a href="${p}">${p}</a></li>`).join('');
+  return `<!doctype html><html><head><title>ussdwatch exporter</title></head><body><h1>ussdwatch exporter</h1><ul>${links}</ul></body></html>\n`;
+}

@@ -1,0 +1,220 @@
+// The metric contract (shared/spec/metrics.md) plus the exporter's own health metrics.
+// Every label value comes from a bounded set fixed at start-up (catalogue, causes, configured
+// sources and nodes), and every series the alerts need exists at zero from start-up, so
+// rate() and increase() see the first error.
+import type { Catalogue } from '../core/catalogue.js';
+import type { Classifier } from '../core/classifier.js';
+import { CLASSES, MALFORMED_REASONS, NO_NEAR_CODE, UNKNOWN_CODE, type Classification } from '../core/types.js';
+import { counter, Exposition, gauge, HistogramFamily, type HistogramSeries, type Series } from './exposition.js';
+
+export const APP_RESPONSE_BUCKETS = [0.05, 0.1, 0.25, 0.5, 1, 2, 3, 5, 10, 20, 30];
+export const OTHER_NODE = 'other';
+export const TAILER_EVENT_KINDS = ['opened', 'rotated', 'truncated', 'copytruncate', 'gone', 'error'] as const;
+export const DPSS_FILE_RESULTS = ['ok', 'malformed'] as const;
+/** What became of a DPSS row: applied, unparsable, for a code outside the catalogue, or older than the period held. */
+export const DPSS_ROW_RESULTS = ['ok', 'bad', 'unknown_code', 'stale'] as const;
+export type DpssRowResult = (typeof DPSS_ROW_RESULTS)[number];
+
+/** The series one classified dialog touches, resolved once per distinct Classification. */
+export interface OutcomeSeries {
+  readonly clsIndex: number;
+  readonly dialogs: Series;
+  readonly error: Series | null;
+  readonly wrongCode: Series | null;
+  readonly appResponse: HistogramSeries;
+}
+
+export interface SourceSeries {
+  readonly parsed: Series;
+  readonly malformed: Series;
+  readonly malformedBy: ReadonlyMap<string, Series>;
+  readonly lastLine: Series;
+  readonly files: Series;
+  readonly bytesRead: Series;
+  readonly tailerEvents: ReadonlyMap<string, Series>;
+}
+
+export interface DpssSeries {
+  readonly avg: Series;
+  readonly p95: Series;
+  readonly max: Series;
+  readonly attempts: Series;
+  readonly failures: Series;
+  readonly periodEnd: Series;
+}
+
+export class UssdMetrics {
+  readonly exposition = new Exposition();
+
+  private readonly dialogs = this.exposition.add(
+    counter('ussd_dialogs_total', 'Classified USSD dialogs by short code and class (ok, user, internal, unclassified).', ['short_code', 'class']),
+  );
+  private readonly errors = this.exposition.add(
+    counter('ussd_errors_total', 'User and internal errors by short code, class and cause.', ['short_code', 'class', 'cause']),
+  );
+  private readonly wrongCodes = this.exposition.add(
+    counter('ussd_wrong_code_total', 'Dialed strings matching no catalogue code, by the catalogue code one edit away (or none).', ['near_code']),
+  );
+  private readonly appResponse = this.exposition.add(
+    new HistogramFamily(
+      'ussd_app_response_seconds',
+      'Slowest application response within a dialog (app_ms), for dialogs that have one.',
+      ['short_code'],
+      APP_RESPONSE_BUCKETS,
+    ),
+  );
+  private readonly nodeDialogs = this.exposition.add(
+    counter('ussd_node_dialogs_total', 'Classified dialogs by gateway node (unlisted nodes are "other") and class.', ['node', 'class']),
+  );
+  private readonly logLines = this.exposition.add(
+    counter('ussd_log_lines_total', 'Log lines read per configured source, parsed or malformed.', ['source', 'result']),
+  );
+  private readonly malformedLines = this.exposition.add(
+    counter('ussd_malformed_lines_total', 'Malformed log lines per source and reason.', ['source', 'reason']),
+  );
+  private readonly lastLine = this.exposition.add(
+    gauge(
+      'ussd_source_last_line_timestamp_seconds',
+      'Wall-clock time the source last yielded a line (exporter start time until its first line).',
+      ['source'],
+    ),
+  );
+  private readonly sourceFiles = this.exposition.add(gauge('ussd_source_files', 'Files currently followed for the source.', ['source']));
+  private readonly sourceBytes = this.exposition.add(
+    counter('ussd_source_read_bytes_total', 'Bytes read from the source files.', ['source']),
+  );
+  private readonly tailerEvents = this.exposition.add(
+    counter('ussd_tailer_events_total', 'File events seen while tailing (opened, rotated, truncated, copytruncate, gone, error).', [
+      'source',
+      'kind',
+    ]),
+  );
+  private readonly shortcodeInfo = this.exposition.add(
+    gauge('ussd_shortcode_info', 'The short-code catalogue (always 1), to join names and owning teams.', ['short_code', 'name', 'team']),
+  );
+  private readonly shortcodeSlow = this.exposition.add(
+    gauge('ussd_shortcode_slow_seconds', 'App response time above which a successful dialog counts as internal/slow_response.', ['short_code']),
+  );
+  private readonly shortcodeObjective = this.exposition.add(
+    gauge('ussd_shortcode_objective_ratio', 'Objective share of dialogs that are not internal errors (SLO for burn-rate alerts).', ['short_code']),
+  );
+  private readonly dpssResponse = this.exposition.add(
+    gauge('dpss_response_time_seconds', "The latest DPSS period's response time (stat: avg, p95, max).", ['short_code', 'stat']),
+  );
+  private readonly dpssAttempts = this.exposition.add(gauge('dpss_attempts', "The latest DPSS period's attempts.", ['short_code']));
+  private readonly dpssFailures = this.exposition.add(gauge('dpss_failures', "The latest DPSS period's failures.", ['short_code']));
+  private readonly dpssPeriodEnd = this.exposition.add(
+    gauge('dpss_period_end_timestamp_seconds', 'End of the latest DPSS period ingested for the short code.', ['short_code']),
+  );
+  private readonly dpssFiles = this.exposition.add(counter('dpss_files_total', 'DPSS KPI files read, ok or malformed.', ['result']));
+  private readonly dpssRows = this.exposition.add(
+    counter('dpss_file_rows_total', 'DPSS KPI rows read: ok, bad (unparsable), unknown_code (not in the catalogue), stale.', ['result']),
+  );
+
+  private readonly codes: ReadonlySet<string>;
+  private readonly outcomes = new Map<Classification, OutcomeSeries>();
+  private readonly nodes = new Map<string, Series[]>();
+  private readonly otherNode: Series[];
+  private readonly dpss = new Map<string, DpssSeries>();
+
+  constructor(
+    catalogue: Catalogue,
+    classifiers: readonly Classifier[],
+    nodes: readonly string[],
+    private readonly startedAt: number,
+  ) {
+    this.codes = new Set(catalogue.entries.map((e) => e.code));
+    const labelled = [...catalogue.entries.map((e) => e.code), UNKNOWN_CODE];
+    for (const code of labelled) {
+      for (const classifier of classifiers) {
+        for (const { cls, cause } of classifier.outcomesFor(code)) {
+          this.dialogs.with(code, cls);
+          if (cls === 'user' || cls === 'internal') this.errors.with(code, cls, cause);
+        }
+      }
+      this.appResponse.with(code);
+    }
+    for (const near of [...catalogue.entries.map((e) => e.code), NO_NEAR_CODE]) this.wrongCodes.with(near);
+    for (const node of nodes) this.nodes.set(node, this.byClass(node));
+    this.otherNode = this.byClass(OTHER_NODE);
+    for (const e of catalogue.entries) {
+      this.shortcodeInfo.with(e.code, e.name, e.team).set(1);
+      this.shortcodeSlow.with(e.code).set(e.slowMs / 1000);
+      this.shortcodeObjective.with(e.code).set(e.objective);
+    }
+    for (const r of DPSS_FILE_RESULTS) this.dpssFiles.with(r);
+    for (const r of DPSS_ROW_RESULTS) this.dpssRows.with(r);
+  }
+
+  private byClass(node: string): Series[] {
+    return CLASSES.map((cls) => this.nodeDialogs.with(node, cls));
+  }
+
+  /** The series of one classification; interned classifications make this a single map lookup per line. */
+  outcome(c: Classification): OutcomeSeries {
+    let o = this.outcomes.get(c);
+    if (!o) {
+      // Defensive: a label must stay in the bounded set even if a classifier misbehaves.
+      const code = c.shortCode === UNKNOWN_CODE || this.codes.has(c.shortCode) ? c.shortCode : UNKNOWN_CODE;
+      const isError = c.cls === 'user' || c.cls === 'internal';
+      const near = c.nearCode === null ? null : this.codes.has(c.nearCode) ? c.nearCode : NO_NEAR_CODE;
+      o = {
+        clsIndex: CLASSES.indexOf(c.cls),
+        dialogs: this.dialogs.with(code, c.cls),
+        error: isError ? this.errors.with(code, c.cls, c.cause) : null,
+        wrongCode: c.cause === 'wrong_code' && near !== null ? this.wrongCodes.with(near) : null,
+        appResponse: this.appResponse.with(code),
+      };
+      this.outcomes.set(c, o);
+    }
+    return o;
+  }
+
+  /** Dialog counters by class index for a node; unlisted nodes share "other". */
+  node(name: string): Series[] {
+    return this.nodes.get(name) ?? this.otherNode;
+  }
+
+  source(name: string): SourceSeries {
+    const lastLine = this.lastLine.with(name);
+    lastLine.set(this.startedAt / 1000);
+    return {
+      parsed: this.logLines.with(name, 'parsed'),
+      malformed: this.logLines.with(name, 'malformed'),
+      malformedBy: new Map(MALFORMED_REASONS.map((r) => [r, this.malformedLines.with(name, r)])),
+      lastLine,
+      files: this.sourceFiles.with(name),
+      bytesRead: this.sourceBytes.with(name),
+      tailerEvents: new Map(TAILER_EVENT_KINDS.map((k) => [k, this.tailerEvents.with(name, k)])),
+    };
+  }
+
+  isCatalogued(code: string): boolean {
+    return this.codes.has(code);
+  }
+
+  /** DPSS gauges of a catalogue code, created on its first row: a zero response time before any data would be a lie. */
+  dpssFor(code: string): DpssSeries {
+    let s = this.dpss.get(code);
+    if (!s) {
+      s = {
+        avg: this.dpssResponse.with(code, 'avg'),
+        p95: this.dpssResponse.with(code, 'p95'),
+        max: this.dpssResponse.with(code, 'max'),
+        attempts: this.dpssAttempts.with(code),
+        failures: this.dpssFailures.with(code),
+        periodEnd: this.dpssPeriodEnd.with(code),
+      };
+      this.dpss.set(code, s);
+    }
+    return s;
+  }
+
+  dpssFile(result: (typeof DPSS_FILE_RESULTS)[number]): Series {
+    return this.dpssFiles.with(result);
+  }
+
+  dpssRow(result: DpssRowResult): Series {
+    return this.dpssRows.with(result);
+  }
+}
