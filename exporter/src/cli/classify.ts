@@ -17,12 +17,12 @@ import { LineSplitter } from '../parsers/line-splitter.js';
 
 const USAGE = `usage: ussdwatch classify --catalogue FILE [options] [LOGFILE...]
 
-Classifies USSD gateway log lines (standard input when no LOGFILE is named, or for a
-LOGFILE written -) and writes one
-JSON object per input line, in order, to standard output:
+Classifies USSD gateway log lines (standard input when no LOGFILE is named, and for a
+LOGFILE written -) and writes one JSON object per input line, in order, to standard output:
   {"line":1,"class":"ok","cause":"ok","short_code":"*710#","near_code":null}
-"line" counts from 1 across the files, blank lines included; a line that does not parse
-has class "malformed" and the reason as cause.
+"line" counts from 1 across the files, blank lines included. A line that does not parse
+has class "malformed" and the reason as cause:
+  ${MALFORMED_REASONS.join(', ')}.
 
 options:
   --catalogue FILE      short-code catalogue YAML (required)

@@ -31,8 +31,10 @@ export const MALFORMED_REASONS = [
   'binary', // NUL or other control bytes, invalid UTF-8
   'field_count', // ussd-cdr: not twelve fields
   'bad_json', // ussd-json: not a JSON object
-  'missing_field', // ussd-json: no ts, ussd or status; regex: a required group did not match
-  'bad_timestamp',
+  'missing_field', // ts, ussd or status absent or empty (ussd-json: not a string either; regex: group not matched)
+  'bad_timestamp', // not ISO 8601 (or the vendor time format), or a date that does not exist
+  // map_error, steps, app_ms or dialog_ms not a plain non-negative decimal up to 2^53. A
+  // map_error is a MAP code: `abc` there is a broken line, not an unknown error to guess at.
   'bad_number',
   'no_match', // regex format: the line does not match the vendor pattern
 ] as const;

@@ -7,11 +7,17 @@ const FIELDS = 12;
 
 export function createCdrParser(utcOffsetMinutes: number): LineParser {
   const cuts = new Int32Array(FIELDS + 1);
-  const text = (line: string, f: number): string => {
-    let a = cuts[f] + 1;
-    let b = cuts[f + 1];
+  // Bounds of the field last trimmed: kept here so that no object is returned per field.
+  let a = 0;
+  let b = 0;
+  const trim = (line: string, f: number): void => {
+    a = cuts[f] + 1;
+    b = cuts[f + 1];
     while (a < b && isSpace(line.charCodeAt(a))) a++;
     while (b > a && isSpace(line.charCodeAt(b - 1))) b--;
+  };
+  const text = (line: string, f: number): string => {
+    trim(line, f);
     return line.slice(a, b);
   };
   const num = (line: string, f: number) => numberField(line, cuts[f] + 1, cuts[f + 1]);
@@ -33,10 +39,10 @@ export function createCdrParser(utcOffsetMinutes: number): LineParser {
       if (extra >= 0 && extra < end) return 'field_count';
       cuts[FIELDS] = end;
 
-      let a = start;
-      let b = cuts[1];
-      while (a < b && isSpace(line.charCodeAt(a))) a++;
-      while (b > a && isSpace(line.charCodeAt(b - 1))) b--;
+      const ussd = text(line, 4);
+      const status = text(line, 7);
+      trim(line, 0);
+      if (a === b || ussd === '' || status === '') return 'missing_field';
       const ts = parseIsoTimestamp(line, a, b, utcOffsetMinutes);
       if (Number.isNaN(ts)) return 'bad_timestamp';
       const mapError = num(line, 8);
@@ -44,9 +50,6 @@ export function createCdrParser(utcOffsetMinutes: number): LineParser {
       const appMs = num(line, 10);
       const dialogMs = num(line, 11);
       if (Number.isNaN(mapError) || Number.isNaN(steps) || Number.isNaN(appMs) || Number.isNaN(dialogMs)) return 'bad_number';
-      const ussd = text(line, 4);
-      const status = text(line, 7);
-      if (ussd === '' || status === '') return 'missing_field';
       return dialog(ts, text(line, 1), text(line, 2), text(line, 3), ussd, text(line, 5), text(line, 6), status, mapError, steps, appMs, dialogMs);
     },
   };

@@ -21,11 +21,12 @@ function num(v: unknown): number | null {
 }
 
 export function dialogFromValues(v: Record<string, unknown>, parseTime: TimeParser, utcOffsetMinutes: number): ParseResult {
-  const rawTs = v.ts;
+  const rawTs = typeof v.ts === 'string' ? v.ts.trim() : v.ts;
   const ussd = text(v.ussd);
   const status = text(v.status);
   if (rawTs === undefined || rawTs === null || rawTs === '' || ussd === '' || status === '') return 'missing_field';
-  const tsText = typeof rawTs === 'string' ? rawTs.trim() : '';
+  // Present but not text (a number, an object): there, but not a timestamp this format reads.
+  const tsText = typeof rawTs === 'string' ? rawTs : '';
   const ts = parseTime(tsText, 0, tsText.length, utcOffsetMinutes);
   if (Number.isNaN(ts)) return 'bad_timestamp';
   const mapError = num(v.map_error);

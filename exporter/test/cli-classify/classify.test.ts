@@ -249,6 +249,8 @@ describe('ussdwatch classify options and errors, in this process', () => {
     [['--catalogue', CATALOGUE, join(dir, 'missing.log')], /cannot read .*missing\.log: ENOENT/],
     [['--catalogue', CATALOGUE, dir], /is a directory, not a log file/],
     [['--catalogue', join(dir, 'nope.yaml')], /nope\.yaml: \(file\): cannot read: ENOENT/],
+    [['--catalogue', file('unquoted.yaml', 'short_codes:\n  - { code: *710#, name: a, team: b }\n')], /unquoted\.yaml:2: \(syntax\): \*710# is read as a YAML alias .*; quote it: "\*710#"\n$/],
+    [['--catalogue', file('not-yaml.log', `${cdr('*710#', 'SUCCESS')}\n`.repeat(50))], /not-yaml\.log:1: \(top level\): expected a mapping with keys short_codes; got "2026-11-21T13:45:02.{41}"\.\.\.\n$/],
   ])('exit 2 with a clear message: %j', async (args, message) => {
     const r = await classifyHere(args);
     expect(r.code).toBe(2);

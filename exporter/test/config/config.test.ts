@@ -101,6 +101,10 @@ describe('loadConfig errors name the file, the line, the key and the fix', () =>
     ['state_dir: ${STATE}\n', ':1: state_dir: environment variable STATE is not set; set it, or write ${STATE:-default}'],
     ['sources:\n  - name: a\n   path: x\n', ':3: (syntax): '],
     ['catalogue:\n  short_codes:\n    - { code: *710#, name: a, team: b }\n', ':3: (syntax): *710# is read as a YAML alias (an unquoted value cannot start with *); quote it: "*710#"'],
+    [
+      'a: &a [1,1,1,1,1,1,1,1,1,1]\nb: &b [*a,*a,*a,*a,*a,*a,*a,*a,*a,*a]\nc: &c [*b,*b,*b,*b,*b,*b,*b,*b,*b,*b]\nd: [*c,*c,*c,*c,*c,*c,*c,*c,*c,*c]\n',
+      ': (syntax): Excessive alias count indicates a resource exhaustion attack; fix the YAML',
+    ],
     [`sources: ${'x'.repeat(500)}\n`, `:1: sources: expected a list; got "${'x'.repeat(60)}"...`],
   ])('%j', (text, expected) => {
     const { message, file } = errorOf(text);

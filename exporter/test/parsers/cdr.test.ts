@@ -45,6 +45,7 @@ describe('ussd-cdr', () => {
     ['﻿', 'empty'],
     [SPEC_LINE.replace('SUCCESS||', '||'), 'missing_field'],
     [SPEC_LINE.replace('*710#', ' '), 'missing_field'],
+    [SPEC_LINE.replace('2026-11-21T13:45:02.123+01:00', '  '), 'missing_field'], // as an absent ts in ussd-json
     [SPEC_LINE + 'x'.repeat(70_000), 'too_long'],
     [SPEC_LINE.replace('gw01', 'x'.repeat(65_536 - SPEC_LINE.length + 5)), 'too_long'], // 65,537 bytes
     [SPEC_LINE.replace('gw01', 'é'.repeat(33_000)), 'too_long'], // 66,000 bytes in 33,000 characters

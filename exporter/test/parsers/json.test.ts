@@ -35,6 +35,8 @@ describe('ussd-json', () => {
     ['null', 'bad_json'],
     ['{"ts":', 'bad_json'],
     ['{"ussd":"*710#","status":"SUCCESS"}', 'missing_field'],
+    ['{"ts":" ","ussd":"*710#","status":"SUCCESS"}', 'missing_field'],
+    ['{"ts":null,"ussd":"*710#","status":"SUCCESS"}', 'missing_field'],
     ['{"ts":"2026-11-21T13:45:04Z","status":"SUCCESS"}', 'missing_field'],
     ['{"ts":"2026-11-21T13:45:04Z","ussd":"*710#","status":""}', 'missing_field'],
     ['{"ts":"2026-02-30T13:45:04Z","ussd":"*710#","status":"SUCCESS"}', 'bad_timestamp'],
