@@ -1,4 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parse as parseYaml } from 'yaml';
 import { ConfigError, DEFAULT_CONFIG_FILE, loadConfig, parseConfig } from '../src/config.js';
 
 const TEAMS = `teams:
@@ -12,9 +15,18 @@ const TEAMS = `teams:
 const parse = (text: string, env: NodeJS.ProcessEnv = { NOTIFIER_TOKEN: 't' }) => parseConfig(text, '/etc/ussdwatch/notifier.yaml', env);
 
 describe('notifier configuration', () => {
-  it('loads the shipped file: six teams, the token shared with Alertmanager, the shared templates', () => {
+  it('loads the shipped file: every team an alert can name, the token shared with Alertmanager, the shared templates', () => {
     const cfg = loadConfig(DEFAULT_CONFIG_FILE, {});
-    expect([...cfg.teams.keys()]).toEqual(['billing', 'offers', 'data', 'care', 'vas', 'technical']);
+    // Teams come from the catalogue (short-code alerts) and from the rules (alerts of no code):
+    // a team missing here would silently fall back to the critical team.
+    const repo = join(import.meta.dirname, '..', '..');
+    const catalogue = parseYaml(readFileSync(join(repo, 'exporter/config/catalogue.yaml'), 'utf8')) as { short_codes: { team: string }[] };
+    const catalogueTeams = catalogue.short_codes.map((c) => c.team);
+    expect(catalogueTeams.length).toBeGreaterThan(0);
+    const ruleTeams = readdirSync(join(repo, 'prometheus/rules')).flatMap((f) =>
+      [...readFileSync(join(repo, 'prometheus/rules', f), 'utf8').matchAll(/^\s+team:\s*"?([\w-]+)/gm)].map((m) => m[1]));
+    expect(ruleTeams.length).toBeGreaterThan(0);
+    for (const team of new Set([...catalogueTeams, ...ruleTeams, 'technical'])) expect([...cfg.teams.keys()]).toContain(team);
     expect(cfg.token).toBe('ussdwatch-local-dev-token-change-me');
     expect(cfg.templatesFile).toMatch(/alertmanager\/templates\/ussdwatch\.tmpl$/);
     expect(cfg.listen).toEqual({ host: '127.0.0.1', port: 9717 });
