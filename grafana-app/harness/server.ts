@@ -1,0 +1,200 @@
+// The harness server: serves the app outside Grafana and answers the URLs Grafana would,
+// proxying to real backends:
+//   /api/datasources/proxy/uid/<prometheus uid>/...   -> Prometheus
+//   /api/datasources/proxy/uid/<alertmanager uid>/... -> Alertmanager
+//   /api/plugin-proxy/djezzy-ussdwatch-app/exporter/... -> exporter (+ bearer token)
+//   /api/plugin-proxy/djezzy-ussdwatch-app/notifier/... -> notifier (+ bearer token)
+//   /api/plugins/djezzy-ussdwatch-app/settings          -> the app's settings (GET, and POST from the config page)
+import { createReadStream, existsSync } from 'node:fs';
+import { createServer, request as httpRequest, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { request as httpsRequest } from 'node:https';
+import { createRequire } from 'node:module';
+import { dirname, extname, join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { parseArgs } from 'node:util';
+import { DEFAULT_ALERTMANAGER_UID, DEFAULT_PROMETHEUS_UID, PLUGIN_ID } from '../src/constants.js';
+import type { AppJsonData, AppSecureJsonData } from '../src/settings.js';
+
+export interface HarnessConfig {
+  port: number;
+  prometheusUrl: string;
+  alertmanagerUrl: string;
+  exporterUrl: string;
+  notifierUrl: string;
+  exporterToken?: string;
+  notifierToken?: string;
+}
+
+interface Target {
+  base: string;
+  token?: string;
+}
+
+const BUNDLE_DIR = fileURLToPath(new URL('../.harness-dist/', import.meta.url));
+// @grafana/ui's icons, which Grafana serves under public/build/img/icons.
+const ICON_DIR = join(dirname(createRequire(import.meta.url).resolve('@grafana/ui')), '../public/img/');
+const STATIC: Array<[prefix: string, dir: string]> = [
+  ['/public/build/img/', ICON_DIR],
+  ['/public/', BUNDLE_DIR],
+];
+const TYPES: Record<string, string> = { '.js': 'text/javascript', '.svg': 'image/svg+xml', '.css': 'text/css' };
+
+function indexHtml(): string {
+  // Boot data first: @grafana/runtime reads it when its config module loads.
+  return `<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>ussdwatch harness</title>
+<script>window.__grafana_public_path__ = '/public/';
+window.grafanaBootData = { settings: { appSubUrl: '', buildInfo: { version: '13.1.1', edition: 'harness' }, featureToggles: {} }, user: { timezone: 'browser', theme: 'dark', orgRole: 'Viewer' }, navTree: [] };</script>
+</head><body><div id="root"></div><script src="/public/harness.js"></script></body></html>`;
+}
+
+function json(res: ServerResponse, status: number, body: unknown): void {
+  res.writeHead(status, { 'content-type': 'application/json' });
+  res.end(JSON.stringify(body));
+}
+
+function proxy(req: IncomingMessage, res: ServerResponse, target: Target, rest: string): void {
+  const url = new URL(target.base.replace(/\/$/, '') + rest);
+  const headers: Record<string, string | string[] | undefined> = { ...req.headers, host: url.host };
+  delete headers.cookie;
+  if (target.token) headers.authorization = `Bearer ${target.token}`;
+  const send = url.protocol === 'https:' ? httpsRequest : httpRequest;
+  const out = send(url, { method: req.method, headers }, (up) => {
+    res.writeHead(up.statusCode ?? 502, up.headers);
+    up.pipe(res);
+  });
+  // As Grafana's proxy does: an unreachable backend is a 502 with a message.
+  out.on('error', (err) => {
+    if (!res.headersSent) json(res, 502, { message: `Bad Gateway: ${url.origin} unreachable (${err.message})` });
+    else res.destroy();
+  });
+  req.pipe(out);
+}
+
+export function createHarness(cfg: HarnessConfig): Server {
+  const datasources: Record<string, Target> = {
+    [DEFAULT_PROMETHEUS_UID]: { base: cfg.prometheusUrl },
+    [DEFAULT_ALERTMANAGER_UID]: { base: cfg.alertmanagerUrl },
+  };
+  // The app's settings as Grafana keeps them: the config page may change them, and the
+  // proxy routes read them per request, as plugin.json's {{ .JsonData.x }} templates do.
+  const jsonData: AppJsonData = { prometheusUid: DEFAULT_PROMETHEUS_UID, alertmanagerUid: DEFAULT_ALERTMANAGER_UID, exporterUrl: cfg.exporterUrl, notifierUrl: cfg.notifierUrl };
+  const secrets: AppSecureJsonData = { exporterToken: cfg.exporterToken, notifierToken: cfg.notifierToken };
+  const routes = (): Record<string, Target | undefined> => ({
+    exporter: jsonData.exporterUrl ? { base: jsonData.exporterUrl, token: secrets.exporterToken } : undefined,
+    notifier: jsonData.notifierUrl ? { base: jsonData.notifierUrl, token: secrets.notifierToken } : undefined,
+  });
+  const settings = () => ({
+    id: PLUGIN_ID,
+    type: 'app',
+    name: 'USSDWatch',
+    enabled: true,
+    pinned: true,
+    jsonData,
+    secureJsonFields: { exporterToken: Boolean(secrets.exporterToken), notifierToken: Boolean(secrets.notifierToken) },
+  });
+  const save = async (req: IncomingMessage, res: ServerResponse) => {
+    let body = '';
+    for await (const chunk of req) body += chunk;
+    const update = JSON.parse(body || '{}') as { jsonData?: AppJsonData; secureJsonData?: AppSecureJsonData };
+    Object.assign(jsonData, update.jsonData);
+    // As Grafana: a secret left empty keeps the stored one; reset happens by saving a new one.
+    for (const [k, v] of Object.entries(update.secureJsonData ?? {})) if (v) secrets[k as keyof AppSecureJsonData] = v;
+    json(res, 200, { message: 'Plugin settings updated' });
+  };
+  return createServer((req, res) => {
+    const path = req.url ?? '/';
+    let m = /^\/api\/datasources\/proxy\/uid\/([^/]+)(\/.*)$/.exec(path);
+    if (m) {
+      const ds = datasources[decodeURIComponent(m[1])];
+      return ds ? proxy(req, res, ds, m[2]) : json(res, 404, { message: 'Unable to find datasource' });
+    }
+    m = /^\/api\/plugin-proxy\/([^/]+)\/([^/?]+)(.*)$/.exec(path);
+    if (m) {
+      const route = m[1] === PLUGIN_ID ? routes()[m[2]] : undefined;
+      return route ? proxy(req, res, route, m[3] || '/') : json(res, 404, { message: 'Plugin route not found' });
+    }
+    if (path.startsWith(`/api/plugins/${PLUGIN_ID}/settings`)) {
+      if (req.method === 'POST') {
+        return void save(req, res).catch((err: Error) => json(res, 400, { message: `settings not saved: ${err.message}` }));
+      }
+      return json(res, 200, settings());
+    }
+    if (path.startsWith('/api/')) return json(res, 404, { message: 'Not found' });
+    // Grafana's Inter font files are not on npm: the browser falls back to its sans-serif.
+    if (path.startsWith('/public/fonts/')) return void res.writeHead(204).end();
+    const served = STATIC.find(([prefix]) => path.startsWith(prefix));
+    if (served) {
+      const [prefix, dir] = served;
+      const file = join(dir, path.slice(prefix.length).split('?')[0]);
+      if (dir === ICON_DIR && !existsSync(file)) {
+        // @grafana/ui ships a subset of Grafana's icons: a blank one beats a 404 in the console.
+        res.writeHead(200, { 'content-type': TYPES['.svg'] });
+        return void res.end('<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 24 24"/>');
+      }
+      if (!file.startsWith(dir) || !existsSync(file)) return json(res, 404, { message: `${path} not found${dir === BUNDLE_DIR ? ': build the harness first (npm run build:harness -w grafana-app)' : ''}` });
+      res.writeHead(200, { 'content-type': TYPES[extname(file)] ?? 'application/octet-stream' });
+      return void createReadStream(file).pipe(res);
+    }
+    res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
+    res.end(indexHtml());
+  });
+}
+
+export function listen(server: Server, port: number): Promise<void> {
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, '127.0.0.1', () => resolve());
+  });
+}
+
+const USAGE = `usage: tsx harness/server.ts [--port N] [--prometheus URL] [--alertmanager URL] [--exporter URL] [--notifier URL]
+each also from the environment: USSDWATCH_HARNESS_PORT, USSDWATCH_PROMETHEUS_URL, USSDWATCH_ALERTMANAGER_URL,
+USSDWATCH_EXPORTER_URL, USSDWATCH_NOTIFIER_URL; tokens only from USSDWATCH_EXPORTER_TOKEN, USSDWATCH_NOTIFIER_TOKEN`;
+
+export function configFrom(argv: string[], env: NodeJS.ProcessEnv): HarnessConfig {
+  const { values } = parseArgs({
+    args: argv,
+    options: { port: { type: 'string' }, prometheus: { type: 'string' }, alertmanager: { type: 'string' }, exporter: { type: 'string' }, notifier: { type: 'string' }, help: { type: 'boolean' } },
+  });
+  if (values.help) {
+    console.log(USAGE);
+    process.exit(0);
+  }
+  const rawPort = values.port ?? env.USSDWATCH_HARNESS_PORT ?? '9719';
+  const port = Number(rawPort);
+  if (!/^\d+$/.test(rawPort) || port > 65535) throw new Error(`--port/USSDWATCH_HARNESS_PORT "${rawPort}": expected a TCP port number\n${USAGE}`);
+  const url = (flag: string, v: string | undefined, fallback: string) => {
+    const s = v || fallback;
+    try {
+      new URL(s);
+    } catch {
+      throw new Error(`--${flag} "${s}": expected a URL such as ${fallback}\n${USAGE}`);
+    }
+    return s;
+  };
+  return {
+    port,
+    prometheusUrl: url('prometheus', values.prometheus ?? env.USSDWATCH_PROMETHEUS_URL, 'http://127.0.0.1:9090'),
+    alertmanagerUrl: url('alertmanager', values.alertmanager ?? env.USSDWATCH_ALERTMANAGER_URL, 'http://127.0.0.1:9093'),
+    exporterUrl: url('exporter', values.exporter ?? env.USSDWATCH_EXPORTER_URL, 'http://127.0.0.1:9716'),
+    notifierUrl: url('notifier', values.notifier ?? env.USSDWATCH_NOTIFIER_URL, 'http://127.0.0.1:9717'),
+    exporterToken: env.USSDWATCH_EXPORTER_TOKEN || undefined,
+    notifierToken: env.USSDWATCH_NOTIFIER_TOKEN || undefined,
+  };
+}
+
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  try {
+    const cfg = configFrom(process.argv.slice(2), process.env);
+    const server = createHarness(cfg);
+    await listen(server, cfg.port);
+    console.log(`harness: http://127.0.0.1:${cfg.port}/a/${PLUGIN_ID}/overview (Prometheus ${cfg.prometheusUrl}, Alertmanager ${cfg.alertmanagerUrl}, exporter ${cfg.exporterUrl}, notifier ${cfg.notifierUrl})`);
+    const stop = () => server.close(() => process.exit(0));
+    process.on('SIGINT', stop);
+    process.on('SIGTERM', stop);
+  } catch (err) {
+    console.error(`harness: ${(err as Error).message}`);
+    process.exit(2);
+  }
+}

@@ -1,0 +1,75 @@
+// The app's only door to the network: every request goes through Grafana's backendSrv,
+// to a datasource proxy or to the plugin's own proxy routes.
+import { getBackendSrv } from '@grafana/runtime';
+import { lastValueFrom } from 'rxjs';
+import { EXPORTER_ROUTE, NOTIFIER_ROUTE } from '../constants.js';
+import type { AppSettings } from '../settings.js';
+import type { AmAlert } from './alerts.js';
+import { parseEvents, parseMalformed, type DialogEvent, type MalformedSample } from './events.js';
+import { parseJournal, type JournalEntry } from './journal.js';
+import { describeFailure, LoadError } from './load-error.js';
+import { matrixOf, vectorOf, type InstantSample, type PromResponse, type Series } from './prom-result.js';
+
+/** Enough for a bad night; the journal API allows up to 5000. */
+const JOURNAL_LIMIT = 1000;
+
+async function getJson<T>(url: string, params: Record<string, string | number>, source: string): Promise<T> {
+  try {
+    const res = await lastValueFrom(getBackendSrv().fetch<T>({ url, params, method: 'GET', showErrorAlert: false, showSuccessAlert: false }));
+    return res.data;
+  } catch (err) {
+    throw describeFailure(err, source);
+  }
+}
+
+export class UssdApi {
+  constructor(private readonly settings: AppSettings) {}
+
+  private prom(path: string): string {
+    return `/api/datasources/proxy/uid/${encodeURIComponent(this.settings.prometheusUid)}/api/v1/${path}`;
+  }
+
+  async instant(expr: string, timeS: number): Promise<InstantSample[]> {
+    const res = await getJson<PromResponse>(this.prom('query'), { query: expr, time: timeS }, 'Prometheus');
+    return checked(() => vectorOf(res));
+  }
+
+  async range(expr: string, fromS: number, toS: number, stepS: number): Promise<Series[]> {
+    const res = await getJson<PromResponse>(this.prom('query_range'), { query: expr, start: fromS, end: toS, step: stepS }, 'Prometheus');
+    return checked(() => matrixOf(res));
+  }
+
+  /** Firing alerts, silenced and inhibited ones included (their state says so). */
+  alerts(): Promise<AmAlert[]> {
+    const url = `/api/datasources/proxy/uid/${encodeURIComponent(this.settings.alertmanagerUid)}/api/v2/alerts`;
+    return getJson<AmAlert[]>(url, { active: 'true', silenced: 'true', inhibited: 'true' }, 'Alertmanager');
+  }
+
+  async events(q: { shortCode?: string; cause?: string; cls?: string; limit: number }): Promise<DialogEvent[]> {
+    const params: Record<string, string | number> = { limit: q.limit };
+    if (q.shortCode) params.short_code = q.shortCode;
+    if (q.cause) params.cause = q.cause;
+    if (q.cls) params.class = q.cls;
+    const body = await getJson<unknown>(`${EXPORTER_ROUTE}/api/events`, params, 'Exporter events API');
+    return checked(() => parseEvents(body), 'Exporter events API');
+  }
+
+  async malformed(source?: string): Promise<MalformedSample[]> {
+    const body = await getJson<unknown>(`${EXPORTER_ROUTE}/api/malformed`, source ? { source } : {}, 'Exporter malformed API');
+    return checked(() => parseMalformed(body), 'Exporter malformed API');
+  }
+
+  async journal(q: { fromMs: number; toMs: number }): Promise<JournalEntry[]> {
+    const params = { from: new Date(q.fromMs).toISOString(), to: new Date(q.toMs).toISOString(), limit: JOURNAL_LIMIT };
+    const body = await getJson<unknown>(`${NOTIFIER_ROUTE}/api/journal`, params, 'Notifier journal');
+    return checked(() => parseJournal(body), 'Notifier journal');
+  }
+}
+
+function checked<T>(read: () => T, source = 'Prometheus'): T {
+  try {
+    return read();
+  } catch (err) {
+    throw new LoadError('data', source, `${source} answered something unexpected: ${(err as Error).message}`);
+  }
+}

@@ -1,0 +1,89 @@
+// Sample dialogs from the exporter's events API, shown with the reason for their class.
+export interface DialogEvent {
+  at: number;
+  node: string;
+  session: string;
+  msisdn: string;
+  ussd: string;
+  menu: string;
+  status: string;
+  mapError: string;
+  appMs: number | undefined;
+  dialogMs: number | undefined;
+  cls: string;
+  cause: string;
+  shortCode: string;
+  nearCode: string;
+  source: string;
+  reason: string;
+}
+
+type Raw = Record<string, unknown>;
+const text = (v: unknown) => (v === undefined || v === null ? '' : String(v));
+const num = (v: unknown) => (v === undefined || v === null || v === '' ? undefined : Number(v));
+
+/**
+ * The exporter masks MSISDNs; a number that still looks whole (only digits, longer than a
+ * short code) is masked again here, because a screenshot of this page leaves the building.
+ */
+export function ensureMasked(msisdn: string): string {
+  const s = msisdn.trim();
+  if (!/^\+?\d{7,}$/.test(s)) return s;
+  return s.slice(0, 5) + '*'.repeat(Math.max(0, s.length - 8)) + s.slice(-3);
+}
+
+function eventOf(r: Raw): DialogEvent {
+  const ts = r.ts;
+  return {
+    at: typeof ts === 'number' ? ts : Date.parse(text(ts)),
+    node: text(r.node),
+    session: text(r.session),
+    msisdn: ensureMasked(text(r.msisdn)),
+    ussd: text(r.ussd),
+    menu: text(r.menu),
+    status: text(r.status),
+    mapError: text(r.map_error),
+    appMs: num(r.app_ms),
+    dialogMs: num(r.dialog_ms),
+    cls: text(r.class),
+    cause: text(r.cause),
+    shortCode: text(r.short_code),
+    nearCode: text(r.near_code),
+    source: text(r.source),
+    reason: text(r.reason),
+  };
+}
+
+/** Accepts a bare array or {events: [...]}. */
+export function parseEvents(body: unknown): DialogEvent[] {
+  const list = Array.isArray(body) ? body : (body as Raw | null)?.events;
+  if (!Array.isArray(list)) throw new Error('the exporter events API did not answer with a list of events');
+  return list.map((r) => eventOf(r as Raw));
+}
+
+/** Sample dialogs per gateway node, most first. */
+export function countByNode(events: DialogEvent[]): Array<{ node: string; count: number }> {
+  const m = new Map<string, number>();
+  for (const e of events) m.set(e.node, (m.get(e.node) ?? 0) + 1);
+  return [...m.entries()].map(([node, count]) => ({ node, count })).sort((a, b) => b.count - a.count || a.node.localeCompare(b.node));
+}
+
+export interface MalformedSample {
+  source: string;
+  reason: string;
+  file: string;
+  at: number;
+  line: string;
+}
+
+export function parseMalformed(body: unknown): MalformedSample[] {
+  const list = Array.isArray(body) ? body : ((body as Raw | null)?.samples ?? (body as Raw | null)?.malformed);
+  if (!Array.isArray(list)) throw new Error('the exporter malformed API did not answer with a list of samples');
+  return list.map((r: Raw) => ({
+    source: text(r.source),
+    reason: text(r.reason),
+    file: text(r.file),
+    at: typeof r.at === 'number' ? r.at : Date.parse(text(r.at)),
+    line: text(r.line),
+  }));
+}

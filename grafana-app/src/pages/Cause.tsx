@@ -1,0 +1,98 @@
+import React from 'react';
+import { Alert, InteractiveTable, type Column } from '@grafana/ui';
+import { countByNode } from '../data/events.js';
+import { byLabel, byTwoLabels, nonZero } from '../data/prom-result.js';
+import { CAUSES, causeInfo } from '../queries/causes.js';
+import { INSTANT, SERIES } from '../queries/promql.js';
+import { linkTo } from '../state/location.js';
+import { AppLink } from '../components/AppLink.js';
+import { Chart } from '../components/Chart.js';
+import { count, pct } from '../components/format.js';
+import { LoadedView } from '../components/Loaded.js';
+import { usePage } from '../components/page-context.js';
+import { Section } from '../components/Section.js';
+import { useLoad } from '../components/useLoad.js';
+
+interface Share {
+  key: string;
+  count: number;
+  share: number;
+}
+
+function shares(m: Map<string, number>): Share[] {
+  let total = 0;
+  for (const v of m.values()) total += v;
+  return [...m.entries()]
+    .filter(([, v]) => v > 0)
+    .map(([key, v]) => ({ key, count: v, share: total > 0 ? v / total : NaN }))
+    .sort((a, b) => b.count - a.count);
+}
+
+const SAMPLE_LIMIT = 200;
+
+export function Cause() {
+  const { loc, api, params: p, fromS, toS, step, refreshKey } = usePage();
+  const cause = loc.cause;
+  const deps = [cause, p.range, p.window, toS, refreshKey];
+  const info = causeInfo(cause ?? '');
+  const byCode = useLoad(async () => shares(byLabel(await api.instant(INSTANT.causeByCode(p), toS), 'short_code')), deps);
+  const series = useLoad(async () => nonZero(await api.range(SERIES.causeByCodeRate(p), fromS, toS, step)), deps);
+  const nodes = useLoad(async () => shares(byTwoLabels(await api.instant(INSTANT.nodeByClass(p), toS), 'class', 'node').get(info.cls) ?? new Map()), deps);
+  const sampleNodes = useLoad(async () => countByNode(await api.events({ cause, limit: SAMPLE_LIMIT })), deps, 'Exporter events API');
+
+  if (!cause) {
+    return (
+      <Alert severity="warning" title="No cause chosen">
+        Known causes: {Object.keys(CAUSES).map((c, i) => (
+          <React.Fragment key={c}>
+            {i > 0 && ', '}
+            <AppLink href={linkTo(loc, { page: 'cause', cause: c })}>{c}</AppLink>
+          </React.Fragment>
+        ))}
+      </Alert>
+    );
+  }
+  const codeColumns: Array<Column<Share>> = [
+    { id: 'key', header: 'Short code', cell: ({ row }) => <AppLink href={linkTo(loc, { page: 'code', code: row.original.key, cause })}>{row.original.key}</AppLink> },
+    { id: 'count', header: 'Dialogs', cell: ({ row }) => count(row.original.count) },
+    { id: 'share', header: 'Share', cell: ({ row }) => pct(row.original.share) },
+  ];
+  const nodeColumns: Array<Column<Share>> = [
+    { id: 'key', header: 'Gateway node' },
+    { id: 'count', header: 'Dialogs', cell: ({ row }) => count(row.original.count) },
+    { id: 'share', header: 'Share', cell: ({ row }) => pct(row.original.share) },
+  ];
+  return (
+    <>
+      <p>
+        <strong>{info.cls}</strong>: {info.label}.
+      </p>
+      <Section title="Short codes with this cause" testId="cause-codes">
+        <LoadedView state={byCode} isEmpty={(r) => r.length === 0} empty={`No dialog ended with cause ${cause} in this range.`}>
+          {(rows) => <InteractiveTable columns={codeColumns} data={rows} getRowId={(r: Share) => r.key} />}
+        </LoadedView>
+      </Section>
+      <Section title="Over time, per short code">
+        <LoadedView state={series} empty="">
+          {(s) => <Chart series={s} empty={`No ${cause} in this range.`} styleOf={(x) => ({ name: x.labels.short_code ?? '', unit: 'reqps' })} />}
+        </LoadedView>
+      </Section>
+      <Section title={`Gateway nodes: recent ${cause} samples`} testId="cause-nodes">
+        <LoadedView state={sampleNodes} isEmpty={(r) => r.length === 0} empty="The exporter holds no recent sample of this cause.">
+          {(rows) => (
+            <InteractiveTable
+              columns={nodeColumns}
+              data={rows.map((r) => ({ key: r.node, count: r.count, share: r.count / rows.reduce((a, b) => a + b.count, 0) }))}
+              getRowId={(r: Share) => r.key}
+            />
+          )}
+        </LoadedView>
+      </Section>
+      <Section title={`Gateway nodes: all ${info.cls} dialogs in range`}>
+        <LoadedView state={nodes} isEmpty={(r) => r.length === 0} empty={`No ${info.cls} dialog per node in this range.`}>
+          {(rows) => <InteractiveTable columns={nodeColumns} data={rows} getRowId={(r: Share) => r.key} />}
+        </LoadedView>
+      </Section>
+    </>
+  );
+}

@@ -1,0 +1,106 @@
+import React from 'react';
+import { alertingByCode } from '../data/alerts.js';
+import { describeFailure } from '../data/load-error.js';
+import { classTotals, codeRows, type CatalogueEntry, type ClassTotals } from '../data/overview.js';
+import { byLabel, byTwoLabels, single } from '../data/prom-result.js';
+import { CLASS_COLORS, type DialogClass } from '../queries/causes.js';
+import { INSTANT, SERIES } from '../queries/promql.js';
+import { Chart } from '../components/Chart.js';
+import { CodeTable } from '../components/CodeTable.js';
+import { count, pct, perSecond, secs } from '../components/format.js';
+import { ErrorBox, LoadedView } from '../components/Loaded.js';
+import { usePage } from '../components/page-context.js';
+import { Section } from '../components/Section.js';
+import { Stat, StatRow } from '../components/Stat.js';
+import { ShareBars } from '../components/ShareBars.js';
+import { useLoad } from '../components/useLoad.js';
+
+const NO_TRAFFIC = 'No dialog was counted in this time range. Check the Sources page: is the exporter reading the gateway logs, and is Prometheus scraping it?';
+
+export function Overview() {
+  const { api, params: p, fromS, toS, step, refreshKey } = usePage();
+  const deps = [p.range, p.window, toS, refreshKey];
+  const stats = useLoad(async () => {
+    const [rate, split, success, p95] = await Promise.all([
+      api.instant(INSTANT.dialogsPerSecond(p), toS),
+      api.instant(INSTANT.classSplit(p), toS),
+      api.instant(INSTANT.successRatio(p), toS),
+      api.instant(INSTANT.p95Response(p), toS),
+    ]);
+    return { rate: single(rate), split: classTotals(byLabel(split, 'class')), success: single(success), p95: single(p95) };
+  }, deps);
+  const classSeries = useLoad(() => api.range(SERIES.classRate(p), fromS, toS, step), deps);
+  const table = useLoad(async () => {
+    const [split, p95, catalogue, trends] = await Promise.all([
+      api.instant(INSTANT.codeClassSplit(p), toS),
+      api.instant(INSTANT.codeP95(p), toS),
+      api.instant(INSTANT.catalogue(), toS),
+      api.range(SERIES.codeInternalRatio(p), fromS, toS, step),
+    ]);
+    // A down Alertmanager must not hide the table: the tier column then says so.
+    const alerts = await api.alerts().then(
+      (a) => ({ ok: true as const, a }),
+      (err: unknown) => ({ ok: false as const, err: describeFailure(err, 'Alertmanager') }),
+    );
+    const cat = new Map<string, CatalogueEntry>(catalogue.map((s) => [s.metric.short_code, { name: s.metric.name ?? '', team: s.metric.team ?? '' }]));
+    const rows = codeRows({
+      catalogue: cat,
+      classSplit: byTwoLabels(split, 'short_code', 'class'),
+      p95: byLabel(p95, 'short_code'),
+      trends,
+      alerting: alerts.ok ? alertingByCode(alerts.a) : new Map(),
+    });
+    return { rows, alertsError: alerts.ok ? undefined : alerts.err };
+  }, deps);
+
+  return (
+    <>
+      <LoadedView state={stats} isEmpty={(s) => s.split.total === 0} empty={NO_TRAFFIC}>
+        {(s) => (
+          <>
+            <StatRow>
+              <Stat testId="stat-rate" label="Dialogs per second" value={perSecond(s.rate ?? NaN)} hint={`${count(s.split.total)} dialogs in range`} />
+              <Stat testId="stat-success" label="Success (subscriber errors excluded)" value={pct(s.success ?? NaN)} hint="ok / (all − user errors)" />
+              <Stat testId="stat-internal" label="Internal errors" value={pct(s.split.internal / s.split.total)} hint={`${count(s.split.internal)} dialogs: ours to fix`} />
+              <Stat testId="stat-p95" label="p95 application response" value={secs(s.p95 ?? NaN)} />
+            </StatRow>
+            <ClassSplit split={s.split} />
+          </>
+        )}
+      </LoadedView>
+      <Section title="Dialogs per second by class">
+        <LoadedView state={classSeries} empty={NO_TRAFFIC}>
+          {(series) => (
+            <Chart
+              testId="class-chart"
+              series={series}
+              empty={NO_TRAFFIC}
+              styleOf={(s) => ({ name: s.labels.class ?? '', color: CLASS_COLORS[s.labels.class as DialogClass], unit: 'reqps' })}
+            />
+          )}
+        </LoadedView>
+      </Section>
+      <Section title="Short codes, worst internal-error ratio first" testId="code-table">
+        <LoadedView state={table} isEmpty={(t) => t.rows.length === 0} empty="No short code is known: is ussd_shortcode_info exported (exporter catalogue loaded)?">
+          {(t) => (
+            <>
+              {t.alertsError !== undefined && <ErrorBox error={t.alertsError} />}
+              <CodeTable rows={t.rows} />
+            </>
+          )}
+        </LoadedView>
+      </Section>
+    </>
+  );
+}
+
+const CLASS_BARS: Array<[DialogClass, string]> = [
+  ['ok', 'OK'],
+  ['user', 'User errors (subscriber)'],
+  ['internal', 'Internal errors (us)'],
+  ['unclassified', 'Unclassified'],
+];
+
+function ClassSplit({ split }: { split: ClassTotals }) {
+  return <ShareBars testId="class-split" bars={CLASS_BARS.map(([cls, title]) => ({ key: cls, title, count: split[cls], color: CLASS_COLORS[cls] }))} />;
+}

@@ -1,0 +1,101 @@
+import React from 'react';
+import { InteractiveTable, type Column } from '@grafana/ui';
+import { byLabel, byTwoLabels, nonZero } from '../data/prom-result.js';
+import type { MalformedSample } from '../data/events.js';
+import { INSTANT, SERIES } from '../queries/promql.js';
+import { Chart } from '../components/Chart.js';
+import { age, clock, count, pct } from '../components/format.js';
+import { LoadedView } from '../components/Loaded.js';
+import { usePage } from '../components/page-context.js';
+import { Section } from '../components/Section.js';
+import { useLoad } from '../components/useLoad.js';
+
+interface SourceRow {
+  source: string;
+  ageSeconds: number;
+  parsed: number;
+  malformed: number;
+  malformedRatio: number;
+}
+
+interface DpssRow {
+  code: string;
+  ageSeconds: number;
+}
+
+// DPSS writes a period's file a few minutes after its 5 minutes end.
+const DPSS_STALE_S = 15 * 60;
+
+export function Sources() {
+  const { api, params: p, fromS, toS, step, refreshKey } = usePage();
+  const deps = [p.range, p.window, toS, refreshKey];
+  const sources = useLoad(async () => {
+    const [ages, lines] = await Promise.all([api.instant(INSTANT.sourceLastLineAge(), toS), api.instant(INSTANT.sourceLines(p), toS)]);
+    const ageBy = byLabel(ages, 'source');
+    const linesBy = byTwoLabels(lines, 'source', 'result');
+    return [...new Set([...ageBy.keys(), ...linesBy.keys()])].sort().map((source): SourceRow => {
+      const l = linesBy.get(source);
+      const parsed = l?.get('parsed') ?? 0;
+      const malformed = l?.get('malformed') ?? 0;
+      return { source, ageSeconds: ageBy.get(source) ?? NaN, parsed, malformed, malformedRatio: parsed + malformed > 0 ? malformed / (parsed + malformed) : NaN };
+    });
+  }, deps);
+  const malformedRate = useLoad(async () => nonZero(await api.range(SERIES.sourceMalformedRate(p), fromS, toS, step)), deps);
+  const samples = useLoad(() => api.malformed(), [refreshKey], 'Exporter malformed API');
+  const dpss = useLoad(async () => {
+    const [ages, files] = await Promise.all([api.instant(INSTANT.dpssAge(), toS), api.instant(INSTANT.dpssFiles(p), toS)]);
+    const rows = [...byLabel(ages, 'short_code').entries()].map(([code, ageSeconds]): DpssRow => ({ code, ageSeconds })).sort((a, b) => b.ageSeconds - a.ageSeconds);
+    return { rows, files: byLabel(files, 'result') };
+  }, deps);
+
+  const sourceColumns: Array<Column<SourceRow>> = [
+    { id: 'source', header: 'Source' },
+    { id: 'ageSeconds', header: 'Last line', cell: ({ row }) => `${age(row.original.ageSeconds)} ago` },
+    { id: 'parsed', header: 'Parsed lines', cell: ({ row }) => count(row.original.parsed) },
+    { id: 'malformed', header: 'Malformed lines', cell: ({ row }) => count(row.original.malformed) },
+    { id: 'malformedRatio', header: 'Malformed ratio', cell: ({ row }) => pct(row.original.malformedRatio) },
+  ];
+  const sampleColumns: Array<Column<MalformedSample>> = [
+    { id: 'at', header: 'Read', cell: ({ row }) => clock(row.original.at) },
+    { id: 'source', header: 'Source' },
+    { id: 'file', header: 'File' },
+    { id: 'reason', header: 'Reason' },
+    { id: 'line', header: 'Line', cell: ({ row }) => <code>{row.original.line}</code> },
+  ];
+  const dpssColumns: Array<Column<DpssRow>> = [
+    { id: 'code', header: 'Short code' },
+    { id: 'ageSeconds', header: 'Latest period ended', cell: ({ row }) => `${age(row.original.ageSeconds)} ago${row.original.ageSeconds > DPSS_STALE_S ? ' (stale)' : ''}` },
+  ];
+
+  return (
+    <>
+      <Section title="Log sources" testId="sources">
+        <LoadedView state={sources} isEmpty={(r) => r.length === 0} empty="No log source reported a line: is the exporter running and scraped by Prometheus?">
+          {(rows) => <InteractiveTable columns={sourceColumns} data={rows} getRowId={(r: SourceRow) => r.source} />}
+        </LoadedView>
+      </Section>
+      <Section title="Malformed lines per second">
+        <LoadedView state={malformedRate} empty="">
+          {(s) => <Chart series={s} height={160} empty="No malformed line in this range." styleOf={(x) => ({ name: x.labels.source ?? '', unit: 'reqps' })} />}
+        </LoadedView>
+      </Section>
+      <Section title="Malformed samples (newest first)" testId="malformed-samples">
+        <LoadedView state={samples} isEmpty={(r) => r.length === 0} empty="The exporter has kept no malformed line since it started.">
+          {(rows) => <InteractiveTable columns={sampleColumns} data={rows} getRowId={(r: MalformedSample) => `${r.source}/${r.at}/${r.line.slice(0, 40)}`} pageSize={20} />}
+        </LoadedView>
+      </Section>
+      <Section title="DPSS feed freshness" testId="dpss">
+        <LoadedView state={dpss} isEmpty={(d) => d.rows.length === 0} empty="No DPSS file has been ingested: check the exporter's DPSS spool folder.">
+          {(d) => (
+            <>
+              <p>
+                Files read in range: {count(d.files.get('ok') ?? 0)} ok, {count(d.files.get('malformed') ?? 0)} malformed.
+              </p>
+              <InteractiveTable columns={dpssColumns} data={d.rows} getRowId={(r: DpssRow) => r.code} />
+            </>
+          )}
+        </LoadedView>
+      </Section>
+    </>
+  );
+}

@@ -1,0 +1,75 @@
+// Every PromQL expression the app sends, in one place so a test can run each against a
+// real Prometheus. Names are those of shared/spec/metrics.md.
+
+export interface QueryParams {
+  /** Catalogue short code, e.g. "*710#". */
+  code: string;
+  cause: string;
+  /** The chosen time range as a PromQL duration ("3600s"): instant queries summarise it. */
+  range: string;
+  /** Rate window for range queries, a few steps wide so every point has samples. */
+  window: string;
+}
+
+/** A PromQL string literal: short codes carry `*` and `#`, a pasted URL might carry worse. */
+export function str(value: string): string {
+  return `"${value.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\n/g, '\\n')}"`;
+}
+
+const code = (p: QueryParams) => `short_code=${str(p.code)}`;
+const p95 = (selector: string, by: string, w: string) =>
+  `histogram_quantile(0.95, sum by (${by}le) (rate(ussd_app_response_seconds_bucket${selector}[${w}])))`;
+
+/** Instant queries at the end of the range, summarising it. */
+export const INSTANT = {
+  dialogsPerSecond: (p: QueryParams) => `sum(rate(ussd_dialogs_total[${p.range}]))`,
+  classSplit: (p: QueryParams) => `sum by (class) (increase(ussd_dialogs_total[${p.range}]))`,
+  // Subscriber errors are not ours to fix: they leave the denominator.
+  successRatio: (p: QueryParams) =>
+    `sum(increase(ussd_dialogs_total{class="ok"}[${p.range}])) / sum(increase(ussd_dialogs_total{class!="user"}[${p.range}]))`,
+  p95Response: (p: QueryParams) => p95('', '', p.range),
+  codeDialogs: (p: QueryParams) => `sum by (short_code) (increase(ussd_dialogs_total[${p.range}]))`,
+  codeClassSplit: (p: QueryParams) => `sum by (short_code, class) (increase(ussd_dialogs_total[${p.range}]))`,
+  codeP95: (p: QueryParams) => p95('', 'short_code, ', p.range),
+  catalogue: () => `max by (short_code, name, team) (ussd_shortcode_info)`,
+  codeCauses: (p: QueryParams) => `sum by (class, cause) (increase(ussd_errors_total{${code(p)}}[${p.range}]))`,
+  codeBuckets: (p: QueryParams) => `sum by (le) (increase(ussd_app_response_seconds_bucket{${code(p)}}[${p.range}]))`,
+  codeSlowThreshold: (p: QueryParams) => `max(ussd_shortcode_slow_seconds{${code(p)}})`,
+  codeTypos: (p: QueryParams) => `sum(increase(ussd_wrong_code_total{near_code=${str(p.code)}}[${p.range}]))`,
+  causeByCode: (p: QueryParams) => `sum by (short_code) (increase(ussd_errors_total{cause=${str(p.cause)}}[${p.range}]))`,
+  // Node counters carry the class, not the cause: the cause's class is the closest cut.
+  nodeByClass: (p: QueryParams) => `sum by (node, class) (increase(ussd_node_dialogs_total[${p.range}]))`,
+  sourceLastLineAge: () => `time() - max by (source) (ussd_source_last_line_timestamp_seconds)`,
+  sourceLines: (p: QueryParams) => `sum by (source, result) (increase(ussd_log_lines_total[${p.range}]))`,
+  dpssAge: () => `time() - max by (short_code) (dpss_period_end_timestamp_seconds)`,
+  dpssFiles: (p: QueryParams) => `sum by (result) (increase(dpss_files_total[${p.range}]))`,
+} satisfies Record<string, (p: QueryParams) => string>;
+
+/** Range queries over the chosen range. */
+export const SERIES = {
+  classRate: (p: QueryParams) => `sum by (class) (rate(ussd_dialogs_total[${p.window}]))`,
+  codeInternalRatio: (p: QueryParams) =>
+    `sum by (short_code) (rate(ussd_dialogs_total{class="internal"}[${p.window}])) / sum by (short_code) (rate(ussd_dialogs_total[${p.window}]))`,
+  codeCauseRate: (p: QueryParams) => `sum by (class, cause) (rate(ussd_errors_total{${code(p)}}[${p.window}]))`,
+  codeOkRate: (p: QueryParams) => `sum(rate(ussd_dialogs_total{${code(p)}, class="ok"}[${p.window}]))`,
+  codeP95: (p: QueryParams) => p95(`{${code(p)}}`, '', p.window),
+  codeAvg: (p: QueryParams) =>
+    `sum(rate(ussd_app_response_seconds_sum{${code(p)}}[${p.window}])) / sum(rate(ussd_app_response_seconds_count{${code(p)}}[${p.window}]))`,
+  dpssResponse: (p: QueryParams) => `max by (stat) (dpss_response_time_seconds{${code(p)}, stat=~"avg|p95"})`,
+  codeTypoRate: (p: QueryParams) => `sum(rate(ussd_wrong_code_total{near_code=${str(p.code)}}[${p.window}]))`,
+  causeByCodeRate: (p: QueryParams) => `sum by (short_code) (rate(ussd_errors_total{cause=${str(p.cause)}}[${p.window}]))`,
+  sourceMalformedRate: (p: QueryParams) => `sum by (source) (rate(ussd_log_lines_total{result="malformed"}[${p.window}]))`,
+} satisfies Record<string, (p: QueryParams) => string>;
+
+/** Range-query resolution: about 200 points, never finer than a typical 15 s scrape. */
+export function stepFor(rangeSeconds: number): number {
+  return Math.max(15, Math.ceil(rangeSeconds / 200 / 15) * 15);
+}
+
+/** Builds the parameters for a time range (epoch seconds). */
+export function queryParams(fromS: number, toS: number, code = '', cause = ''): QueryParams {
+  const rangeSeconds = Math.max(60, Math.round(toS - fromS));
+  const step = stepFor(rangeSeconds);
+  // rate() needs at least two samples per window: four steps, and a minute at least.
+  return { code, cause, range: `${rangeSeconds}s`, window: `${Math.max(60, 4 * step)}s` };
+}

@@ -1,0 +1,83 @@
+// The harness server answers Grafana's URL shapes: datasource proxy by uid, plugin proxy
+// routes with the bearer token added server-side, settings, and 502/404 as Grafana does.
+import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { freePort } from '@ussdwatch/testkit';
+import { configFrom, createHarness, listen } from '../harness/server.js';
+
+let upstream: Server;
+let harness: Server;
+let base: string;
+const seen: Array<{ url: string; headers: IncomingHttpHeaders }> = [];
+
+const portOf = (s: Server) => (s.address() as AddressInfo).port;
+
+beforeAll(async () => {
+  upstream = createServer((req, res) => {
+    seen.push({ url: req.url ?? '', headers: req.headers });
+    res.writeHead(200, { 'content-type': 'application/json' });
+    res.end(JSON.stringify({ ok: true }));
+  });
+  await listen(upstream, 0);
+  const up = `http://127.0.0.1:${portOf(upstream)}`;
+  const dead = `http://127.0.0.1:${await freePort()}`;
+  harness = createHarness({ port: 0, prometheusUrl: up, alertmanagerUrl: dead, exporterUrl: up, notifierUrl: `${up}/notifier-base`, notifierToken: 'n-token' });
+  await listen(harness, 0);
+  base = `http://127.0.0.1:${portOf(harness)}`;
+});
+
+afterAll(async () => {
+  await Promise.all([harness, upstream].map((s) => new Promise((done) => s.close(done))));
+});
+
+describe('harness server', () => {
+  it('proxies a datasource uid to its backend, path and query intact', async () => {
+    const res = await fetch(`${base}/api/datasources/proxy/uid/ussdwatch-prometheus/api/v1/query?query=up`);
+    expect(res.status).toBe(200);
+    expect(seen.at(-1)?.url).toBe('/api/v1/query?query=up');
+  });
+
+  it('adds the route token server-side, as plugin.json routes do, and only where configured', async () => {
+    await fetch(`${base}/api/plugin-proxy/djezzy-ussdwatch-app/notifier/api/journal?limit=5`);
+    expect(seen.at(-1)).toMatchObject({ url: '/notifier-base/api/journal?limit=5', headers: { authorization: 'Bearer n-token' } });
+    await fetch(`${base}/api/plugin-proxy/djezzy-ussdwatch-app/exporter/api/events`);
+    expect(seen.at(-1)?.headers.authorization).toBeUndefined();
+  });
+
+  it('answers like Grafana for an unknown uid, an unknown route and a dead backend', async () => {
+    expect((await fetch(`${base}/api/datasources/proxy/uid/nope/api/v1/query`)).status).toBe(404);
+    expect((await fetch(`${base}/api/plugin-proxy/djezzy-ussdwatch-app/nope/x`)).status).toBe(404);
+    const down = await fetch(`${base}/api/datasources/proxy/uid/ussdwatch-alertmanager/api/v2/alerts`);
+    expect(down.status).toBe(502);
+    expect(((await down.json()) as { message: string }).message).toContain('unreachable');
+  });
+
+  it('serves the settings without the secrets, and saves new ones', async () => {
+    const settings = (await (await fetch(`${base}/api/plugins/djezzy-ussdwatch-app/settings`)).json()) as Record<string, unknown>;
+    expect(settings).toMatchObject({ enabled: true, secureJsonFields: { notifierToken: true, exporterToken: false } });
+    expect(JSON.stringify(settings)).not.toContain('n-token');
+    await fetch(`${base}/api/plugins/djezzy-ussdwatch-app/settings`, { method: 'POST', body: JSON.stringify({ secureJsonData: { exporterToken: 'e-token' } }) });
+    await fetch(`${base}/api/plugin-proxy/djezzy-ussdwatch-app/exporter/api/events`);
+    expect(seen.at(-1)?.headers.authorization).toBe('Bearer e-token');
+  });
+
+  it('serves the app page for any app URL', async () => {
+    const res = await fetch(`${base}/a/djezzy-ussdwatch-app/code?code=%2A710%23`);
+    expect(res.headers.get('content-type')).toContain('text/html');
+    expect(await res.text()).toContain('/public/harness.js');
+  });
+});
+
+describe('harness command line', () => {
+  it('takes flags over the environment, tokens only from the environment', () => {
+    const cfg = configFrom(['--port', '9800', '--prometheus', 'http://p:9090'], { USSDWATCH_PROMETHEUS_URL: 'http://env:1', USSDWATCH_NOTIFIER_URL: 'http://n:9717', USSDWATCH_NOTIFIER_TOKEN: 't' });
+    expect(cfg).toMatchObject({ port: 9800, prometheusUrl: 'http://p:9090', notifierUrl: 'http://n:9717', notifierToken: 't', alertmanagerUrl: 'http://127.0.0.1:9093' });
+  });
+
+  it('names the flag and the expected form on bad input', () => {
+    expect(() => configFrom(['--exporter', 'exporter 9716'], {})).toThrow(/--exporter "exporter 9716": expected a URL/);
+    expect(() => configFrom([], { USSDWATCH_HARNESS_PORT: '70000' })).toThrow('"70000"');
+    expect(() => configFrom(['--port', 'x'], {})).toThrow(/--port\/USSDWATCH_HARNESS_PORT "x": expected a TCP port number/);
+  });
+});

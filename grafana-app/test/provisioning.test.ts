@@ -1,0 +1,40 @@
+// The provisioning files agree with the app: same datasource uids, the Alertmanager
+// datasource speaks Prometheus' Alertmanager API, the app is enabled with its routes' URLs.
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
+import { DEFAULT_ALERTMANAGER_UID, DEFAULT_PROMETHEUS_UID, PLUGIN_ID } from '../src/constants.js';
+
+const read = (path: string) => parse(readFileSync(fileURLToPath(new URL(`../../provisioning/${path}`, import.meta.url)), 'utf8'));
+
+describe('provisioning', () => {
+  it('declares Prometheus and Alertmanager (implementation prometheus) with the uids the app uses', () => {
+    const { datasources } = read('datasources/ussdwatch.yaml') as { datasources: Array<{ uid: string; type: string; url: string; jsonData: Record<string, unknown> }> };
+    const byUid = new Map(datasources.map((d) => [d.uid, d]));
+    expect(byUid.get(DEFAULT_PROMETHEUS_UID)).toMatchObject({ type: 'prometheus', url: 'http://prometheus:9090' });
+    expect(byUid.get(DEFAULT_ALERTMANAGER_UID)).toMatchObject({ type: 'alertmanager', jsonData: { implementation: 'prometheus' } });
+  });
+
+  it('enables the app with the settings its proxy routes read', () => {
+    const { apps } = read('plugins/ussdwatch-app.yaml') as { apps: Array<{ type: string; disabled: boolean; jsonData: Record<string, string>; secureJsonData: Record<string, string> }> };
+    const app = apps.find((a) => a.type === PLUGIN_ID)!;
+    expect(app.disabled).toBe(false);
+    expect(app.jsonData).toMatchObject({ prometheusUid: DEFAULT_PROMETHEUS_UID, alertmanagerUid: DEFAULT_ALERTMANAGER_UID });
+    const pluginJson = JSON.parse(readFileSync(fileURLToPath(new URL('../src/plugin.json', import.meta.url)), 'utf8')) as { routes: Array<{ url: string; headers: Array<{ content: string }> }> };
+    // Every {{ .JsonData.x }} / {{ .SecureJsonData.x }} a route uses is provisioned.
+    for (const route of pluginJson.routes) {
+      for (const [, kind, key] of JSON.stringify(route).matchAll(/\.(JsonData|SecureJsonData)\.(\w+)/g)) {
+        expect(kind === 'JsonData' ? app.jsonData : app.secureJsonData).toHaveProperty(key);
+      }
+    }
+  });
+
+  it('points the dashboard provider at the folder holding both dashboards', () => {
+    const { providers } = read('dashboards/ussdwatch.yaml') as { providers: Array<{ options: { path: string } }> };
+    expect(providers[0].options.path).toBe('/etc/grafana/provisioning/dashboards/json');
+    for (const uid of ['ussdwatch-overview', 'ussdwatch-short-code']) {
+      expect(read(`dashboards/json/${uid}.json`)).toMatchObject({ uid });
+    }
+  });
+});

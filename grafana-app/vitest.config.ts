@@ -1,0 +1,13 @@
+import { defineConfig } from 'vitest/config';
+
+// Unit tests and the PromQL check (a real Prometheus, seconds). The browser test has its own config.
+export default defineConfig({
+  test: {
+    include: ['test/**/*.test.ts'],
+    testTimeout: 30_000,
+    hookTimeout: 60_000,
+    // @grafana/data's ESM build imports CommonJS (moment-timezone) by named export, which
+    // only a bundler tolerates: let Vite transform it instead of Node loading it.
+    server: { deps: { inline: [/@grafana\/data/] } },
+  },
+});
