@@ -1,5 +1,5 @@
 // `ussdwatch classify`: the batch face of the classifier (classification.md). Streams:
-// input is read in chunks and split here, output is written in large chunks and waits for
+// input is read in chunks and split into lines, output is written in large chunks and waits for
 // the consumer, so memory stays flat whatever the input size.
 import { accessSync, constants, createReadStream, statSync } from 'node:fs';
 import { once } from 'node:events';
@@ -13,7 +13,8 @@ import { Classifier } from '../core/classifier.js';
 import { defaultStatusMap } from '../core/status-map.js';
 import { MALFORMED_REASONS, type Classification, type LineParser } from '../core/types.js';
 import { createLineParser } from '../parsers/index.js';
-import { LineSplitter } from '../parsers/line-splitter.js';
+import { MAX_LINE_BYTES } from '../parsers/line.js';
+import { LineSplitter } from '../tailer/line-splitter.js';
 
 const USAGE = `usage: ussdwatch classify --catalogue FILE [options] [LOGFILE...]
 
@@ -39,6 +40,7 @@ exit status: 0 done, 2 bad usage, unreadable file or invalid catalogue/status ma
 
 const FORMATS: readonly LineFormat[] = ['ussd-cdr', 'ussd-json', 'auto', 'regex'];
 const FLUSH_AT = 256 * 1024;
+const OUTPUT_CHUNK = 1 << 20;
 /** The file name that means standard input, as in cat and grep. */
 const STDIN = '-';
 
@@ -130,30 +132,45 @@ function prepare(argv: string[]) {
 }
 
 /**
- * For one input line (null: dropped as over-long), the JSON text that follows `{"line":N`.
- * That text depends only on the classification or the malformed reason, so it is built
- * once per distinct value, not per line.
+ * What follows `{"line":N` in the output for one input line.
+ * Without --explain it depends only on the classification or the malformed reason, so its
+ * bytes are built once per distinct value and shared by every such line.
  */
-function formatter(parser: LineParser, classifier: Classifier, explain: boolean): (line: string | null) => string {
-  const malformed = new Map(MALFORMED_REASONS.map((r) => [r, `,"class":"malformed","cause":"${r}","short_code":null,"near_code":null}\n`]));
-  const tails = new Map<Classification, string>();
-  const tailOf = (c: Classification) => {
-    let t = tails.get(c);
-    if (t === undefined) tails.set(c, (t = `,"class":"${c.cls}","cause":"${c.cause}","short_code":${JSON.stringify(c.shortCode)},"near_code":${JSON.stringify(c.nearCode)}}\n`));
-    return t;
-  };
+type Tail = Uint8Array | string;
+
+function formatter(parser: LineParser, classifier: Classifier, explain: boolean): (line: string) => Tail {
+  const malformed = new Map(MALFORMED_REASONS.map((r) => [r, Buffer.from(`,"class":"malformed","cause":"${r}","short_code":null,"near_code":null}\n`)]));
+  const textOf = (c: Classification) =>
+    `,"class":"${c.cls}","cause":"${c.cause}","short_code":${JSON.stringify(c.shortCode)},"near_code":${JSON.stringify(c.nearCode)}}\n`;
+  const bytes = new Map<Classification, Uint8Array>();
   return (line) => {
-    const r = line === null ? 'too_long' : parser.parse(line);
+    const r = parser.parse(line);
     if (typeof r === 'string') return malformed.get(r)!;
     const c = classifier.classify(r);
     // The reason goes last: the tail without its closing `}\n`, then the field.
-    return explain ? `${tailOf(c).slice(0, -2)},"reason":${JSON.stringify(classifier.explain(r, c))}}\n` : tailOf(c);
+    if (explain) return `${textOf(c).slice(0, -2)},"reason":${JSON.stringify(classifier.explain(r, c))}}\n`;
+    let t = bytes.get(c);
+    if (t === undefined) bytes.set(c, (t = Buffer.from(textOf(c))));
+    return t;
   };
 }
 
-/** Gathers output into large writes and waits for the consumer whenever it falls behind. */
+const LINE_PREFIX = '{"line":';
+const ZERO = 48;
+const NINE = 57;
+
+/**
+ * Numbers the output lines and writes them into a large buffer, handed to the stream whole
+ * when full (the stream keeps it, so a fresh one follows); waits for the consumer when it
+ * falls behind. Per line, two copies of bytes: `{"line":N`, counted up in place, and the tail.
+ */
 class BufferedOutput {
-  private pending = '';
+  private buf = Buffer.allocUnsafe(OUTPUT_CHUNK);
+  private pos = 0;
+  /** The number of the next line, and `{"line":` followed by it in decimal. */
+  private count = 1;
+  private head = Buffer.from(`${LINE_PREFIX}1`);
+  private behind = false;
   private error: Error | undefined;
   private readonly onError = (err: Error) => (this.error = err);
 
@@ -161,37 +178,81 @@ class BufferedOutput {
     out.on('error', this.onError);
   }
 
-  add(text: string): void {
-    this.pending += text;
+  line(tail: Tail): void {
+    if (typeof tail === 'string') {
+      this.text(`${LINE_PREFIX}${this.count}${tail}`);
+    } else {
+      const head = this.head;
+      if (this.pos + head.length + tail.length > this.buf.length) this.handOff();
+      this.buf.set(head, this.pos);
+      this.buf.set(tail, this.pos + head.length);
+      this.pos += head.length + tail.length;
+    }
+    this.countUp();
   }
 
+  /** Hands over what is gathered once it is worth a write, and waits while the consumer is behind. */
   async flush(min = 0): Promise<void> {
     if (this.error) throw this.error;
-    if (this.pending.length === 0 || this.pending.length < min) return;
-    const ok = this.out.write(this.pending);
-    this.pending = '';
-    if (!ok) await once(this.out, 'drain');
+    if (this.pos > 0 && this.pos >= min) this.handOff();
+    if (!this.behind) return;
+    this.behind = false;
+    await once(this.out, 'drain');
   }
 
   detach(): void {
     this.out.off('error', this.onError);
   }
+
+  private text(s: string): void {
+    const most = 3 * s.length; // UTF-8 bytes of a JS string, at most
+    if (this.pos + most > this.buf.length) this.handOff();
+    if (most > this.buf.length) this.send(s);
+    else this.pos += this.buf.write(s, this.pos);
+  }
+
+  private handOff(): void {
+    if (this.pos === 0) return;
+    this.send(this.buf.subarray(0, this.pos));
+    this.buf = Buffer.allocUnsafe(OUTPUT_CHUNK);
+    this.pos = 0;
+  }
+
+  private send(data: Uint8Array | string): void {
+    if (!this.out.write(data)) this.behind = true;
+  }
+
+  private countUp(): void {
+    this.count++;
+    const head = this.head;
+    let i = head.length - 1;
+    while (head[i] === NINE) head[i--] = ZERO;
+    // All nines (the scan reached the prefix): the number gains a digit.
+    if (i < LINE_PREFIX.length) this.head = Buffer.from(`${LINE_PREFIX}${this.count}`);
+    else head[i]++;
+  }
 }
 
-async function classifyStreams(inputs: Array<() => Readable>, classifyLine: (line: string | null) => string): Promise<void> {
+async function classifyStreams(inputs: Array<() => Readable>, classifyLine: (line: string) => Tail): Promise<void> {
   const out = new BufferedOutput(process.stdout);
-  let n = 0;
-  const onLine = (line: string | null) => out.add(`{"line":${++n}${classifyLine(line)}`);
-  const splitter = new LineSplitter();
+  const lines: string[] = [];
+  const emit = () => {
+    for (let i = 0; i < lines.length; i++) out.line(classifyLine(lines[i]));
+    lines.length = 0;
+  };
+  // The tailer's splitter: lines are found on the bytes and decoded one by one, which gives
+  // the parser flat strings (faster to scan than slices of a decoded chunk), and a line over
+  // 64 KiB is held only up to the limit, so a file without newlines cannot exhaust memory.
+  const splitter = new LineSplitter(MAX_LINE_BYTES);
   try {
     for (const open of inputs) {
-      const input = open();
-      input.setEncoding('utf8');
-      for await (const chunk of input) {
-        splitter.push(chunk as string, onLine);
+      for await (const chunk of open()) {
+        splitter.push(chunk as Buffer, lines);
+        emit();
         await out.flush(FLUSH_AT);
       }
-      splitter.end(onLine);
+      splitter.flush(lines);
+      emit();
     }
     await out.flush();
   } finally {

@@ -48,7 +48,7 @@ export function loadConfig(file?: string, env: NodeJS.ProcessEnv = process.env):
     nodes: readNames(doc.nodes ?? [], at('nodes'), 'node'),
     sources: readSources(doc.sources ?? [], at('sources'), baseDir, utcOffset),
     dpss: doc.dpss === undefined || doc.dpss === null ? null : readDpss(doc.dpss, at('dpss'), baseDir, utcOffset),
-    eventsPerKey: doc.events_per_key === undefined ? 100 : readNumber(doc.events_per_key, at('events_per_key'), { min: 1, max: 10_000, integer: true }),
+    eventsPerKey: doc.events_per_key === undefined ? 50 : readNumber(doc.events_per_key, at('events_per_key'), { min: 1, max: 10_000, integer: true }),
     malformedPerSource:
       doc.malformed_per_source === undefined ? 50 : readNumber(doc.malformed_per_source, at('malformed_per_source'), { min: 1, max: 10_000, integer: true }),
   };

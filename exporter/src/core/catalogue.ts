@@ -24,6 +24,8 @@ export interface Resolution {
   readonly nearCode: string;
   /** The catalogue entry, undefined for UNKNOWN_CODE. */
   readonly entry: CatalogueEntry | undefined;
+  /** Position in resolutions(), so per-resolution tables can be arrays. */
+  readonly index: number;
 }
 
 interface TrieNode {
@@ -33,18 +35,21 @@ interface TrieNode {
 
 export class Catalogue {
   readonly entries: readonly CatalogueEntry[];
-  private readonly byCode = new Map<string, CatalogueEntry>();
   private readonly root: TrieNode = { children: new Map() };
-  private readonly known = new Map<CatalogueEntry, Resolution>();
+  /** The Resolution of each catalogue code, by the code as written. */
+  private readonly known = new Map<string, Resolution>();
   private readonly unknownNear = new Map<string, Resolution>();
   private readonly cache = new BoundedCache<Resolution>(CACHE_GENERATION);
-  /** First segment of each entry's code, in catalogue order, for near codes. */
-  private readonly firstSegments: readonly string[];
+  /**
+   * For near codes: by length of a dialed first segment, the entries whose first segment is
+   * at most one character longer or shorter (the others cannot be one edit away), in
+   * catalogue order, with that segment.
+   */
+  private readonly nearCandidates = new Map<number, Array<{ entry: CatalogueEntry; first: string }>>();
 
   constructor(entries: CatalogueEntry[]) {
     this.entries = Object.freeze(entries.map((e) => Object.freeze({ ...e })));
     for (const e of this.entries) {
-      this.byCode.set(e.code, e);
       let node = this.root;
       for (const seg of segmentsOf(e.code)) {
         let next = node.children.get(seg);
@@ -52,16 +57,24 @@ export class Catalogue {
         node = next;
       }
       node.entry = e;
-      this.known.set(e, Object.freeze({ shortCode: e.code, nearCode: NO_NEAR_CODE, entry: e }));
+      this.known.set(e.code, Object.freeze({ shortCode: e.code, nearCode: NO_NEAR_CODE, entry: e, index: this.known.size }));
     }
-    this.firstSegments = this.entries.map((e) => segmentsOf(e.code)[0]);
+    for (const entry of this.entries) {
+      const first = segmentsOf(entry.code)[0];
+      for (let len = Math.max(0, first.length - 1); len <= first.length + 1; len++) {
+        let list = this.nearCandidates.get(len);
+        if (!list) this.nearCandidates.set(len, (list = []));
+        list.push({ entry, first });
+      }
+    }
     for (const near of [...this.entries.map((e) => e.code), NO_NEAR_CODE]) {
-      this.unknownNear.set(near, Object.freeze({ shortCode: UNKNOWN_CODE, nearCode: near, entry: undefined }));
+      const index = this.known.size + this.unknownNear.size;
+      this.unknownNear.set(near, Object.freeze({ shortCode: UNKNOWN_CODE, nearCode: near, entry: undefined, index }));
     }
   }
 
   get(code: string): CatalogueEntry | undefined {
-    return this.byCode.get(code);
+    return this.known.get(code)?.entry;
   }
 
   /** Every Resolution resolve() can return, for building tables up front. */
@@ -70,7 +83,10 @@ export class Catalogue {
   }
 
   resolve(ussd: string): Resolution {
-    let r = this.cache.get(ussd);
+    // Nearly every dialed string is a catalogue code written exactly: one small Map answers.
+    let r = this.known.get(ussd);
+    if (r !== undefined) return r;
+    r = this.cache.get(ussd);
     if (r === undefined) {
       r = this.compute(ussd);
       this.cache.set(ussd, r);
@@ -95,10 +111,10 @@ export class Catalogue {
       if (!node) break;
       if (node.entry) best = node.entry;
     }
-    if (best) return this.known.get(best)!;
-    const first = segs[0] ?? '';
-    const near = this.firstSegments.findIndex((seg) => isOneEdit(first, seg));
-    return this.unknownNear.get(near >= 0 ? this.entries[near].code : NO_NEAR_CODE)!;
+    if (best) return this.known.get(best.code)!;
+    const first = segs[0];
+    const near = this.nearCandidates.get(first.length)?.find((c) => isOneEdit(first, c.first));
+    return this.unknownNear.get(near ? near.entry.code : NO_NEAR_CODE)!;
   }
 }
 

@@ -32,8 +32,8 @@ const CAUSE_TEXT: Record<Cause, string> = {
 };
 
 export class Classifier {
-  /** For each Resolution, its Classification per outcome id. */
-  private readonly table = new Map<Resolution, Classification[]>();
+  /** By Resolution index, its Classification per outcome id. */
+  private readonly table: Classification[][] = [];
 
   constructor(
     private readonly catalogue: Catalogue,
@@ -41,16 +41,13 @@ export class Classifier {
   ) {
     const interned = new Map<string, Classification>();
     for (const res of catalogue.resolutions()) {
-      this.table.set(
-        res,
-        ALL_OUTCOMES.map((o) => {
-          const nearCode = o.cause === 'wrong_code' ? res.nearCode : null;
-          const key = `${o.name} ${res.shortCode} ${nearCode}`;
-          let c = interned.get(key);
-          if (!c) interned.set(key, (c = Object.freeze({ cls: o.cls, cause: o.cause, shortCode: res.shortCode, nearCode })));
-          return c;
-        }),
-      );
+      this.table[res.index] = ALL_OUTCOMES.map((o) => {
+        const nearCode = o.cause === 'wrong_code' ? res.nearCode : null;
+        const key = `${o.name} ${res.shortCode} ${nearCode}`;
+        let c = interned.get(key);
+        if (!c) interned.set(key, (c = Object.freeze({ cls: o.cls, cause: o.cause, shortCode: res.shortCode, nearCode })));
+        return c;
+      });
     }
   }
 
@@ -58,7 +55,7 @@ export class Classifier {
     const res = this.catalogue.resolve(d.ussd);
     const rule = this.statusMap.rule(d.status);
     const outcome = rule ? outcomeOf(rule, branchOf(rule, d, res), d) : UNKNOWN_STATUS;
-    return this.table.get(res)![outcome.id];
+    return this.table[res.index][outcome.id];
   }
 
   /** The human reason for a classification, for the events API and `classify` users. */

@@ -1,9 +1,10 @@
 // ussd-cdr: twelve `|`-separated fields (log-formats.md section 1), read by scanning.
-import type { LineParser, ParseResult } from '../core/types.js';
-import { contentEnd, contentStart, dialog, isSpace, numberField, screenLine } from './line.js';
+import type { LineParser, MalformedReason, ParseResult } from '../core/types.js';
+import { contentEnd, contentStart, dialog, hasBinaryIn, isBinaryChar, isSpace, isTooLong, numberField, screenLine } from './line.js';
 import { parseIsoTimestamp } from './timestamp.js';
 
 const FIELDS = 12;
+const PIPE = 124;
 
 export function createCdrParser(utcOffsetMinutes: number): LineParser {
   const cuts = new Int32Array(FIELDS + 1);
@@ -25,26 +26,35 @@ export function createCdrParser(utcOffsetMinutes: number): LineParser {
     parse(line: string): ParseResult {
       const start = contentStart(line);
       const end = contentEnd(line);
-      const bad = screenLine(line, start, end);
-      if (bad !== null) return bad;
+      if (isTooLong(line, end)) return 'too_long';
+      // The first field is found natively and not screened in the scan below: the timestamp
+      // parser accepts only digits and punctuation, and every malformed verdict rechecks the
+      // field for binary, which takes precedence (as in screenLine).
+      const first = line.indexOf('|', start);
+      if (first < 0 || first >= end) return screenLine(line, start, end) ?? 'field_count';
+      const verdict = (reason: MalformedReason): MalformedReason => (hasBinaryIn(line, start, first) ? 'binary' : reason);
+      // One pass finds the other separators and screens the other fields for binary.
       // cuts[f] is the separator before field f (just before the content for the first), cuts[12] the end.
       cuts[0] = start - 1;
-      let pos = start - 1;
-      for (let f = 1; f < FIELDS; f++) {
-        pos = line.indexOf('|', pos + 1);
-        if (pos < 0 || pos >= end) return 'field_count';
-        cuts[f] = pos;
+      cuts[1] = first;
+      let seps = 1;
+      for (let i = first + 1; i < end; i++) {
+        const c = line.charCodeAt(i);
+        if (c === PIPE) {
+          if (++seps < FIELDS) cuts[seps] = i;
+        } else if (isBinaryChar(c)) {
+          return 'binary';
+        }
       }
-      const extra = line.indexOf('|', pos + 1);
-      if (extra >= 0 && extra < end) return 'field_count';
+      if (seps !== FIELDS - 1) return verdict('field_count');
       cuts[FIELDS] = end;
 
       const ussd = text(line, 4);
       const status = text(line, 7);
       trim(line, 0);
-      if (a === b || ussd === '' || status === '') return 'missing_field';
+      if (a === b || ussd === '' || status === '') return verdict('missing_field');
       const ts = parseIsoTimestamp(line, a, b, utcOffsetMinutes);
-      if (Number.isNaN(ts)) return 'bad_timestamp';
+      if (Number.isNaN(ts)) return verdict('bad_timestamp');
       const mapError = num(line, 8);
       const steps = num(line, 9);
       const appMs = num(line, 10);

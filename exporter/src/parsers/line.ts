@@ -26,6 +26,16 @@ export function contentEnd(line: string): number {
 // eslint-disable-next-line no-control-regex -- finding control bytes is the purpose
 const BINARY = /[\x00-\x08\x0a-\x0c\x0e-\x1f\x7f-\x9f\ufffd]/;
 
+/** The same set as BINARY, for parsers that scan a line character by character anyway. */
+export function isBinaryChar(c: number): boolean {
+  return c < 32 ? c !== 9 : c >= 0x7f && (c <= 0x9f || c === 0xfffd);
+}
+
+export function hasBinaryIn(line: string, start: number, end: number): boolean {
+  for (let i = start; i < end; i++) if (isBinaryChar(line.charCodeAt(i))) return true;
+  return false;
+}
+
 export function hasBinary(line: string, end: number): boolean {
   const cr = line.indexOf('\r');
   return (cr >= 0 && cr < end) || BINARY.test(line);

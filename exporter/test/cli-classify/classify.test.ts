@@ -200,6 +200,28 @@ describe('ussdwatch classify options and errors, in this process', () => {
     );
   });
 
+  it('a 64 KiB line with its CRLF across a read chunk border is a dialog; one byte more is too_long', async () => {
+    const exact = (ussd: string) => {
+      const line = cdr(ussd, 'SUCCESS');
+      return line.replace('gw01', 'x'.repeat(64 * 1024 - Buffer.byteLength(line) + 4));
+    };
+    const filler = 'y'.repeat((1 << 20) - 1000); // files are read 1 MiB at a time: the next line straddles the border
+    const log = file('border.log', `${filler}\n${exact('*710#')}\r\n${exact('*720#')}x\n${cdr('*720#', 'SUCCESS')}`);
+    const r = await classifyHere(['--catalogue', CATALOGUE, log]);
+    expect(rows(r.stdout).map((x) => [x.line, x.cause, x.short_code])).toEqual([
+      [1, 'too_long', null],
+      [2, 'ok', '*710#'],
+      [3, 'too_long', null],
+      [4, 'ok', '*720#'],
+    ]);
+  });
+
+  it('--explain with non-ASCII text in the reason stays valid UTF-8 JSON', async () => {
+    const log = file('accents.log', `${cdr('*710#', 'ÉCHEC_INCONNU')}\n`);
+    const r = await classifyHere(['--catalogue', CATALOGUE, '--explain', log]);
+    expect(rows(r.stdout)[0].reason).toBe('status "ÉCHEC_INCONNU" is not in the status map, so it is counted as unclassified/unknown_status');
+  });
+
   it('classification.md, line by line: statuses, thresholds, prefixes and near codes', async () => {
     const cases: Array<[string, string, string, string | null]> = [
       // [line, class/cause, short_code, near_code]

@@ -73,7 +73,7 @@ describe('loadConfig', () => {
     const c = loadConfig(write(''), {});
     expect(c.sources).toEqual([]);
     expect(c.dpss).toBeNull();
-    expect(c.eventsPerKey).toBe(100);
+    expect(c.eventsPerKey).toBe(50);
   });
 });
 

@@ -47,6 +47,17 @@ describe('nearCodeOf: one edit on the first segment', () => {
     expect(new Catalogue([entry('*712#'), entry('*711#')]).nearCodeOf('*713#')).toBe('*712#');
   });
 
+  it('codes of every first-segment length are candidates, and catalogue order still decides', () => {
+    const entry = (code: string) => ({ code, name: code, team: 't', slowMs: 3000, objective: 0.99 });
+    const cat = new Catalogue([entry('*7100#'), entry('*71#'), entry('*710#'), entry('*7#')]);
+    expect(cat.nearCodeOf('*711#')).toBe('*71#'); // deletion; *710# (substitution) comes later
+    expect(cat.nearCodeOf('*7101#')).toBe('*7100#');
+    expect(cat.nearCodeOf('*71000#')).toBe('*7100#');
+    expect(cat.nearCodeOf('*70#')).toBe('*71#');
+    expect(cat.nearCodeOf('*8#')).toBe('*7#');
+    expect(cat.nearCodeOf('*99999#')).toBe('none');
+  });
+
   it('isOneEdit is exact', () => {
     expect(isOneEdit('710', '710')).toBe(false);
     expect(isOneEdit('12', '21')).toBe(true);
