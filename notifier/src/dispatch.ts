@@ -50,6 +50,8 @@ export interface DispatchResult {
   notification: number;
   sent: number;
   duplicates: number;
+  /** Not resent: an earlier attempt was interrupted mid-request and may have been delivered. */
+  inDoubt: number;
   /** Given up for good (4xx, SMTP 5xx): Alertmanager retrying would not help. */
   refused: number;
   /** Still failing after the retries on a transient error: worth Alertmanager's retry. */
@@ -107,10 +109,12 @@ export class Dispatcher {
       kind: 'received', receiver: p.receiver, groupKey: p.groupKey, status: p.status, alerts: alertSummaries(p), shortCodes, tiers,
     }]);
     const recipients = recipientsFor(tier, p.alerts.map((a) => a.labels.team), cfg);
-    const dedupKeys = p.alerts.map((a) => keyedHash(cfg.token, `${p.groupKey}|${a.fingerprint}|${a.status}`));
+    // startsAt tells firing episodes apart: Prometheus keeps it across Alertmanager
+    // retries and HA peers, and gives an alert that fires again a new one.
+    const dedupKeys = p.alerts.map((a) => keyedHash(cfg.token, `${p.groupKey}|${a.fingerprint}|${a.startsAt}|${a.status}`));
     let sms: FittedSms | undefined;
     let email: RenderedEmail | undefined;
-    const result: DispatchResult = { notification: received.seq, sent: 0, duplicates: 0, refused: 0, unavailable: 0 };
+    const result: DispatchResult = { notification: received.seq, sent: 0, duplicates: 0, inDoubt: 0, refused: 0, unavailable: 0 };
 
     await Promise.all(recipients.map((r) => this.exclusive(`${r.channel}|${r.address}`, async () => {
       const recipientKey = keyedHash(cfg.token, `${r.channel}|${r.address}`);
@@ -126,14 +130,29 @@ export class Dispatcher {
         result.duplicates++;
         return;
       }
+      const interrupted = journal.interruptedAt(r.channel, recipientKey, dedupKeys, since);
+      if (interrupted) {
+        await journal.append([{
+          ...base, result: 'in_doubt', attempt: 0, durationMs: 0,
+          message: `previous attempt interrupted at ${interrupted}; not resent to avoid a duplicate`,
+        }]);
+        this.deps.metrics.notification(r.channel, 'in_doubt');
+        result.inDoubt++;
+        return;
+      }
       const send = (): Promise<Outcome> => r.channel === 'sms'
         ? this.deps.sms(r.address, (sms ??= this.deps.messages.sms(p)))
         : this.deps.email.send(r.address, (email ??= this.deps.messages.email(p)));
-      const outcome = await withRetry(r.channel === 'sms' ? cfg.sms.retry : cfg.email.retry, send, async (attempt, o, willRetry, durationMs) => {
-        const res = o.ok ? 'sent' : willRetry ? 'retry' : 'failed';
-        const entry: NewEntry = { ...base, result: res, attempt, gatewayStatus: o.status, gatewayAnswer: o.answer, durationMs };
-        await journal.append([entry]);
-        this.deps.metrics.notification(r.channel, res);
+      const outcome = await withRetry(r.channel === 'sms' ? cfg.sms.retry : cfg.email.retry, send, {
+        started: async (attempt) => {
+          await journal.append([{ ...base, result: 'started', attempt, durationMs: 0 }]);
+        },
+        finished: async (attempt, o, willRetry, durationMs) => {
+          const res = o.ok ? 'sent' : willRetry ? 'retry' : 'failed';
+          const entry: NewEntry = { ...base, result: res, attempt, gatewayStatus: o.status, gatewayAnswer: o.answer, durationMs };
+          await journal.append([entry]);
+          this.deps.metrics.notification(r.channel, res);
+        },
       });
       if (outcome.ok) result.sent++;
       else if (outcome.transient) result.unavailable++;

@@ -7,7 +7,13 @@ import { mkdir, open, readdir, readFile, rm, stat, type FileHandle } from 'node:
 import { join } from 'node:path';
 
 export type Channel = 'sms' | 'email';
-export type AttemptResult = 'sent' | 'retry' | 'failed' | 'duplicate';
+/**
+ * `started` is written (durably) before each gateway request and is not a result: an
+ * attempt left `started` with no result after it was interrupted (the process died) and
+ * may or may not have been delivered. `in_doubt` is what a redelivery of such a message
+ * records instead of sending it again.
+ */
+export type AttemptResult = 'started' | 'sent' | 'retry' | 'failed' | 'duplicate' | 'in_doubt';
 
 export interface AlertSummary {
   fingerprint: string;
@@ -54,13 +60,15 @@ export interface AttemptEntry extends Common {
   recipient: string;
   /** Keyed hash of the recipient, for deduplication across restarts. */
   recipientKey: string;
-  /** Keyed hashes of groupKey + fingerprint + status of the alerts the message carried. */
+  /** Keyed hashes of groupKey + fingerprint + startsAt + status of the alerts the message carried. */
   dedupKeys: string[];
   result: AttemptResult;
   attempt: number;
   gatewayStatus?: number;
   gatewayAnswer?: string;
   durationMs: number;
+  /** Why the notifier decided what it did, when the result alone does not say (in_doubt). */
+  message?: string;
 }
 
 export type JournalEntry = ReceivedEntry | RejectedEntry | AttemptEntry;
@@ -85,6 +93,9 @@ export interface JournalOptions {
   maxInMemory?: number;
 }
 
+/** One delivery attempt: its `started` entry and its result share this. */
+const attemptId = (e: AttemptEntry) => `${e.notification}|${e.channel}|${e.recipientKey}|${e.attempt}`;
+
 const SEGMENT = /^journal-(\d+)\.jsonl$/;
 
 interface Pending {
@@ -96,6 +107,8 @@ interface Pending {
 export class Journal {
   private entries: JournalEntry[] = [];
   private readonly sent = new Map<string, number>();
+  /** Attempts journaled as started with no result yet, by attemptId(). */
+  private readonly started = new Map<string, AttemptEntry>();
   private seq = 0;
   private fh!: FileHandle;
   private size = 0;
@@ -150,7 +163,10 @@ export class Journal {
 
   private index(e: JournalEntry): void {
     this.entries.push(e);
-    if (e.kind === 'attempt' && e.result === 'sent') {
+    if (e.kind !== 'attempt') return;
+    if (e.result === 'started') this.started.set(attemptId(e), e);
+    else this.started.delete(attemptId(e));
+    if (e.result === 'sent') {
       const at = Date.parse(e.ts);
       for (const k of e.dedupKeys) this.sent.set(`${e.channel}|${e.recipientKey}|${k}`, at);
     }
@@ -215,12 +231,27 @@ export class Journal {
     }
     this.entries = this.entries.filter((e) => Date.parse(e.ts) >= horizon);
     for (const [k, at] of this.sent) if (at < horizon) this.sent.delete(k);
+    for (const [k, e] of this.started) if (Date.parse(e.ts) < horizon) this.started.delete(k);
   }
 
   /** When the recipient last got a message carrying this alert state, within the window. */
   wasSent(channel: Channel, recipientKey: string, dedupKey: string, sinceMs: number): boolean {
     const at = this.sent.get(`${channel}|${recipientKey}|${dedupKey}`);
     return at !== undefined && at >= sinceMs;
+  }
+
+  /**
+   * When an attempt to this recipient that carried these alert states (or the part of
+   * them not already sent) started within the window and never recorded a result. The
+   * dispatcher serialises deliveries per recipient, so such an attempt is not running:
+   * it was interrupted, and the gateway may have accepted it.
+   */
+  interruptedAt(channel: Channel, recipientKey: string, dedupKeys: string[], sinceMs: number): string | undefined {
+    for (const e of this.started.values()) {
+      if (e.channel !== channel || e.recipientKey !== recipientKey || Date.parse(e.ts) < sinceMs) continue;
+      if (dedupKeys.every((k) => e.dedupKeys.includes(k) || this.wasSent(channel, recipientKey, k, sinceMs))) return e.ts;
+    }
+    return undefined;
   }
 
   /** Newest first. */

@@ -6,7 +6,9 @@ import type { AttemptResult, Channel } from './journal.js';
 export type WebhookResult = 'accepted' | 'unauthorized' | 'too_large' | 'bad_json' | 'bad_version' | 'bad_payload' | 'missing_label' | 'not_found' | 'failed';
 const WEBHOOK_RESULTS: WebhookResult[] = ['accepted', 'unauthorized', 'too_large', 'bad_json', 'bad_version', 'bad_payload', 'missing_label', 'not_found', 'failed'];
 const CHANNELS: Channel[] = ['sms', 'email'];
-const RESULTS: AttemptResult[] = ['sent', 'retry', 'failed', 'duplicate'];
+/** A `started` entry is not an outcome: counting it would count every attempt twice. */
+export type CountedResult = Exclude<AttemptResult, 'started'>;
+const RESULTS: CountedResult[] = ['sent', 'retry', 'failed', 'duplicate', 'in_doubt'];
 
 // prom-client creates a child's series on its first inc(); inc(0) makes it visible at 0.
 function zeroed(child: Counter.Internal): Counter.Internal {
@@ -24,7 +26,7 @@ export class NotifierMetrics {
     collectDefaultMetrics({ register: this.registry, prefix: 'notifier_' });
     const notifications = new Counter({
       name: 'notifier_notifications_total',
-      help: 'Delivery attempts by channel and result: sent, retry (transient failure, tried again), failed (given up), duplicate (suppressed by deduplication).',
+      help: 'Delivery attempts by channel and result: sent, retry (transient failure, tried again), failed (given up), duplicate (suppressed by deduplication), in_doubt (not resent: an earlier attempt was interrupted after it may have reached the gateway).',
       labelNames: ['channel', 'result'],
       registers: [this.registry],
     });
@@ -44,7 +46,7 @@ export class NotifierMetrics {
     });
   }
 
-  notification(channel: Channel, result: AttemptResult): void {
+  notification(channel: Channel, result: CountedResult): void {
     this.notifications.get(`${channel}|${result}`)!.inc();
   }
 

@@ -20,20 +20,21 @@ export function backoffMs(policy: RetryPolicy, attempt: number, random = Math.ra
   return Math.round(base / 2 + (random() * base) / 2);
 }
 
-/**
- * Runs `once` until it succeeds, fails for good, or the attempts run out; `record` sees
- * every attempt (awaited, so each is journaled before the next starts).
- */
-export async function withRetry(
-  policy: RetryPolicy,
-  once: () => Promise<Outcome>,
-  record: (attempt: number, outcome: Outcome, willRetry: boolean, durationMs: number) => Promise<void>,
-): Promise<Outcome> {
+export interface AttemptHooks {
+  /** Before each try; awaited, so the start is durable before the request leaves. */
+  started(attempt: number): Promise<void>;
+  /** After each try; awaited, so each is journaled before the next starts. */
+  finished(attempt: number, outcome: Outcome, willRetry: boolean, durationMs: number): Promise<void>;
+}
+
+/** Runs `once` until it succeeds, fails for good, or the attempts run out. */
+export async function withRetry(policy: RetryPolicy, once: () => Promise<Outcome>, hooks: AttemptHooks): Promise<Outcome> {
   for (let attempt = 1; ; attempt++) {
+    await hooks.started(attempt);
     const t0 = Date.now();
     const outcome = await once();
     const willRetry = !outcome.ok && outcome.transient && attempt < policy.attempts;
-    await record(attempt, outcome, willRetry, Date.now() - t0);
+    await hooks.finished(attempt, outcome, willRetry, Date.now() - t0);
     if (!willRetry) return outcome;
     await delay(backoffMs(policy, attempt));
   }

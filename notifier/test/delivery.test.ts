@@ -31,8 +31,8 @@ describe('delivery through Kannel and SMTP', () => {
     expect(mail[0].raw).toMatch(/Content-Type: text\/html/);
     const entries = await journal(notifier.url, `?short_code=${encodeURIComponent('*710#')}&tier=2`);
     const mine = entries.filter((e) => e.notification === res.json.notification || e.seq === res.json.notification);
-    expect(mine.map((e) => `${e.kind}:${e.channel ?? ''}:${e.result ?? ''}`).sort()).toEqual(['attempt:email:sent', 'attempt:sms:sent', 'received::']);
-    const smsEntry = mine.find((e) => e.channel === 'sms')!;
+    expect(mine.map((e) => `${e.kind}:${e.channel ?? ''}:${e.result ?? ''}`).sort()).toEqual(['attempt:email:sent', 'attempt:email:started', 'attempt:sms:sent', 'attempt:sms:started', 'received::']);
+    const smsEntry = mine.find((e) => e.channel === 'sms' && e.result === 'sent')!;
     expect(smsEntry).toMatchObject({ recipient: '2137*****101', gatewayStatus: 202, gatewayAnswer: '0: Accepted for delivery', team: 'billing' });
     expect(JSON.stringify(entries)).not.toContain('213770000101');
     expect(smsEntry).not.toHaveProperty('recipientKey');
@@ -68,6 +68,19 @@ describe('delivery through Kannel and SMTP', () => {
     const texts = await waitFor(() => (smsTo('213770000201').length >= 2 ? smsTo('213770000201').map((m) => m.text) : false), { what: 'resolved SMS' });
     expect(texts).toEqual([expect.stringMatching(/^ALERT T2 \*720\*1#/), expect.stringMatching(/^RESOLVED T2 \*720\*1#/)]);
     expect(mailTo('noc-offers@djezzy.dz')).toHaveLength(2);
+  });
+
+  it('notifies a new firing episode of an alert that fired and resolved within the dedup window', async () => {
+    const alert = { team: 'offers', short_code: '*730#', fingerprint: 'again' } as const;
+    const second = payload({ ...alert, startsAt: '2026-11-21T13:05:02.123Z' });
+    for (const p of [payload(alert), payload({ ...alert, status: 'resolved' }), second]) {
+      expect((await postWebhook(notifier.url, '2', p)).json).toMatchObject({ sent: 2, duplicates: 0 });
+    }
+    // Alertmanager's retry of the second episode is still a duplicate.
+    expect((await postWebhook(notifier.url, '2', second)).json).toMatchObject({ sent: 0, duplicates: 2 });
+    const mine = () => smsTo('213770000201').map((m) => m.text).filter((t) => t.includes('*730#'));
+    const texts = await waitFor(() => (mine().length >= 3 ? mine() : false), { what: 'three SMS for *730#' });
+    expect(texts.map((t) => t.split(' ')[0]).sort()).toEqual(['ALERT', 'ALERT', 'RESOLVED']);
   });
 
   it.each([

@@ -70,6 +70,8 @@ export interface AlertSpec {
   status?: 'firing' | 'resolved';
   fingerprint?: string;
   summary?: string;
+  /** The firing episode: Prometheus gives an alert that fires again a new startsAt. */
+  startsAt?: string;
 }
 
 export function payload(spec: AlertSpec = {}, extra: AlertSpec[] = []) {
@@ -81,7 +83,7 @@ export function payload(spec: AlertSpec = {}, extra: AlertSpec[] = []) {
     return {
       status: s.status ?? 'firing', labels,
       annotations: { summary: s.summary ?? `${labels.short_code} Solde: application timeouts at 31%`, runbook_url: 'https://runbooks.example/app-timeout' },
-      startsAt: '2026-11-21T12:45:02.123Z', endsAt: '0001-01-01T00:00:00Z', generatorURL: 'http://prometheus/graph',
+      startsAt: s.startsAt ?? '2026-11-21T12:45:02.123Z', endsAt: '0001-01-01T00:00:00Z', generatorURL: 'http://prometheus/graph',
       fingerprint: s.fingerprint ?? `f${i}${labels.alertname.length}${labels.short_code.length}`,
     };
   });

@@ -50,26 +50,31 @@ describe('SMS retries', () => {
     const { res, attempts } = await sendOnce([503, 'drop', 202], 'r1');
     expect(res.status).toBe(200);
     expect(hits).toHaveLength(3);
-    expect(attempts.map((a) => a.result)).toEqual(['retry', 'retry', 'sent']);
-    expect(attempts[0]).toMatchObject({ gatewayStatus: 503, gatewayAnswer: 'gateway says 503', recipient: '2137*****101' });
-    expect(attempts[1].gatewayAnswer).toMatch(/^transport error/);
+    // Each request is journaled as started before it leaves, then its result.
+    expect(attempts.map((a) => `${a.attempt}:${a.result}`)).toEqual(['1:started', '1:retry', '2:started', '2:retry', '3:started', '3:sent']);
+    expect(attempts[1]).toMatchObject({ gatewayStatus: 503, gatewayAnswer: 'gateway says 503', recipient: '2137*****101' });
+    expect(attempts[3].gatewayAnswer).toMatch(/^transport error/);
     expect(hits[1] - hits[0]).toBeGreaterThanOrEqual(10); // backed off, not hammered
   });
 
   it.each([403, 400])('never retries %i, and answers 200 (Alertmanager retrying would not help)', async (code) => {
     const { res, attempts } = await sendOnce([code], `r${code}`);
     expect(hits).toHaveLength(1);
-    expect(attempts.map((a) => a.result)).toEqual(['failed']);
+    expect(attempts.map((a) => a.result)).toEqual(['started', 'failed']);
     expect(res).toMatchObject({ status: 200, json: { refused: 1, sent: 1 } }); // the email still went
   });
 
   it('gives up after the configured attempts and answers 503 so Alertmanager retries later', async () => {
     const { res, attempts } = await sendOnce([503, 503, 503, 503], 'r-exhaust');
     expect(hits).toHaveLength(4);
-    expect(attempts.map((a) => a.result)).toEqual(['retry', 'retry', 'retry', 'failed']);
+    expect(attempts.filter((a) => a.result !== 'started').map((a) => a.result)).toEqual(['retry', 'retry', 'retry', 'failed']);
     expect(res).toMatchObject({ status: 503, json: { unavailable: 1 } });
     const metrics = await (await fetch(`${notifier.url}/metrics`)).text();
     expect(metrics).toMatch(/notifier_notifications_total\{channel="sms",result="retry"\} [1-9]/);
+    // Alertmanager's retry: a transient failure is not "in doubt", the SMS goes out; the mail already went.
+    const again = await sendOnce([202], 'r-exhaust');
+    expect(hits).toHaveLength(1);
+    expect(again.res).toMatchObject({ status: 200, json: { sent: 1, duplicates: 1, inDoubt: 0 } });
   });
 
   it('backs off exponentially up to the cap', () => {
