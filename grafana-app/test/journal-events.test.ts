@@ -14,6 +14,18 @@ describe('notifier journal', () => {
     ],
   };
 
+  it('shows an interrupted delivery as in doubt, and hides the bookkeeping of attempts started', () => {
+    const j = parseJournal({
+      entries: [
+        { kind: 'attempt', seq: 3, ts: '2026-11-21T13:00:05Z', shortCodes: ['*710#'], tiers: ['3'], notification: 1, channel: 'sms', team: 'billing', recipient: '21377****456', result: 'in_doubt', message: 'previous attempt interrupted at 2026-11-21T13:00:01Z; not resent to avoid a duplicate' },
+        { kind: 'attempt', seq: 2, ts: '2026-11-21T13:00:01Z', shortCodes: ['*710#'], tiers: ['3'], notification: 1, channel: 'sms', team: 'billing', recipient: '21377****456', result: 'started', attempt: 1 },
+        body.entries[3],
+      ],
+    });
+    expect(j).toHaveLength(1);
+    expect(j[0]).toMatchObject({ status: 'in_doubt', delivered: undefined, detail: expect.stringContaining('not resent to avoid a duplicate') });
+  });
+
   it('lists every message sent and every rejected notification, with the alert it carried', () => {
     const j = parseJournal(body);
     expect(j.map((e) => e.status)).toEqual(['failed', 'rejected', 'sent']);

@@ -46,7 +46,8 @@ interface RawEntry {
   httpStatus?: number;
 }
 
-const DELIVERED: Record<string, boolean | undefined> = { sent: true, failed: false, rejected: false };
+// in_doubt: the notifier died mid-request and did not resend; whether it arrived is unknown.
+const DELIVERED: Record<string, boolean | undefined> = { sent: true, failed: false, rejected: false, in_doubt: undefined };
 
 function maxTier(tiers: string[] | undefined): number | undefined {
   const n = (tiers ?? []).map(Number).filter((t) => t > 0);
@@ -67,6 +68,9 @@ export function parseJournal(body: unknown): JournalEntry[] {
   const out: JournalEntry[] = [];
   for (const e of entries) {
     if (e.kind !== 'attempt' && e.kind !== 'rejected') continue;
+    // 'started' is the notifier's crash bookkeeping: the attempt's outcome follows in its
+    // own entry (or, after a crash, an in_doubt one), so it would only double every row.
+    if (e.result === 'started') continue;
     const status = e.kind === 'rejected' ? 'rejected' : (e.result ?? '');
     const gateway = [e.gatewayStatus, e.gatewayAnswer].filter((x) => x !== undefined && x !== '').join(' ');
     out.push({
@@ -79,7 +83,7 @@ export function parseJournal(body: unknown): JournalEntry[] {
       recipient: e.recipient ?? '',
       status,
       delivered: DELIVERED[status],
-      detail: e.kind === 'rejected' ? `HTTP ${e.httpStatus}: ${e.message ?? e.reason ?? ''}` : `${e.attempt && e.attempt > 1 ? `attempt ${e.attempt}; ` : ''}${gateway}`,
+      detail: e.kind === 'rejected' ? `HTTP ${e.httpStatus}: ${e.message ?? e.reason ?? ''}` : `${e.attempt && e.attempt > 1 ? `attempt ${e.attempt}; ` : ''}${gateway || e.message || ''}`,
     });
   }
   return out.sort((a, b) => b.at - a.at);
