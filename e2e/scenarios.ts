@@ -1,0 +1,99 @@
+// Every fault scenario the simulator offers, the alert the shipped rules must raise for it,
+// and when it runs. Targets are disjoint so that each scenario's assertions stay clean.
+import type { FaultSpec } from '@ussdwatch/testkit';
+
+export interface ExpectedAlert {
+  alertname: string;
+  tier: '1' | '2' | '3';
+  /** The team label the alert carries (the catalogue's owner for a short code). */
+  team: string;
+  /** '' for alerts about a node, a log source or the DPSS feed. */
+  shortCode: string;
+  class?: string;
+  cause?: string;
+  /** The label that says what the alert is about when it has no short code (node, source). */
+  subject?: { label: 'node' | 'source'; value: string };
+}
+
+export interface Scenario {
+  name: string;
+  fault: FaultSpec;
+  /**
+   * 0: from startAfterS on; 1: after the warm-up; 2: once phase 1 is detected (node-wide
+   * errors would blur phase 1's code ratios, and phase 1's errors spread over every node);
+   * 3: once the DPSS files the leads are measured on are written (it stops them).
+   */
+  phase: 0 | 1 | 2 | 3;
+  /** Phase 0: seconds after the stack is up before the fault may start. */
+  startAfterS?: number;
+  expect: ExpectedAlert;
+  /** A user-error scenario: no alert of class internal may fire for these short codes. */
+  noInternalAlertFor?: string[];
+  /** How long the alert may take (default 10 minutes). */
+  detectWithinS?: number;
+}
+
+export const SCENARIOS: Scenario[] = [
+  {
+    name: 'malformed_burst',
+    fault: { scenario: 'malformed_burst', target: 'gw04' },
+    phase: 0,
+    startAfterS: 0,
+    expect: { alertname: 'LogSourceMalformedLines', tier: '1', team: 'ussd-platform', shortCode: '', subject: { label: 'source', value: 'gw04' } },
+  },
+  {
+    // WrongCodeSurge compares with the hour before, ten minutes back: it needs that much
+    // history, as a long-running Prometheus has. *704# is one transposition from *740#.
+    name: 'typo_storm',
+    fault: { scenario: 'typo_storm', target: '*704#' },
+    phase: 0,
+    startAfterS: 660,
+    expect: { alertname: 'WrongCodeSurge', tier: '1', team: 'vas', shortCode: '*740#', class: 'user', cause: 'wrong_code' },
+    noInternalAlertFor: ['*740#', 'unknown'],
+  },
+  {
+    name: 'app_down',
+    fault: { scenario: 'app_down', target: '*720#' },
+    phase: 1,
+    expect: { alertname: 'ShortCodeAppTimeouts', tier: '3', team: 'offers', shortCode: '*720#', class: 'internal', cause: 'app_timeout' },
+  },
+  {
+    name: 'routing_broken',
+    fault: { scenario: 'routing_broken', target: '*730#' },
+    phase: 1,
+    expect: { alertname: 'ShortCodeRoutingBroken', tier: '3', team: 'data', shortCode: '*730#', class: 'internal', cause: 'routing' },
+  },
+  {
+    name: 'connector',
+    fault: { scenario: 'connector', target: '*720*1#' },
+    phase: 1,
+    expect: { alertname: 'ShortCodeInternalErrors', tier: '3', team: 'offers', shortCode: '*720*1#', class: 'internal' },
+  },
+  {
+    name: 'slow_app',
+    fault: { scenario: 'slow_app', target: '*720*2#' },
+    phase: 1,
+    expect: { alertname: 'ShortCodeSlow', tier: '2', team: 'offers', shortCode: '*720*2#', class: 'internal', cause: 'slow_response' },
+  },
+  {
+    name: 'node_silent',
+    fault: { scenario: 'node_silent', target: 'gw03' },
+    phase: 1,
+    expect: { alertname: 'LogSourceSilent', tier: '2', team: 'ussd-platform', shortCode: '', subject: { label: 'source', value: 'gw03' } },
+  },
+  {
+    name: 'node_overload',
+    fault: { scenario: 'node_overload', target: 'gw02', share: 0.2 },
+    phase: 2,
+    expect: { alertname: 'NodeOverloaded', tier: '2', team: 'ussd-platform', shortCode: '', class: 'internal', cause: 'overload', subject: { label: 'node', value: 'gw02' } },
+  },
+  {
+    name: 'dpss_stop',
+    fault: { scenario: 'dpss_stop' },
+    phase: 3,
+    expect: { alertname: 'DpssFeedStale', tier: '1', team: 'dpss-connector', shortCode: '' },
+    // The rule fires 900 s after the newest period's end; that period ended up to one
+    // period before the feed stopped, and its file came a lag after it.
+    detectWithinS: 900 + 300 + 120,
+  },
+];

@@ -1,0 +1,141 @@
+// The stack's derived configurations (shipped files, rewired) and the e2e's own reading of
+// what arrived: checked here in seconds, so a full e2e run never fails on a parsing slip.
+import { execFile } from 'node:child_process';
+import { mkdtemp, readFile, writeFile, cp } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { describe, expect, it } from 'vitest';
+import { parse as parseYaml } from 'yaml';
+import { REPO_ROOT } from '@ussdwatch/testkit';
+import { alertmanagerConfig, durationMs, exporterConfig, notifierConfig } from '@ussdwatch/testkit/stack';
+import { dpssFileFor, phaseInPeriod } from './dpss-clock.js';
+import { duplicateSms, mailNotice, mailText, smsNotice, type Notice } from './messages.js';
+import { recipientsFor } from './recipients.js';
+import { median, summaryLine, targetFailures } from './summary.js';
+
+const shipped = (p: string) => readFile(join(REPO_ROOT, p), 'utf8');
+
+describe('the stack rewires the shipped configurations', () => {
+  it('reads Go durations', () => {
+    expect(durationMs('1h30m')).toBe(5_400_000);
+    expect(durationMs('45s')).toBe(45_000);
+    expect(durationMs('500ms')).toBe(500);
+    expect(() => durationMs('5 minutes')).toThrow(/not a duration/);
+  });
+
+  it('points every Alertmanager receiver at the notifier, caps slow routes only, opens business hours, and amtool accepts it', async () => {
+    const text = alertmanagerConfig(await shipped('alertmanager/alertmanager.yml'), {
+      webhookBase: 'http://127.0.0.1:40001',
+      maxGroupWait: '30s',
+      maxGroupInterval: '30s',
+      openTimeIntervals: true,
+    });
+    const cfg = parseYaml(text) as { receivers: Array<{ webhook_configs?: Array<{ url: string }> }>; route: { group_wait: string; routes: Array<{ group_wait: string; matchers: string[] }> }; time_intervals: Array<{ time_intervals: unknown[] }> };
+    const urls = cfg.receivers.flatMap((r) => r.webhook_configs ?? []).map((h) => h.url);
+    expect(urls.length).toBeGreaterThan(0);
+    for (const u of urls) expect(u).toMatch(/^http:\/\/127\.0\.0\.1:40001\/webhook\/tier[123]$/);
+    const tier3 = cfg.route.routes.find((r) => r.matchers.includes('tier="3"'))!;
+    expect(durationMs(tier3.group_wait)).toBeLessThanOrEqual(30_000);
+    const shippedTier3 = (parseYaml(await shipped('alertmanager/alertmanager.yml')) as typeof cfg).route.routes.find((r) => r.matchers.includes('tier="3"'))!;
+    expect(tier3.group_wait).toBe(shippedTier3.group_wait);
+    for (const r of [cfg.route, ...cfg.route.routes]) expect(durationMs(r.group_wait)).toBeLessThanOrEqual(30_000);
+    for (const ti of cfg.time_intervals) expect(ti.time_intervals).toEqual([{ weekdays: ['sunday:saturday'] }]);
+    // The real checker, with the templates and secrets next to it as the launcher lays them out.
+    const dir = await mkdtemp(join(tmpdir(), 'ussdwatch-e2e-am-'));
+    await cp(join(REPO_ROOT, 'alertmanager'), dir, { recursive: true });
+    await writeFile(join(dir, 'alertmanager.yml'), text);
+    await expect(promisify(execFile)('amtool', ['check-config', join(dir, 'alertmanager.yml')])).resolves.toBeTruthy();
+  });
+
+  it('wires the notifier to the stack and keeps the teams, with paths made absolute', async () => {
+    const text = notifierConfig(await shipped('notifier/config/notifier.yaml'), {
+      baseDir: join(REPO_ROOT, 'notifier/config'),
+      port: 40002,
+      journalDir: '/tmp/journal',
+      sendsms: { url: 'http://127.0.0.1:40003/cgi-bin/sendsms', user: 'u', password: 'p' },
+      smtp: { host: '127.0.0.1', port: 40004 },
+    });
+    const cfg = parseYaml(text) as Record<string, Record<string, unknown>>;
+    const original = parseYaml(await shipped('notifier/config/notifier.yaml')) as Record<string, unknown>;
+    expect(cfg.listen).toEqual({ host: '127.0.0.1', port: 40002 });
+    expect(cfg.journal.dir).toBe('/tmp/journal');
+    expect(cfg.sms).toMatchObject({ sendsms_url: 'http://127.0.0.1:40003/cgi-bin/sendsms', user: 'u', password: 'p' });
+    expect(cfg.email).toMatchObject({ host: '127.0.0.1', port: 40004 });
+    expect(cfg.auth.token_file).toBe(join(REPO_ROOT, 'alertmanager/secrets/notifier.token'));
+    expect(cfg.teams).toEqual(original.teams);
+  });
+
+  it('moves only the exporter listen address', async () => {
+    const base = parseYaml(await shipped('exporter/config/default.yaml')) as Record<string, unknown>;
+    const cfg = parseYaml(exporterConfig(await shipped('exporter/config/default.yaml'), 40005)) as Record<string, unknown>;
+    expect(cfg).toEqual({ ...base, listen: '127.0.0.1:40005' });
+  });
+});
+
+describe('DPSS periods', () => {
+  it('names the file after the Algiers-time start of the period holding an instant', () => {
+    const t = Date.parse('2026-11-21T13:44:59.900Z'); // 14:44:59.9 in Algiers
+    expect(dpssFileFor(t, 300)).toBe('dpss_kpi_202611211440.csv');
+    expect(dpssFileFor(t + 200, 300)).toBe('dpss_kpi_202611211445.csv');
+    expect(phaseInPeriod(t, 300)).toBeCloseTo(299.9, 5);
+  });
+});
+
+describe('reading what the people on call received', () => {
+  const sms = (text: string, seenAt: number, to = '213770000902') => smsNotice({ from: 'Djezzy-NOC', to, type: 'text', text, seenAt })!;
+
+  it('parses the shipped SMS form, with and without a short code', () => {
+    expect(sms('ALERT T3 *720# ShortCodeAppTimeouts: *720#: timeouts', 1)).toMatchObject({ channel: 'sms', status: 'firing', tier: '3', shortCode: '*720#', alertname: 'ShortCodeAppTimeouts' });
+    expect(sms('RESOLVED T2  LogSourceSilent: Log source gw03 silent', 1)).toMatchObject({ status: 'resolved', tier: '2', shortCode: '', alertname: 'LogSourceSilent' });
+    expect(sms('ALERT T2 NodeOverloaded: Gateway node gw02 overloaded: 20% internal errors', 1)).toMatchObject({ status: 'firing', shortCode: '', alertname: 'NodeOverloaded' });
+    expect(smsNotice({ from: 'x', to: 'y', type: 'text', text: 'ping', seenAt: 1 })).toBeNull();
+  });
+
+  it('counts a second SMS for the same recipient, alert and status as a duplicate, a new episode not', () => {
+    const n: Notice[] = [
+      sms('ALERT T3 *720# A: x', 1),
+      sms('ALERT T3 *720# A: x', 2),
+      sms('ALERT T3 *720# A: x', 2, '213770000903'),
+      sms('RESOLVED T3 *720# A: x', 3),
+      sms('ALERT T3 *720# A: x', 4),
+    ];
+    expect(duplicateSms(n).map((d) => d.notice.seenAt)).toEqual([2]);
+    const grown = [sms('ALERT T2 NodeOverloaded: gw04 overloaded', 1), sms('ALERT T2 NodeOverloaded: gw02 overloaded; gw04 overloaded; (2/2 firing)', 2)];
+    expect(duplicateSms(grown)).toEqual([]);
+  });
+
+  it('decodes quoted-printable and base64 mail bodies', () => {
+    const qp = 'Content-Type: multipart/alternative; boundary="b1"\r\n\r\n--b1\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Transfer-Encoding: quoted-printable\r\n\r\nshort code: *720#, class: internal, cause: app=5Ftimeout, a very long line=\r\n continued =C3=A9\r\n--b1\r\nContent-Type: text/html\r\n\r\n<p>html</p>\r\n--b1--';
+    expect(mailText(qp)).toBe('short code: *720#, class: internal, cause: app_timeout, a very long line continued é');
+    const b64 = `Content-Type: text/plain\r\nContent-Transfer-Encoding: base64\r\n\r\n${Buffer.from('cause: routing').toString('base64')}`;
+    expect(mailText(b64)).toBe('cause: routing');
+    expect(mailNotice({ from: 'a', to: ['b'], subject: '[ussdwatch T1] RESOLVED: WrongCodeSurge *710#', raw: b64, seenAt: 5 })).toMatchObject({ channel: 'email', status: 'resolved', tier: '1', alertname: 'WrongCodeSurge', shortCode: '*710#' });
+    expect(mailNotice({ from: 'a', to: ['b'], subject: '[ussdwatch T1] FIRING: LogSourceMalformedLines (1 firing)', raw: b64, seenAt: 5 })).toMatchObject({ alertname: 'LogSourceMalformedLines', shortCode: '' });
+  });
+
+  it('finds who must be told from notifier.yaml', async () => {
+    const who = recipientsFor(parseYaml(await shipped('notifier/config/notifier.yaml')));
+    expect(who('3', 'offers').sms.length).toBeGreaterThan(0);
+    expect(who('1', 'offers')).toMatchObject({ sms: [] });
+    expect(who('2', 'no-such-team')).toEqual(who('2', (parseYaml(await shipped('notifier/config/notifier.yaml')) as { critical_team: string }).critical_team));
+  });
+});
+
+describe('the summary line', () => {
+  it('has the exact shape CI reads, fails on duplicates and losses, reports missed timing targets', () => {
+    const outcomes = [
+      { name: 'a', tier: '3', passed: true, failures: [], detectionS: 50, leadS: 200 },
+      { name: 'b', tier: '3', passed: true, failures: [], detectionS: 70, leadS: -3 },
+      { name: 'c', tier: '1', passed: false, failures: ['x'] },
+    ];
+    expect(median([3, 1, 2, 10])).toBe(2.5);
+    expect(summaryLine(outcomes, { duplicateSms: 1, lostJournal: 0 })).toBe('e2e: scenarios=3 passed=2 detection_p50_s=60.0 detection_max_s=70.0 dpss_lead_min_s=-3.0 duplicate_sms=1 lost_journal=0');
+    const { failures, missed } = targetFailures(outcomes, { duplicateSms: 1, lostJournal: 2 });
+    expect(missed.join('\n')).toMatch(/b: SMS came 3.0 s after the DPSS file/);
+    expect(failures.join('\n')).toMatch(/1 duplicate SMS/);
+    expect(failures.join('\n')).toMatch(/2 journal entries lost/);
+    expect(targetFailures([outcomes[1], { ...outcomes[1], name: 'd', detectionS: 90 }], { duplicateSms: 0, lostJournal: 0 }).missed.join('\n')).toMatch(/p50 80.0 s is not within 60 s/);
+    expect(targetFailures(outcomes.slice(0, 1), { duplicateSms: 0, lostJournal: 0 })).toEqual({ failures: [], missed: [] });
+  });
+});

@@ -1,0 +1,185 @@
+// `npm start`: the whole ussdwatch chain on this machine, fed by the simulator, until Ctrl-C.
+// `npm start -- --smoke`: the same, then checks every part and that a fault reaches an SMS.
+import { appendFile, mkdir, rm } from 'node:fs/promises';
+import { connect } from 'node:net';
+import { join, relative } from 'node:path';
+import { parseArgs } from 'node:util';
+import { assertPortsFree, FIXED_PORT_PARTS, portsFromEnv, PORT_ENV, REPO_ROOT, startStack, waitFor, type PartName, type Stack } from '@ussdwatch/testkit';
+
+const USAGE = `usage: npm start [-- --smoke]
+
+Starts simulator -> exporter -> Prometheus -> Alertmanager -> notifier -> Kannel (fakesmsc)
++ SMTP server, and the Grafana app harness, on 127.0.0.1; state under ./.run/. Ctrl-C stops
+everything it started.
+
+  --smoke   start it all, check every part and that an injected fault reaches an SMS, then
+            exit 0 (or 1, saying what failed)
+
+ports (override with the environment; Alertmanager, Kannel and SMTP take free ports, printed at start):
+${FIXED_PORT_PARTS.map((part) => `  ${PORT_ENV[part].padEnd(28)} ${part}`).join('\n')}`;
+
+const SMOKE_FAULT = { scenario: 'app_down', target: '*710#' };
+const SMOKE_SMS_TIMEOUT_MS = 5 * 60_000;
+
+const say = (line: string) => process.stdout.write(`${line}\n`);
+const rel = (p: string) => relative(process.cwd(), p) || '.';
+
+function tryThis(stack: Stack): string {
+  const u = stack.urls;
+  return `
+ussdwatch is up (state in ${rel(stack.workDir)}/, process logs in ${rel(stack.dirs.processLogs)}/)
+
+  metrics          ${u.exporter}/metrics          (events: ${u.exporter}/api/events?short_code=*710%23)
+  Prometheus       ${u.prometheus}/alerts
+  Alertmanager     ${u.alertmanager}/#/alerts
+  notifier         ${u.notifier}/api/journal  (header: Authorization: Bearer ${stack.notifierToken})
+  Grafana app      ${u.harness ?? '(harness not started)'}/a/djezzy-ussdwatch-app/overview
+  SMS received     tail -f ${rel(join(stack.workDir, 'sms.log'))}
+  mails received   tail -f ${rel(join(stack.workDir, 'mail.log'))}
+
+try this: break *710# (the application stops answering), then watch the SMS arrive (~2 min):
+  curl -s -XPOST ${u.simulator}/faults -H 'content-type: application/json' -d '{"scenario":"app_down","target":"*710#"}'
+  node exporter/bin/ussdwatch.js simulate fault list --control ${u.simulator}
+  curl -s -XDELETE ${u.simulator}/faults/<id>      # the fault stops; resolved notifications follow
+other scenarios: slow_app, connector, node_overload, routing_broken, typo_storm, node_silent,
+malformed_burst, dpss_stop (docs/simulator.md).
+
+Ctrl-C stops everything.`;
+}
+
+/** Appends each new SMS and mail to .run/sms.log and .run/mail.log, where `tail -f` shows them. */
+function recordInbox(stack: Stack): () => Promise<void> {
+  let sms = 0;
+  let mails = 0;
+  return async () => {
+    const newSms = stack.sms().slice(sms);
+    const newMails = stack.mails().slice(mails);
+    sms += newSms.length;
+    mails += newMails.length;
+    const stamp = (ms: number) => new Date(ms).toISOString();
+    if (newSms.length) await appendFile(join(stack.workDir, 'sms.log'), newSms.map((m) => `${stamp(m.seenAt)} to ${m.to} from ${m.from}: ${m.text}\n`).join(''));
+    if (newMails.length) await appendFile(join(stack.workDir, 'mail.log'), newMails.map((m) => `${stamp(m.seenAt)} to ${m.to.join(', ')}: ${m.subject}\n`).join(''));
+  };
+}
+
+async function healthy(name: string, url: string): Promise<string | null> {
+  const res = await fetch(url).catch((err: Error) => err);
+  if (res instanceof Error) return `${name}: ${url} unreachable (${res.message})`;
+  return res.ok ? null : `${name}: ${url} answered HTTP ${res.status}`;
+}
+
+/** The SMTP server greets a client with 220, as any mail server must. */
+function smtpGreets(url: string): Promise<string | null> {
+  const { hostname, port } = new URL(url);
+  return new Promise((done) => {
+    const socket = connect(Number(port), hostname);
+    const fail = (why: string) => {
+      socket.destroy();
+      done(`smtp: ${url} ${why}`);
+    };
+    socket.setTimeout(5000, () => fail('did not greet within 5 s'));
+    socket.once('error', (err) => fail(`unreachable (${err.message})`));
+    socket.once('data', (b: Buffer) => {
+      socket.end('QUIT\r\n');
+      done(b.toString().startsWith('220') ? null : `smtp: ${url} greeted with ${b.toString().trim()}`);
+    });
+  });
+}
+
+/** Every part answers, and Prometheus scrapes the exporter and the notifier. */
+async function checkParts(stack: Stack): Promise<string[]> {
+  const u = stack.urls;
+  const checks = await Promise.all([
+    healthy('exporter', `${u.exporter}/ready`),
+    healthy('notifier', `${u.notifier}/ready`),
+    healthy('simulator', `${u.simulator}/healthz`),
+    healthy('prometheus', `${u.prometheus}/-/ready`),
+    healthy('alertmanager', `${u.alertmanager}/-/ready`),
+    // sendsms answers a request without credentials with an error status: reaching it is the check.
+    healthy('kannel sendsms', u.sendsms).then((e) => (e?.includes('unreachable') ? e : null)),
+    smtpGreets(u.smtp),
+    u.harness ? healthy('grafana app harness', `${u.harness}/a/djezzy-ussdwatch-app/overview`) : Promise.resolve(null),
+  ]);
+  const failures = checks.filter((c): c is string => c !== null);
+  const rules = (await (await fetch(`${u.prometheus}/api/v1/rules`)).json()) as { data: { groups: Array<{ rules: Array<{ name: string; health: string; lastError?: string }> }> } };
+  const all = rules.data.groups.flatMap((g) => g.rules);
+  if (!all.length) failures.push('prometheus: no rules loaded');
+  for (const r of all.filter((x) => x.health === 'err')) failures.push(`prometheus: rule ${r.name}: ${r.lastError}`);
+  const targets = await waitFor(async () => {
+    const body = (await (await fetch(`${u.prometheus}/api/v1/targets`)).json()) as { data: { activeTargets: Array<{ labels: { job: string }; health: string }> } };
+    const up = body.data.activeTargets.filter((t) => t.health === 'up').map((t) => t.labels.job);
+    return ['ussdwatch-exporter', 'ussdwatch-notifier'].every((j) => up.includes(j)) && up;
+  }, { timeoutMs: 60_000, intervalMs: 500, what: 'Prometheus scraping the exporter and the notifier' }).catch((err: Error) => err);
+  if (targets instanceof Error) failures.push(targets.message);
+  return failures;
+}
+
+async function smoke(stack: Stack, started: number): Promise<number> {
+  const fault = await stack.faults.start(SMOKE_FAULT);
+  say(`smoke: injected ${SMOKE_FAULT.scenario} on ${SMOKE_FAULT.target} (fault ${fault.id})`);
+  const failures = await checkParts(stack);
+  for (const f of failures) say(`smoke: FAIL ${f}`);
+  if (!failures.length) say('smoke: every part is up; Prometheus has its rules and scrapes the exporter and the notifier');
+  const sms = await waitFor(() => stack.sms().find((m) => m.text.includes(SMOKE_FAULT.target)), {
+    timeoutMs: SMOKE_SMS_TIMEOUT_MS,
+    intervalMs: 250,
+    what: `an SMS naming ${SMOKE_FAULT.target}`,
+  }).catch((err: Error) => err);
+  if (sms instanceof Error) {
+    say(`smoke: FAIL ${sms.message}; alerts in Prometheus: ${stack.urls.prometheus}/alerts; process logs: ${rel(stack.dirs.processLogs)}/`);
+    failures.push(sms.message);
+  } else {
+    say(`smoke: SMS to ${sms.to} ${((sms.seenAt - fault.startedAt) / 1000).toFixed(1)} s after the fault: ${sms.text}`);
+  }
+  await stack.faults.stop(fault.id);
+  say(`smoke: ${failures.length ? 'FAILED' : 'passed'} in ${((Date.now() - started) / 1000).toFixed(0)} s`);
+  return failures.length ? 1 : 0;
+}
+
+async function main(): Promise<number> {
+  const { values } = parseArgs({ options: { smoke: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } } });
+  if (values.help) {
+    say(USAGE);
+    return 0;
+  }
+  const started = Date.now();
+  const all = portsFromEnv();
+  const ports = Object.fromEntries(FIXED_PORT_PARTS.map((p) => [p, all[p]])) as Partial<Record<PartName, number>>;
+  await assertPortsFree(ports);
+  // The smoke run starts from nothing and leaves the demo's state alone.
+  const workDir = join(REPO_ROOT, '.run', values.smoke ? 'smoke' : 'stack');
+  if (values.smoke) await rm(workDir, { recursive: true, force: true });
+  await mkdir(workDir, { recursive: true });
+  // Signals are taken from the start: a Ctrl-C while the parts come up must still stop them.
+  const signalled = new Promise<string>((done) => {
+    process.once('SIGINT', () => done('SIGINT'));
+    process.once('SIGTERM', () => done('SIGTERM'));
+  });
+  const stack = await startStack({ workDir, ports, harness: true, onProgress: (m) => say(`up: ${m}`) });
+  const stopAll = async (why: string) => {
+    say(`up: ${why}: stopping`);
+    await stack.stop();
+    say('up: stopped every process it started');
+  };
+  if (values.smoke) {
+    const code = await Promise.race([smoke(stack, started), signalled.then(() => 130)]);
+    await stopAll(code === 130 ? 'interrupted' : 'smoke test done');
+    return code;
+  }
+  say(tryThis(stack));
+  const record = recordInbox(stack);
+  const timer = setInterval(() => void record(), 1000);
+  const signal = await signalled;
+  clearInterval(timer);
+  await record();
+  await stopAll(signal);
+  return 0;
+}
+
+main().then(
+  (code) => process.exit(code),
+  (err: Error) => {
+    process.stderr.write(`up: ${err.message}\n`);
+    process.exit(1);
+  },
+);
