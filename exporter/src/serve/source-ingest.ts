@@ -50,7 +50,9 @@ export class SourceIngest {
       if (s.error !== null) s.error.value++;
       if (s.wrongCode !== null) s.wrongCode.value++;
       if (r.appMs !== null) s.appResponse.observe(r.appMs / 1000);
-      this.metrics.node(r.node)[s.clsIndex].value++;
+      const node = this.metrics.node(r.node);
+      node.dialogs[s.clsIndex].value++;
+      if (s.errorKind >= 0) node.errors[s.errorKind].value++;
       this.events.record(route.events, lines[i], r.ts, c, this.source, second);
     }
     this.series.parsed.value += parsed;

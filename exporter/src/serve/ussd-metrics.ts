@@ -4,7 +4,7 @@
 // rate() and increase() see the first error.
 import type { Catalogue } from '../core/catalogue.js';
 import type { Classifier } from '../core/classifier.js';
-import { CLASSES, MALFORMED_REASONS, NO_NEAR_CODE, UNKNOWN_CODE, type Classification } from '../core/types.js';
+import { CLASSES, INTERNAL_CAUSES, MALFORMED_REASONS, NO_NEAR_CODE, UNKNOWN_CODE, USER_CAUSES, type Classification } from '../core/types.js';
 import { counter, Exposition, gauge, HistogramFamily, type HistogramSeries, type Series } from './exposition.js';
 
 export const APP_RESPONSE_BUCKETS = [0.05, 0.1, 0.25, 0.5, 1, 2, 3, 5, 10, 20, 30];
@@ -16,12 +16,25 @@ export const DPSS_ROW_RESULTS = ['ok', 'bad', 'unknown_code', 'stale'] as const;
 export type DpssRowResult = (typeof DPSS_ROW_RESULTS)[number];
 
 /** The series one classified dialog touches, resolved once per distinct Classification. */
+/** Every (class, cause) an error can have: the node error counters are arrays in this order. */
+const ERROR_KINDS: ReadonlyArray<{ cls: 'user' | 'internal'; cause: string }> = [
+  ...USER_CAUSES.map((cause) => ({ cls: 'user' as const, cause })),
+  ...INTERNAL_CAUSES.map((cause) => ({ cls: 'internal' as const, cause })),
+];
+
 export interface OutcomeSeries {
   readonly clsIndex: number;
   readonly dialogs: Series;
   readonly error: Series | null;
+  /** Index of the (class, cause) pair in ERROR_KINDS, for the per-node error counters; -1 when not an error. */
+  readonly errorKind: number;
   readonly wrongCode: Series | null;
   readonly appResponse: HistogramSeries;
+}
+
+export interface NodeSeries {
+  readonly dialogs: readonly Series[];
+  readonly errors: readonly Series[];
 }
 
 export interface SourceSeries {
@@ -65,6 +78,11 @@ export class UssdMetrics {
   );
   private readonly nodeDialogs = this.exposition.add(
     counter('ussd_node_dialogs_total', 'Classified dialogs by gateway node (unlisted nodes are "other") and class.', ['node', 'class']),
+  );
+  // Not in the contract: the node overload alert needs the cause per node, or one broken
+  // short code would look like an overloaded node.
+  private readonly nodeErrors = this.exposition.add(
+    counter('ussd_node_errors_total', 'User and internal errors by gateway node (unlisted nodes are "other"), class and cause.', ['node', 'class', 'cause']),
   );
   private readonly logLines = this.exposition.add(
     counter('ussd_log_lines_total', 'Log lines read per configured source, parsed or malformed.', ['source', 'result']),
@@ -113,8 +131,8 @@ export class UssdMetrics {
 
   private readonly codes: ReadonlySet<string>;
   private readonly outcomes = new Map<Classification, OutcomeSeries>();
-  private readonly nodes = new Map<string, Series[]>();
-  private readonly otherNode: Series[];
+  private readonly nodes = new Map<string, NodeSeries>();
+  private readonly otherNode: NodeSeries;
   private readonly dpss = new Map<string, DpssSeries>();
 
   constructor(
@@ -146,8 +164,11 @@ export class UssdMetrics {
     for (const r of DPSS_ROW_RESULTS) this.dpssRows.with(r);
   }
 
-  private byClass(node: string): Series[] {
-    return CLASSES.map((cls) => this.nodeDialogs.with(node, cls));
+  private byClass(node: string): NodeSeries {
+    return {
+      dialogs: CLASSES.map((cls) => this.nodeDialogs.with(node, cls)),
+      errors: ERROR_KINDS.map((k) => this.nodeErrors.with(node, k.cls, k.cause)),
+    };
   }
 
   /** The series of one classification; interned classifications make this a single map lookup per line. */
@@ -162,6 +183,7 @@ export class UssdMetrics {
         clsIndex: CLASSES.indexOf(c.cls),
         dialogs: this.dialogs.with(code, c.cls),
         error: isError ? this.errors.with(code, c.cls, c.cause) : null,
+        errorKind: isError ? ERROR_KINDS.findIndex((k) => k.cls === c.cls && k.cause === c.cause) : -1,
         wrongCode: c.cause === 'wrong_code' && near !== null ? this.wrongCodes.with(near) : null,
         appResponse: this.appResponse.with(code),
       };
@@ -170,8 +192,8 @@ export class UssdMetrics {
     return o;
   }
 
-  /** Dialog counters by class index for a node; unlisted nodes share "other". */
-  node(name: string): Series[] {
+  /** A node's dialog counters by class index and error counters by error kind; unlisted nodes share "other". */
+  node(name: string): NodeSeries {
     return this.nodes.get(name) ?? this.otherNode;
   }
 
