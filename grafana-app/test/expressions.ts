@@ -67,12 +67,21 @@ export function metricNames(expr: string): string[] {
 }
 
 /** The metric names of shared/spec/metrics.md's table. */
-export function specMetricNames(): Set<string> {
-  const spec = readFileSync(fileURLToPath(new URL('../../../shared/spec/metrics.md', import.meta.url)), 'utf8');
+/** Metric names in the first column of the markdown tables of a file. */
+function tableMetricNames(file: URL): Set<string> {
   const names = new Set<string>();
-  for (const line of spec.split('\n')) {
+  for (const line of readFileSync(fileURLToPath(file), 'utf8').split('\n')) {
     const first = /^\|([^|]+)\|/.exec(line)?.[1] ?? '';
     for (const m of first.matchAll(/`([a-z_:][a-z0-9_:]*)`/g)) names.add(m[1]);
   }
   return names;
+}
+
+export function specMetricNames(): Set<string> {
+  return tableMetricNames(new URL('../../../shared/spec/metrics.md', import.meta.url));
+}
+
+/** The contract plus the extras the exporter documents in its README (e.g. per-node causes). */
+export function exporterMetricNames(): Set<string> {
+  return new Set([...specMetricNames(), ...tableMetricNames(new URL('../../exporter/README.md', import.meta.url))]);
 }

@@ -3,7 +3,7 @@
 // of an SRE.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startPrometheus, type RunningPrometheus } from '@ussdwatch/testkit';
-import { appExpressions, dashboardExpressions, metricNames, specMetricNames, type Expression } from './expressions.js';
+import { appExpressions, dashboardExpressions, metricNames, exporterMetricNames, specMetricNames, type Expression } from './expressions.js';
 
 let prom: RunningPrometheus;
 let base: string;
@@ -29,9 +29,10 @@ describe('PromQL of the app and the dashboards', () => {
     expect(all.every((e) => !e.expr.includes('$'))).toBe(true);
   });
 
-  it('uses only metrics of shared/spec/metrics.md', () => {
-    const known = specMetricNames();
-    expect(known.has('ussd_dialogs_total')).toBe(true);
+  it('uses only metrics the exporter exposes: the contract of shared/spec/metrics.md and its documented extras', () => {
+    const known = exporterMetricNames();
+    expect(specMetricNames().has('ussd_dialogs_total')).toBe(true);
+    expect(known.has('ussd_node_errors_total')).toBe(true);
     const unknown = all.flatMap((e) => metricNames(e.expr).filter((n) => !known.has(n)).map((n) => `${e.where}: ${n}`));
     expect(unknown).toEqual([]);
   });

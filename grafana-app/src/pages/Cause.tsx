@@ -1,7 +1,7 @@
 import React from 'react';
 import { Alert, InteractiveTable, type Column } from '@grafana/ui';
 import { countByNode } from '../data/events.js';
-import { byLabel, byTwoLabels, nonZero } from '../data/prom-result.js';
+import { byLabel, nonZero } from '../data/prom-result.js';
 import { CAUSES, causeInfo } from '../queries/causes.js';
 import { INSTANT, SERIES } from '../queries/promql.js';
 import { linkTo } from '../state/location.js';
@@ -37,7 +37,7 @@ export function Cause() {
   const info = causeInfo(cause ?? '');
   const byCode = useLoad(async () => shares(byLabel(await api.instant(INSTANT.causeByCode(p), toS), 'short_code')), deps);
   const series = useLoad(async () => nonZero(await api.range(SERIES.causeByCodeRate(p), fromS, toS, step)), deps);
-  const nodes = useLoad(async () => shares(byTwoLabels(await api.instant(INSTANT.nodeByClass(p), toS), 'class', 'node').get(info.cls) ?? new Map()), deps);
+  const nodes = useLoad(async () => shares(byLabel(await api.instant(INSTANT.nodeByCause(p), toS), 'node')), deps);
   const sampleNodes = useLoad(async () => countByNode(await api.events({ cause, limit: SAMPLE_LIMIT })), deps, 'Exporter events API');
 
   if (!cause) {
@@ -77,7 +77,12 @@ export function Cause() {
           {(s) => <Chart series={s} empty={`No ${cause} in this range.`} styleOf={(x) => ({ name: x.labels.short_code ?? '', unit: 'reqps' })} />}
         </LoadedView>
       </Section>
-      <Section title={`Gateway nodes: recent ${cause} samples`} testId="cause-nodes">
+      <Section title="Gateway nodes with this cause" testId="cause-nodes">
+        <LoadedView state={nodes} isEmpty={(r) => r.length === 0} empty={`No dialog ended with cause ${cause} on any node in this range.`}>
+          {(rows) => <InteractiveTable columns={nodeColumns} data={rows} getRowId={(r: Share) => r.key} />}
+        </LoadedView>
+      </Section>
+      <Section title={`Gateway nodes: recent ${cause} samples`} testId="cause-node-samples">
         <LoadedView state={sampleNodes} isEmpty={(r) => r.length === 0} empty="The exporter holds no recent sample of this cause.">
           {(rows) => (
             <InteractiveTable
@@ -86,11 +91,6 @@ export function Cause() {
               getRowId={(r: Share) => r.key}
             />
           )}
-        </LoadedView>
-      </Section>
-      <Section title={`Gateway nodes: all ${info.cls} dialogs in range`}>
-        <LoadedView state={nodes} isEmpty={(r) => r.length === 0} empty={`No ${info.cls} dialog per node in this range.`}>
-          {(rows) => <InteractiveTable columns={nodeColumns} data={rows} getRowId={(r: Share) => r.key} />}
         </LoadedView>
       </Section>
     </>

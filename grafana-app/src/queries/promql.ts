@@ -37,8 +37,7 @@ export const INSTANT = {
   codeSlowThreshold: (p: QueryParams) => `max(ussd_shortcode_slow_seconds{${code(p)}})`,
   codeTypos: (p: QueryParams) => `sum(increase(ussd_wrong_code_total{near_code=${str(p.code)}}[${p.range}]))`,
   causeByCode: (p: QueryParams) => `sum by (short_code) (increase(ussd_errors_total{cause=${str(p.cause)}}[${p.range}]))`,
-  // Node counters carry the class, not the cause: the cause's class is the closest cut.
-  nodeByClass: (p: QueryParams) => `sum by (node, class) (increase(ussd_node_dialogs_total[${p.range}]))`,
+  nodeByCause: (p: QueryParams) => `sum by (node) (increase(ussd_node_errors_total{cause=${str(p.cause)}}[${p.range}]))`,
   sourceLastLineAge: () => `time() - max by (source) (ussd_source_last_line_timestamp_seconds)`,
   sourceLines: (p: QueryParams) => `sum by (source, result) (increase(ussd_log_lines_total[${p.range}]))`,
   dpssAge: () => `time() - max by (short_code) (dpss_period_end_timestamp_seconds)`,
