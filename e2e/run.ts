@@ -63,7 +63,6 @@ function namingFailures(s: Scenario, mail: Notice): string[] {
   return fails;
 }
 
-const escapeRegex = (s: string) => s.replace(/[*+?^$.()|[\]{}\\]/g, '\\$&');
 const promString = (s: string) => JSON.stringify(s);
 
 async function promQuery(stack: Stack, q: string): Promise<Array<Record<string, string>>> {
@@ -74,10 +73,15 @@ async function promQuery(stack: Stack, q: string): Promise<Array<Record<string, 
 }
 
 /** Internal-class alerts that fired on these codes at any time in the last `sinceMs`. */
-async function internalAlertsOn(stack: Stack, codes: string[], sinceMs: number): Promise<string[]> {
-  const selector = `ALERTS{alertstate="firing",class="internal",short_code=~${promString(codes.map(escapeRegex).join('|'))}}`;
-  const found = await promQuery(stack, `max_over_time(${selector}[${Math.ceil(sinceMs / 1000) + 30}s])`);
-  return found.map((m) => `${m.alertname} ${m.short_code} tier ${m.tier}`);
+async function internalAlertsOn(stack: Stack, matchers: NonNullable<Scenario['noInternalAlerts']>, sinceMs: number): Promise<string[]> {
+  const found: string[] = [];
+  for (const m of matchers) {
+    const labels = [`alertstate="firing"`, `class="internal"`, `short_code=${promString(m.short_code)}`];
+    if (m.alertname) labels.push(`alertname=${promString(m.alertname)}`);
+    const hits = await promQuery(stack, `max_over_time(ALERTS{${labels.join(',')}}[${Math.ceil(sinceMs / 1000) + 30}s])`);
+    found.push(...hits.map((h) => `${h.alertname} ${h.short_code} tier ${h.tier}`));
+  }
+  return found;
 }
 
 /** The scenario's alert is neither pending nor firing (left over from an earlier fault): a fresh start. */
@@ -138,10 +142,10 @@ async function runScenario(ctx: Context, s: Scenario, onDetected: () => void, on
       log(`${s.name}: ${e.alertname} mail ${secs(firing.mail.seenAt - fault.startedAt)} s after the fault`);
     }
   }
-  if (s.noInternalAlertFor) {
-    const internal = await internalAlertsOn(stack, s.noInternalAlertFor, Date.now() - fault.startedAt);
+  if (s.noInternalAlerts) {
+    const internal = await internalAlertsOn(stack, s.noInternalAlerts, Date.now() - fault.startedAt);
     if (internal.length) out.failures.push(`a user-error scenario raised internal alerts: ${internal.join(', ')}`);
-    else log(`${s.name}: no internal alert fired on ${s.noInternalAlertFor.join(', ')}`);
+    else log(`${s.name}: no internal alert it could cause: ${s.noInternalAlerts.map((m) => `${m.alertname ?? 'any'} on ${m.short_code}`).join(', ')}`);
   }
 
   await stack.faults.stop(fault.id);
