@@ -9,7 +9,7 @@ case " $* " in *" --help "*|*" -h "*) exec node --import tsx e2e/run.ts --help ;
 # Whatever fails before the run, the summary line CI reads still comes last.
 trap 'echo "FAIL e2e preparation (see above)"; echo "e2e: scenarios=0 passed=0 detection_p50_s=na detection_max_s=na dpss_lead_min_s=na duplicate_sms=0 lost_journal=0"' ERR
 bash scripts/install-deps.sh
-npm run build --silent -w exporter -w notifier >/dev/null
+npm run build --silent -w exporter -w simulator -w notifier >/dev/null
 npx vitest run --root e2e --reporter=dot
 trap - ERR
 exec node --import tsx e2e/run.ts "$@"

@@ -34,6 +34,7 @@ const SUITES = [
   check('lint', ['bash', '-c', 'npx eslint . && npm run typecheck --workspaces --if-present && npx tsc -p deploy/tsconfig.json && npx tsc -p e2e/tsconfig.json']),
   check('build', ['npm', 'run', 'build', '--workspaces', '--if-present']),
   vitest('exporter', 'exporter'),
+  vitest('simulator', 'simulator'),
   vitest('notifier', 'notifier'),
   summarised('prometheus', ['bash', 'prometheus/test.sh']),
   summarised('alertmanager', ['bash', 'alertmanager/test.sh']),

@@ -39,7 +39,7 @@ ussdwatch is up (state in ${rel(stack.workDir)}/, process logs in ${rel(stack.di
 
 try this: break *710# (the application stops answering), then watch the SMS arrive (~2 min):
   curl -s -XPOST ${u.simulator}/faults -H 'content-type: application/json' -d '{"scenario":"app_down","target":"*710#"}'
-  node exporter/bin/ussdwatch.js simulate fault list --control ${u.simulator}
+  node simulator/bin/ussdwatch-simulate.js fault list --control ${u.simulator}
   curl -s -XDELETE ${u.simulator}/faults/<id>      # the fault stops; resolved notifications follow
 other scenarios: slow_app, connector, node_overload, routing_broken, typo_storm, node_silent,
 malformed_burst, dpss_stop (docs/simulator.md).

@@ -380,6 +380,7 @@ export function alertmanagerConfig(shippedYaml: string, w: AlertmanagerWiring): 
 
 const NODE = process.execPath;
 const USSDWATCH_BIN = join(REPO_ROOT, 'exporter/bin/ussdwatch.js');
+const SIMULATE_BIN = join(REPO_ROOT, 'simulator/bin/ussdwatch-simulate.js');
 
 function requireBuilt(file: string, fix: string): void {
   if (!existsSync(file)) throw new Error(`${file} is missing: run \`${fix}\` first`);
@@ -408,6 +409,7 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
   const progress = opts.onProgress ?? (() => {});
   requireBuilt(join(REPO_ROOT, 'exporter/dist/cli/main.js'), 'npm run build -w exporter');
   requireBuilt(join(REPO_ROOT, 'notifier/dist/main.js'), 'npm run build -w notifier');
+  requireBuilt(join(REPO_ROOT, 'simulator/dist/cli.js'), 'npm run build -w simulator');
   if (opts.harness) requireBuilt(join(REPO_ROOT, 'grafana-app/.harness-dist/harness.js'), 'npm run build:harness -w grafana-app');
 
   const ownDir = opts.workDir === undefined;
@@ -499,7 +501,7 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
     const sim = opts.simulator ?? {};
     const simulatorPort = await port('simulator');
     const simulatorUrl = `http://127.0.0.1:${simulatorPort}`;
-    const simArgs = [USSDWATCH_BIN, 'simulate', '--out', dirs.logs, '--dpss-dir', dirs.dpss, '--control', `127.0.0.1:${simulatorPort}`];
+    const simArgs = [SIMULATE_BIN, '--out', dirs.logs, '--dpss-dir', dirs.dpss, '--control', `127.0.0.1:${simulatorPort}`];
     if (sim.rate !== undefined) simArgs.push('--rate', String(sim.rate));
     if (sim.seed !== undefined) simArgs.push('--seed', String(sim.seed));
     if (sim.flat) simArgs.push('--flat');

@@ -1,9 +1,8 @@
 // The ussdwatch command line: one binary, subcommands loaded on demand so that
-// `classify` never pays for the HTTP server and `serve` never for the simulator.
+// `classify` never pays for the HTTP server. (The simulator is its own workspace: simulator/.)
 const COMMANDS: Record<string, { summary: string; load: () => Promise<{ run(argv: string[]): Promise<number> }> }> = {
   serve: { summary: 'tail the gateway logs and DPSS files, expose /metrics (default)', load: () => import('./serve.js') },
   classify: { summary: 'classify log lines to JSON, one object per line', load: () => import('./classify.js') },
-  simulate: { summary: 'write realistic gateway logs and DPSS files, with fault injection', load: () => import('./simulate.js') },
 };
 
 function usage(): string {

@@ -2,7 +2,7 @@
 // (classification.md). The simulator picks an outcome first and derives the record's
 // fields from it, so it knows the true class of every line it writes: that truth is
 // what the classifier's accuracy is measured against.
-import type { Cause, DialogClass } from '../core/types.js';
+import type { Cause, DialogClass } from '@ussdwatch/exporter/core/types.js';
 
 export interface Truth {
   cls: DialogClass;

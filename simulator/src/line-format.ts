@@ -1,7 +1,7 @@
 // How each gateway node writes a dialog: ussd-cdr (ISO timestamps with offset, or the
 // space form without one) or ussd-json (log-formats.md), and how a corrupted line looks.
 // Lines are built by concatenation from cached pieces: this is the simulator's hot path.
-import type { MalformedReason } from '../core/types.js';
+import type { MalformedReason } from '@ussdwatch/exporter/core/types.js';
 import { TimestampFormatter } from './algiers-time.js';
 import type { SimDialog } from './dialog-generator.js';
 

@@ -2,8 +2,8 @@
 // codes by popularity, each given an outcome from the baseline mix and then from the
 // faults in force. One seeded random stream, consumed in arrival order, makes the
 // sequence depend only on the seed and options, not on how often the caller drains it.
-import type { Catalogue } from '../core/catalogue.js';
-import { UNKNOWN_CODE } from '../core/types.js';
+import type { Catalogue } from '@ussdwatch/exporter/core/catalogue.js';
+import { UNKNOWN_CODE } from '@ussdwatch/exporter/core/types.js';
 import { codeVariants, farTypos, nearTypos, type Typo } from './dialed-strings.js';
 import type { FaultSet } from './faults.js';
 import { BASELINE_MIX, FAR_WRONG_CODE_SHARE, OUTCOMES, WRONG_CODE_SHARE, type Outcome, type Truth } from './outcomes.js';

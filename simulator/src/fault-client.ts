@@ -1,4 +1,4 @@
-// `ussdwatch simulate fault start|stop|list`: the command-line face of the control endpoint.
+// `ussdwatch-simulate fault start|stop|list`: the command-line face of the control endpoint.
 import { parseArgs } from 'node:util';
 import { parseFaultSpec } from './faults.js';
 import { UsageError } from './options.js';

@@ -1,4 +1,4 @@
-// `npm run bench -w exporter`: measures the real binaries on a generated corpus.
+// `npm run bench`: measures the real binaries on a generated corpus.
 //   classify  lines/s of `ussdwatch classify` (stdout to /dev/null)
 //   mtail     lines/s of an equivalent mtail program, where mtail is installed
 //   serve     lag behind a writer appending at a steady rate, max lines/s at full speed,
@@ -13,8 +13,8 @@ import { parseArgs } from 'node:util';
 import { setTimeout as delay } from 'node:timers/promises';
 import { benchCodes, catalogueYaml, CorpusGenerator } from './corpus.js';
 
-const BIN = fileURLToPath(new URL('../../bin/ussdwatch.js', import.meta.url));
-const MTAIL_PROG = fileURLToPath(new URL('../../src/bench/ussd.mtail', import.meta.url));
+const BIN = fileURLToPath(new URL('../../exporter/bin/ussdwatch.js', import.meta.url));
+const MTAIL_PROG = fileURLToPath(new URL('../src/ussd.mtail', import.meta.url));
 const BLOCK_LINES = 10_000;
 
 interface Args {
@@ -38,7 +38,7 @@ function readArgs(): Args {
   });
   if (values.help) {
     process.stdout.write(
-      'usage: node dist/bench/bench.js [--lines N] [--codes N] [--rate LINES_PER_S] [--scrapes N] [--keep]\n' +
+      'usage: npm run bench -- [--lines N] [--codes N] [--rate LINES_PER_S] [--scrapes N] [--keep]\n' +
         'defaults: 2,000,000 lines, 500 catalogue codes, 100,000 lines/s, 50 scrapes; --keep leaves the temp folder\n',
     );
     process.exit(0);

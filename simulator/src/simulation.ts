@@ -4,7 +4,7 @@
 // clock in --fast mode; the output depends only on the times asked for.
 import { closeSync, mkdirSync, openSync, renameSync, writeFileSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Catalogue } from '../core/catalogue.js';
+import type { Catalogue } from '@ussdwatch/exporter/core/catalogue.js';
 import { fileStamp } from './algiers-time.js';
 import { DialogGenerator, type SimDialog } from './dialog-generator.js';
 import { DpssPeriod } from './dpss-period.js';

@@ -1,7 +1,7 @@
 // The benchmark's input: a large-catalogue config and CDR lines with a realistic mix
 // (mostly successes, a tail of user and internal errors, distinct typos, a few malformed
 // lines), generated from a fixed seed so two runs measure the same work.
-import { Rng } from '../simulator/random.js';
+import { Rng } from '@ussdwatch/simulator/random.js';
 
 export interface CorpusOptions {
   codes: number;

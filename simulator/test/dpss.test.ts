@@ -4,8 +4,8 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { parseDpssCsv } from '../../src/parsers/dpss-parser.js';
-import type { DpssRow } from '../../src/core/types.js';
+import { parseDpssCsv } from '@ussdwatch/exporter/parsers/dpss-parser.js';
+import type { DpssRow } from '@ussdwatch/exporter/core/types.js';
 import { catalogue, classifyRun, cleanRuns, simulateFast, START_MS } from './helpers.js';
 
 afterAll(cleanRuns);

@@ -4,7 +4,7 @@ import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { cleanRuns, nodeLines, readTruth, simulateFast, START_MS } from './helpers.js';
-import { createLineParser } from '../../src/parsers/index.js';
+import { createLineParser } from '@ussdwatch/exporter/parsers/index.js';
 
 afterAll(cleanRuns);
 

@@ -1,6 +1,6 @@
 // Command-line mistakes get a clear message and exit status 2; --help prints the usage.
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { run } from '../../src/cli/simulate.js';
+import { run } from '../src/cli.js';
 
 let stderr = '';
 let stdout = '';

@@ -1,22 +1,22 @@
-// `ussdwatch simulate`: realistic gateway logs and DPSS files with fault injection
+// `ussdwatch-simulate`: realistic gateway logs and DPSS files with fault injection
 // (docs/simulator.md). This file is the edge: options, signals, the control endpoint.
-import { ConfigError } from '../config/errors.js';
-import { BUNDLED_CATALOGUE, loadCatalogueFile } from '../config/files.js';
-import { startControlServer } from '../simulator/control-server.js';
-import { runFaultClient } from '../simulator/fault-client.js';
-import { FaultError } from '../simulator/faults.js';
-import { parseSimulateArgs, UsageError, USAGE } from '../simulator/options.js';
-import { Runner } from '../simulator/runner.js';
-import { Simulation } from '../simulator/simulation.js';
+import { ConfigError } from '@ussdwatch/exporter/config/errors.js';
+import { BUNDLED_CATALOGUE, loadCatalogueFile } from '@ussdwatch/exporter/config/files.js';
+import { startControlServer } from './control-server.js';
+import { runFaultClient } from './fault-client.js';
+import { FaultError } from './faults.js';
+import { parseSimulateArgs, UsageError, USAGE } from './options.js';
+import { Runner } from './runner.js';
+import { Simulation } from './simulation.js';
 
-const log = (msg: string) => process.stderr.write(`ussdwatch simulate: ${msg}\n`);
+const log = (msg: string) => process.stderr.write(`ussdwatch-simulate: ${msg}\n`);
 
 export async function run(argv: string[]): Promise<number> {
   try {
     return argv[0] === 'fault' ? await runFaultClient(argv.slice(1)) : await simulate(argv);
   } catch (err) {
     if (err instanceof UsageError) {
-      process.stderr.write(`ussdwatch simulate: ${err.message}\n\n${USAGE}\n`);
+      process.stderr.write(`ussdwatch-simulate: ${err.message}\n\n${USAGE}\n`);
       return 2;
     }
     if (err instanceof ConfigError || err instanceof FaultError) {

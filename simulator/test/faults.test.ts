@@ -4,7 +4,7 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { parseDpssCsv } from '../../src/parsers/dpss-parser.js';
+import { parseDpssCsv } from '@ussdwatch/exporter/parsers/dpss-parser.js';
 import { agreement, cleanRuns, simulateFast, START_MS, type Verdict } from './helpers.js';
 
 afterAll(cleanRuns);

@@ -1,4 +1,4 @@
-// `ussdwatch simulate` options: parsed, checked and resolved into what the simulator
+// `ussdwatch-simulate` options: parsed, checked and resolved into what the simulator
 // runs with. Every mistake is reported with the option and the fix; nothing is guessed.
 import { randomInt } from 'node:crypto';
 import { resolve } from 'node:path';
@@ -9,10 +9,10 @@ import { NODE_FORMATS, type NodeFormat } from './line-format.js';
 import type { RotationPolicy } from './rotating-log.js';
 import type { NodeSpec } from './simulation.js';
 
-export const USAGE = `usage: ussdwatch simulate [options]
-       ussdwatch simulate fault start SCENARIO[:TARGET] [--share X] [--after S] [--for S] --control URL
-       ussdwatch simulate fault stop ID --control URL
-       ussdwatch simulate fault list --control URL
+export const USAGE = `usage: ussdwatch-simulate [options]
+       ussdwatch-simulate fault start SCENARIO[:TARGET] [--share X] [--after S] [--for S] --control URL
+       ussdwatch-simulate fault stop ID --control URL
+       ussdwatch-simulate fault list --control URL
 
 Writes realistic USSD gateway logs (one file per node) and DPSS KPI files, with faults
 injected on demand, so ussdwatch can be run, demonstrated and tested without Djezzy's data.
@@ -111,7 +111,7 @@ export function parseControlAddress(text: string): { host: string; port: number 
   return { host: m[1], port };
 }
 
-/** Parses the options of `ussdwatch simulate`; 'help' for --help. Throws UsageError. */
+/** Parses the options of `ussdwatch-simulate`; 'help' for --help. Throws UsageError. */
 export function parseSimulateArgs(argv: string[], env: NodeJS.ProcessEnv = process.env): SimulateOptions | 'help' {
   let values;
   try {

@@ -6,12 +6,12 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { freePort, startProcess, waitFor, type RunningProcess } from '@ussdwatch/testkit';
-import { run } from '../../src/cli/simulate.js';
+import { run } from '../src/cli.js';
 import { agreement, NODES, type SimRun } from './helpers.js';
 
-const CLI = fileURLToPath(new URL('./ussdwatch-cli.ts', import.meta.url));
-const EXPORTER = fileURLToPath(new URL('../..', import.meta.url));
-const NODE_ARGS = ['--import', 'tsx', CLI];
+const CLI = fileURLToPath(new URL('./simulate-cli.ts', import.meta.url));
+const SIMULATOR = fileURLToPath(new URL('..', import.meta.url));
+const NODE_ARGS = ['--conditions=source', '--import', 'tsx', CLI];
 
 const dir = mkdtempSync(join(tmpdir(), 'ussdwatch-sim-live-'));
 const r: SimRun = { dir, logs: join(dir, 'logs'), dpss: join(dir, 'dpss'), truth: join(dir, 'truth.jsonl') };
@@ -53,8 +53,8 @@ beforeAll(async () => {
   url = `http://127.0.0.1:${port}`;
   sim = await startProcess(
     process.execPath,
-    [...NODE_ARGS, 'simulate', '--rate', '400', '--flat', '--seed', '3', '--out', r.logs, '--dpss-dir', r.dpss, '--truth', r.truth, '--control', `127.0.0.1:${port}`],
-    { cwd: EXPORTER, readyUrl: `${url}/healthz`, name: 'ussdwatch simulate' },
+    [...NODE_ARGS, '--rate', '400', '--flat', '--seed', '3', '--out', r.logs, '--dpss-dir', r.dpss, '--truth', r.truth, '--control', `127.0.0.1:${port}`],
+    { cwd: SIMULATOR, readyUrl: `${url}/healthz`, name: 'ussdwatch simulate' },
   );
 }, 30_000);
 

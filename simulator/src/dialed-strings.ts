@@ -2,8 +2,8 @@
 // live in core/catalogue.ts; here they only filter candidates, so that every string the
 // simulator writes means what the simulator intends: a variant of *720# really belongs
 // to *720#, a typo of *710# really is unknown and one edit from *710#.
-import type { Catalogue } from '../core/catalogue.js';
-import { NO_NEAR_CODE, UNKNOWN_CODE } from '../core/types.js';
+import type { Catalogue } from '@ussdwatch/exporter/core/catalogue.js';
+import { NO_NEAR_CODE, UNKNOWN_CODE } from '@ussdwatch/exporter/core/types.js';
 import { Rng } from './random.js';
 
 export interface CodeVariants {

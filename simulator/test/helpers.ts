@@ -3,12 +3,12 @@
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { run } from '../../src/cli/simulate.js';
-import { BUNDLED_CATALOGUE, loadCatalogueFile } from '../../src/config/files.js';
-import { Classifier } from '../../src/core/classifier.js';
-import { defaultStatusMap } from '../../src/core/status-map.js';
-import type { Dialog } from '../../src/core/types.js';
-import { createLineParser } from '../../src/parsers/index.js';
+import { run } from '../src/cli.js';
+import { BUNDLED_CATALOGUE, loadCatalogueFile } from '@ussdwatch/exporter/config/files.js';
+import { Classifier } from '@ussdwatch/exporter/core/classifier.js';
+import { defaultStatusMap } from '@ussdwatch/exporter/core/status-map.js';
+import type { Dialog } from '@ussdwatch/exporter/core/types.js';
+import { createLineParser } from '@ussdwatch/exporter/parsers/index.js';
 
 export const START = '2026-11-21T20:00:00+01:00';
 export const START_MS = Date.parse(START);

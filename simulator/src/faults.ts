@@ -2,7 +2,7 @@
 // faults started from the command line or the control endpoint and compiles them into
 // per-code and per-node lookups, recompiled only when a fault starts or ends, so the
 // per-dialog path reads arrays instead of walking the fault list.
-import type { Catalogue } from '../core/catalogue.js';
+import type { Catalogue } from '@ussdwatch/exporter/core/catalogue.js';
 import { typoOf, type Typo } from './dialed-strings.js';
 
 type TargetKind = 'code' | 'code_or_all' | 'node' | 'typo' | 'none';
