@@ -26,5 +26,7 @@ export default tseslint.config(
     },
   },
   { files: ['grafana-app/src/**/*.{ts,tsx}', 'grafana-app/harness/**/*.{ts,tsx}'], languageOptions: { globals: { ...globals.browser } } },
-  { files: ['grafana-app/**/*.tsx'], ...reactHooks.configs.flat['recommended-latest'] },
+  { files: ['grafana-app/**/*.{ts,tsx}'], ...reactHooks.configs.flat['recommended-latest'] },
+  // A missed dependency is a page showing stale data during an outage: an error, not a hint.
+  { files: ['grafana-app/**/*.{ts,tsx}'], rules: { 'react-hooks/exhaustive-deps': 'error' } },
 );
