@@ -27,7 +27,6 @@ export interface NotifierConfig {
   maxBodyBytes: number;
   dedupWindowMs: number;
   requiredLabels: string[];
-  templatesFile: string;
   sms: { sendsmsUrl: string; user: string; password: string; sender: string; timeoutMs: number; retry: RetryPolicy };
   email: { host: string; port: number; secure: boolean; user?: string; password?: string; from: string; timeoutMs: number; retry: RetryPolicy };
   teams: Map<string, Team>;
@@ -168,7 +167,7 @@ export function parseConfig(text: string, file: string, env: NodeJS.ProcessEnv =
     }
   };
 
-  r.keys([], ['listen', 'auth', 'journal', 'limits', 'dedup', 'required_labels', 'templates', 'sms', 'email', 'teams', 'critical_team']);
+  r.keys([], ['listen', 'auth', 'journal', 'limits', 'dedup', 'required_labels', 'sms', 'email', 'teams', 'critical_team']);
   r.keys(['listen'], ['host', 'port']);
   r.keys(['auth'], ['token', 'token_file']);
   r.keys(['journal'], ['dir', 'retention_days', 'segment_max_bytes']);
@@ -218,7 +217,6 @@ export function parseConfig(text: string, file: string, env: NodeJS.ProcessEnv =
     maxBodyBytes: r.int(['limits', 'max_body_bytes'], 1024 * 1024, 1024, 64 * 1024 * 1024),
     dedupWindowMs: r.int(['dedup', 'window_minutes'], 20, 1, 24 * 60) * 60_000,
     requiredLabels: requiredLabels.length ? requiredLabels : ['alertname', 'tier', 'severity', 'team'],
-    templatesFile: rel(r.str(['templates'], '../../alertmanager/templates/ussdwatch.tmpl')),
     sms: {
       sendsmsUrl,
       user: r.str(['sms', 'user'], 'ussdwatch'),

@@ -5,7 +5,8 @@ import type { NotifierConfig } from './config.js';
 import type { EmailSender } from './email.js';
 import type { AlertSummary, Channel, Journal, NewEntry } from './journal.js';
 import { keyedHash, maskEmail, maskNumber } from './mask.js';
-import type { Messages, RenderedEmail } from './messages.js';
+import { mailMessage, type RenderedEmail } from './mail-body.js';
+import { smsMessage } from './messages.js';
 import type { NotifierMetrics } from './metrics.js';
 import type { WebhookPayload } from './payload.js';
 import { withRetry, type Outcome } from './retry.js';
@@ -61,7 +62,6 @@ export interface DispatchResult {
 export interface DispatchDeps {
   cfg: NotifierConfig;
   journal: Journal;
-  messages: Messages;
   sms: SmsSender;
   email: EmailSender;
   metrics: NotifierMetrics;
@@ -141,8 +141,8 @@ export class Dispatcher {
         return;
       }
       const send = (): Promise<Outcome> => r.channel === 'sms'
-        ? this.deps.sms(r.address, (sms ??= this.deps.messages.sms(p)))
-        : this.deps.email.send(r.address, (email ??= this.deps.messages.email(p)));
+        ? this.deps.sms(r.address, (sms ??= smsMessage(p)))
+        : this.deps.email.send(r.address, (email ??= mailMessage(p)));
       const outcome = await withRetry(r.channel === 'sms' ? cfg.sms.retry : cfg.email.retry, send, {
         started: async (attempt) => {
           await journal.append([{ ...base, result: 'started', attempt, durationMs: 0 }]);

@@ -2,7 +2,7 @@
 // delivery is journaled and deduplicated on its own.
 import nodemailer from 'nodemailer';
 import type { NotifierConfig } from './config.js';
-import type { RenderedEmail } from './messages.js';
+import type { RenderedEmail } from './mail-body.js';
 import { shorten, type Outcome } from './retry.js';
 
 export interface EmailSender {

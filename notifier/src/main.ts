@@ -2,7 +2,6 @@
 // Command line: ussdwatch-notifier [--config FILE]. The configuration is NOTIFIER_CONFIG
 // or the file shipped in notifier/config/ when neither is given.
 import { ConfigError, DEFAULT_CONFIG_FILE, loadConfig } from './config.js';
-import { TemplateError } from './gotemplate.js';
 import { startNotifier } from './service.js';
 
 function configPath(argv: string[]): string {
@@ -34,7 +33,7 @@ async function main(): Promise<void> {
 }
 
 main().catch((err: Error) => {
-  const known = err instanceof ConfigError || err instanceof TemplateError;
+  const known = err instanceof ConfigError;
   console.error(`notifier: ${known ? err.message : err.stack}`);
   process.exit(2);
 });

@@ -9,7 +9,6 @@ import { smtpSender } from './email.js';
 import { BodyTooLarge, readBody, sendJson } from './http-io.js';
 import { Journal } from './journal.js';
 import { parseJournalQuery, publicEntry, QueryError } from './journal-api.js';
-import { Messages } from './messages.js';
 import { NotifierMetrics, type WebhookResult } from './metrics.js';
 import { parsePayload, PayloadError } from './payload.js';
 import { kannelSender } from './sms.js';
@@ -29,11 +28,10 @@ const PAYLOAD_STATUS: Record<PayloadError['reason'], number> = { bad_json: 400, 
 const digest = (s: string) => createHash('sha256').update(s).digest();
 
 export async function startNotifier(cfg: NotifierConfig): Promise<RunningNotifier> {
-  const messages = Messages.load(cfg.templatesFile);
   const metrics = new NotifierMetrics();
   const journal = await Journal.open({ ...cfg.journal, onWrite: (s) => metrics.journalWrite.observe(s) });
   const email = smtpSender(cfg.email);
-  const dispatcher = new Dispatcher({ cfg, journal, messages, sms: kannelSender(cfg.sms), email, metrics });
+  const dispatcher = new Dispatcher({ cfg, journal, sms: kannelSender(cfg.sms), email, metrics });
   const tokenDigest = digest(cfg.token);
   let stopping = false;
   const inFlight = new Set<Promise<unknown>>();

@@ -15,7 +15,7 @@ const TEAMS = `teams:
 const parse = (text: string, env: NodeJS.ProcessEnv = { NOTIFIER_TOKEN: 't' }) => parseConfig(text, '/etc/ussdwatch/notifier.yaml', env);
 
 describe('notifier configuration', () => {
-  it('loads the shipped file: every team an alert can name, the token shared with Alertmanager, the shared templates', () => {
+  it('loads the shipped file: every team an alert can name, the token shared with Alertmanager', () => {
     const cfg = loadConfig(DEFAULT_CONFIG_FILE, {});
     // Teams come from the catalogue (short-code alerts) and from the rules (alerts of no code):
     // a team missing here would silently fall back to the critical team.
@@ -28,7 +28,6 @@ describe('notifier configuration', () => {
     expect(ruleTeams.length).toBeGreaterThan(0);
     for (const team of new Set([...catalogueTeams, ...ruleTeams, 'technical'])) expect([...cfg.teams.keys()]).toContain(team);
     expect(cfg.token).toBe('ussdwatch-local-dev-token-change-me');
-    expect(cfg.templatesFile).toMatch(/alertmanager\/templates\/ussdwatch\.tmpl$/);
     expect(cfg.listen).toEqual({ host: '127.0.0.1', port: 9717 });
     expect(cfg.sms.sendsmsUrl).toBe('http://127.0.0.1:13013/cgi-bin/sendsms');
   });
