@@ -3,11 +3,9 @@
 //   ...
 //   <!-- end of NAME -->
 // so that no page restates a number by hand.
-import { burnWindows, REPORTED } from './errors-rules.js';
-import { percentileSeries } from './latency-rules.js';
+import { REPORTED } from './errors-rules.js';
 import { CAUSES, type Cause, type Slo } from './slo.js';
-import { SEVERITY } from './alerts.js';
-import { anyOf, atLeast, conditions, factor, percent, percentile } from './wording.js';
+import { anyOf, conditions, countIn, factor, percent, percentile } from './wording.js';
 
 /** Each page and the blocks it shows. */
 export const PAGES: Record<string, string[]> = {
@@ -20,41 +18,45 @@ export const PAGES: Record<string, string[]> = {
 
 const CAUSE_ALERT: Record<Cause, string> = { app_timeout: 'ShortCodeAppTimeouts', routing: 'ShortCodeRoutingBroken' };
 
+/** Who a tier reaches (alertmanager/alertmanager.yml routes on `tier`). */
+const TIER = { 1: '1 (email)', 2: '2 (SMS)', 3: '3 (critical)' } as const;
+
 export function blocks(slo: Slo): Record<string, string> {
   const ie = slo.internalErrors;
   const lat = slo.latency;
-  const tierCell = (t: 1 | 2 | 3) => `${t} (${SEVERITY[t]})`;
   const causeRows = (causes: readonly Cause[]) =>
     causes.map((c) => {
       const a = slo.causes[c];
-      return [`\`${CAUSE_ALERT[c]}\``, tierCell(a.tier), conditions(a.ratio, percent), a.for.text, atLeast(a.minErrors, `\`${c}\` errors`)];
+      return [`\`${CAUSE_ALERT[c]}\``, TIER[a.tier], conditions(a.ratio, percent), a.for.text, countIn(a.minErrors, `\`${c}\` errors`)];
     });
-  const causeHeader = ['alert', 'tier', 'share of the dialogs over', 'held', 'with at least'];
+  const causeHeader = ['alert', 'tier', 'share of the dialogs over', 'held', 'minimum'];
   return {
-    objectives: table(
-      ['objective', 'met while', 'budget spent by', 'recorded as'],
-      [
+    objectives: [
+      table(
+        ['objective', 'target', 'error ratio (what spends the budget)'],
         [
-          'internal errors',
-          `the code's objective (\`ussd_shortcode_objective_ratio\`, from the catalogue; ${ie.defaultObjective} where the exporter publishes none) of its dialogs do not fail on the operator side`,
-          'internal errors; user errors count as dialogs, never as failures',
-          `\`ussd_shortcode:internal_error_ratio:rate{${burnWindows(slo).map((w) => w.text).join(',')}}\`, \`ussd_shortcode:internal_error_burn:rate*\``,
+          [
+            'internal errors',
+            `each code's \`ussd_shortcode_objective_ratio\` (from the catalogue); ${percent(ie.defaultObjective)} where the exporter publishes none`,
+            'internal errors over all dialogs (a user error counts as a dialog, never as a failure): `ussd_shortcode:internal_error_ratio:rate<window>`',
+          ],
+          [
+            'latency',
+            `${percent(lat.objective)} of application responses no slower than the code's slow threshold (p${percentile(lat.objective)} under it)`,
+            `responses slower than the threshold: \`ussd_shortcode:app_response_slow_ratio:rate${REPORTED.text}\``,
+          ],
         ],
-        [
-          'latency',
-          `${percent(lat.objective)} of application responses are no slower than the code's slow threshold (p${percentile(lat.objective)} under it)`,
-          'responses slower than the threshold',
-          `\`ussd_shortcode:app_response_slow_ratio:rate${REPORTED.text}\`, \`${percentileSeries(percentile(lat.objective))}\``,
-        ],
-      ],
-    ).concat(`\nBoth are also recorded under sloth's names (\`rules/slo.yml\`), with a ${slo.period.text} period.`),
+      ),
+      '',
+      `Both are also recorded under sloth's names (\`rules/slo.yml\`) over a ${slo.period.text} period.`,
+    ].join('\n'),
     'internal-errors': table(
-      ['tier', 'the budget burns faster than', 'held', 'with at least'],
-      ie.tiers.map((t) => [tierCell(t.tier), anyOf(t.burn, factor), t.for.text, atLeast(t.minErrors, 'internal errors')]),
+      ['tier', 'the budget burns faster than', 'held', 'minimum'],
+      ie.tiers.map((t) => [TIER[t.tier], anyOf(t.burn, factor), t.for.text, countIn(t.minErrors, 'internal errors')]),
     ),
     latency: table(
-      ['tier', `p${percentile(lat.objective)} over ${REPORTED.text} above`, 'held', 'with at least'],
-      lat.tiers.map((t) => [tierCell(t.tier), t.above === 1 ? "the code's slow threshold" : `${t.above} times the code's slow threshold`, t.for.text, atLeast(lat.minResponses, 'responses')]),
+      ['tier', `p${percentile(lat.objective)} over ${REPORTED.text} above`, 'held', 'minimum'],
+      lat.tiers.map((t) => [TIER[t.tier], t.above === 1 ? "the code's slow threshold" : `${t.above} times the code's slow threshold`, t.for.text, countIn(lat.minResponses, 'responses')]),
     ),
     causes: table(causeHeader, causeRows(CAUSES)),
     ...Object.fromEntries(CAUSES.map((c) => [`cause-${c}`, table(causeHeader, causeRows([c]))])),

@@ -27,7 +27,10 @@ export function conditions(conds: Conditions, threshold: (n: number) => string):
 export const anyOf = (alternatives: Conditions[], threshold: (n: number) => string) =>
   alternatives.map((a) => conditions(a, threshold)).join(', or ');
 
-export const atLeast = (m: Minimum, noun: string) => `at least ${m.count} ${noun} in ${m.window.text}`;
+/** "10 internal errors in 5m". */
+export const countIn = (m: Minimum, noun: string) => `${m.count} ${noun} in ${m.window.text}`;
+
+export const atLeast = (m: Minimum, noun: string) => `at least ${countIn(m, noun)}`;
 
 /** The window read as the end of a sentence: "minute", "5 minutes", "6 hours". */
 export function lastWindow(d: Duration): string {
