@@ -125,10 +125,10 @@ function section(comment: string, rules: Rule[]): Rule[] {
 }
 
 /** 1 - 0.99, without the float noise. */
-export const budget = (objective: number) => Number((1 - objective).toPrecision(12));
+const budget = (objective: number) => Number((1 - objective).toPrecision(12));
 
 /** "tier 3 = 14.4x over 1m and 6x over 5m for 45s (at least 10 internal errors in 5m)". */
-export function tierLine(t: BurnTier): string {
+function tierLine(t: BurnTier): string {
   const alternatives = anyOf(t.burn, factor);
   return `tier ${t.tier} = ${alternatives}${t.burn.length > 1 ? ',' : ''} for ${t.for.text} (${atLeast(t.minErrors, 'internal errors')})`;
 }

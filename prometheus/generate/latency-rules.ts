@@ -6,7 +6,7 @@ import { distinct, windows, type LatencyTier, type Slo } from './slo.js';
 import { atLeast, lastWindow, ordinal, percentile, times } from './wording.js';
 
 /** The histogram buckets of the metric contract (shared/spec/metrics.md), +Inf aside. */
-export const BUCKETS = [0.05, 0.1, 0.25, 0.5, 1, 2, 3, 5, 10, 20, 30];
+const BUCKETS = [0.05, 0.1, 0.25, 0.5, 1, 2, 3, 5, 10, 20, 30];
 
 /** Percentiles the Grafana app and operators read, besides the objective's own. */
 const KEPT_PERCENTILES = [50, 95, 99];
@@ -14,7 +14,7 @@ const KEPT_PERCENTILES = [50, 95, 99];
 const WINDOW = windows('5m')[0];
 
 /** `ussd_shortcode:app_response_seconds:p95_rate5m`. */
-export const percentileSeries = (p: number) => `ussd_shortcode:app_response_seconds:p${p}_rate${WINDOW.text}`;
+const percentileSeries = (p: number) => `ussd_shortcode:app_response_seconds:p${p}_rate${WINDOW.text}`;
 
 export function latencyRules(slo: Slo): RuleFile {
   const { objective, minResponses, tiers } = slo.latency;
@@ -71,7 +71,7 @@ export function latencyRules(slo: Slo): RuleFile {
 }
 
 /** "tier 1: p95 over 5m above the code's threshold for 2m (at least 20 responses in 5m)". */
-export function slowTierLine(t: LatencyTier, slo: Slo): string {
+function slowTierLine(t: LatencyTier, slo: Slo): string {
   const above = t.above === 1 ? "the code's threshold" : `${t.above} times the code's threshold`;
   return `tier ${t.tier}: p${percentile(slo.latency.objective)} over ${WINDOW.text} above ${above} for ${t.for.text} (${atLeast(slo.latency.minResponses, 'responses')})`;
 }
