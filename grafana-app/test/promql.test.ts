@@ -18,9 +18,9 @@ describe('query builders', () => {
     expect(str('back\\slash')).toBe('"back\\\\slash"');
   });
 
-  it('excludes subscriber errors from the success ratio', () => {
+  it('reads success from the recording rules that define it, weighted by traffic over the range', () => {
     expect(INSTANT.successRatio(p)).toBe(
-      'sum(increase(ussd_dialogs_total{class="ok"}[3600s])) / sum(increase(ussd_dialogs_total{class!="user"}[3600s]))',
+      'sum(avg_over_time(ussd_shortcode:good_dialogs:rate5m[3600s])) / sum(avg_over_time(ussd_shortcode:valid_dialogs:rate5m[3600s]))',
     );
   });
 

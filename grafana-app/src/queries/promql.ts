@@ -1,5 +1,5 @@
 // Every PromQL expression the app sends, in one place so a test can run each against a
-// real Prometheus. Names are those of shared/spec/metrics.md.
+// real Prometheus. Names are those of shared/spec/metrics.md, or recorded by prometheus/rules.
 
 export interface QueryParams {
   /** Catalogue short code, e.g. "*710#". */
@@ -24,9 +24,10 @@ const p95 = (selector: string, by: string, w: string) =>
 export const INSTANT = {
   dialogsPerSecond: (p: QueryParams) => `sum(rate(ussd_dialogs_total[${p.range}]))`,
   classSplit: (p: QueryParams) => `sum by (class) (increase(ussd_dialogs_total[${p.range}]))`,
-  // Subscriber errors are not ours to fix: they leave the denominator.
+  // Success is defined once, by the recording rules (prometheus/rules/shortcode-errors.yml):
+  // good (ok) over valid (all but user errors) dialogs, summed over codes, averaged over the range.
   successRatio: (p: QueryParams) =>
-    `sum(increase(ussd_dialogs_total{class="ok"}[${p.range}])) / sum(increase(ussd_dialogs_total{class!="user"}[${p.range}]))`,
+    `sum(avg_over_time(ussd_shortcode:good_dialogs:rate5m[${p.range}])) / sum(avg_over_time(ussd_shortcode:valid_dialogs:rate5m[${p.range}]))`,
   p95Response: (p: QueryParams) => p95('', '', p.range),
   codeDialogs: (p: QueryParams) => `sum by (short_code) (increase(ussd_dialogs_total[${p.range}]))`,
   codeClassSplit: (p: QueryParams) => `sum by (short_code, class) (increase(ussd_dialogs_total[${p.range}]))`,
