@@ -3,14 +3,14 @@
 // the consumer, so memory stays flat whatever the input size.
 import { accessSync, constants, createReadStream, statSync } from 'node:fs';
 import { once } from 'node:events';
-import { parseArgs } from 'node:util';
 import type { Readable } from 'node:stream';
-import { ConfigError } from '../config/errors.js';
+import { parseOptions, reportUsageError, UsageError } from '@ussdwatch/common/cli.js';
+import { ConfigError } from '@ussdwatch/common/config-file.js';
+import { parseUtcOffset } from '@ussdwatch/common/config-values.js';
 import { loadCatalogueFile, loadStatusMapFile } from '../config/files.js';
+import { defaultStatusMap } from '../config/status-map-file.js';
 import type { LineFormat } from '../config/types.js';
-import { parseUtcOffset } from '../config/validate.js';
 import { Classifier } from '../core/classifier.js';
-import { defaultStatusMap } from '../core/status-map.js';
 import { MALFORMED_REASONS, type Classification, type LineParser } from '../core/types.js';
 import { createLineParser } from '../parsers/index.js';
 import { MAX_LINE_BYTES } from '../parsers/line.js';
@@ -44,7 +44,6 @@ const OUTPUT_CHUNK = 1 << 20;
 /** The file name that means standard input, as in cat and grep. */
 const STDIN = '-';
 
-class UsageError extends Error {}
 class InputError extends Error {}
 
 export async function run(argv: string[]): Promise<number> {
@@ -52,13 +51,9 @@ export async function run(argv: string[]): Promise<number> {
   try {
     setup = prepare(argv);
   } catch (err) {
-    if (err instanceof UsageError) {
-      process.stderr.write(`ussdwatch classify: ${err.message}\n\n${USAGE}\n`);
-    } else if (err instanceof ConfigError || err instanceof InputError) {
-      process.stderr.write(`ussdwatch classify: ${err.message}\n`);
-    } else {
-      throw err;
-    }
+    if (err instanceof UsageError) return reportUsageError('ussdwatch classify', USAGE, err);
+    if (!(err instanceof ConfigError || err instanceof InputError)) throw err;
+    process.stderr.write(`ussdwatch classify: ${err.message}\n`);
     return 2;
   }
   if (setup === 'help') {
@@ -76,28 +71,20 @@ export async function run(argv: string[]): Promise<number> {
   return 0;
 }
 
+const OPTIONS = {
+  catalogue: { type: 'string' },
+  format: { type: 'string', default: 'auto' },
+  'status-map': { type: 'string' },
+  'utc-offset': { type: 'string', default: '+01:00' },
+  regex: { type: 'string' },
+  'time-format': { type: 'string' },
+  explain: { type: 'boolean', default: false },
+} as const;
+
 function prepare(argv: string[]) {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args: argv,
-      allowPositionals: true,
-      options: {
-        catalogue: { type: 'string' },
-        format: { type: 'string', default: 'auto' },
-        'status-map': { type: 'string' },
-        'utc-offset': { type: 'string', default: '+01:00' },
-        regex: { type: 'string' },
-        'time-format': { type: 'string' },
-        explain: { type: 'boolean', default: false },
-        help: { type: 'boolean', short: 'h', default: false },
-      },
-    });
-  } catch (err) {
-    throw new UsageError((err as Error).message);
-  }
+  const parsed = parseOptions({ program: 'ussdwatch classify', usage: USAGE, options: OPTIONS, positionals: true }, argv);
+  if (parsed === 'help') return parsed;
   const { values: o, positionals: files } = parsed;
-  if (o.help) return 'help' as const;
   if (o.catalogue === undefined) throw new UsageError('--catalogue FILE is required');
   const format = o.format as LineFormat;
   if (!FORMATS.includes(format)) throw new UsageError(`--format must be one of ${FORMATS.join(', ')}; got "${o.format}"`);

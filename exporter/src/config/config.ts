@@ -2,17 +2,16 @@
 // Everything is checked here, at start-up, so a running exporter never meets a bad value.
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { defaultStatusMap } from '../core/status-map.js';
+import { child, fail, readYamlFile, topOf, type Place } from '@ussdwatch/common/config-file.js';
+import { readEnum, readList, readMapping, readNumber, readString, readUtcOffset } from '@ussdwatch/common/config-values.js';
 import { compileTimeFormat } from '../parsers/timestamp.js';
 import { compileVendorRegex } from '../parsers/regex.js';
 import { expandEnv } from './env.js';
-import { child, fail, type Place } from './errors.js';
 import { BUNDLED_CATALOGUE, catalogueFrom, loadCatalogueFile, statusMapFrom } from './files.js';
+import { defaultStatusMap } from './status-map-file.js';
 import type { DpssConfig, ExporterConfig, LineFormat, SourceConfig } from './types.js';
-import { readEnum, readList, readMapping, readNumber, readString, readUtcOffset } from './validate.js';
-import { readYamlFile } from './yaml-file.js';
 
-export { ConfigError } from './errors.js';
+export { ConfigError } from '@ussdwatch/common/config-file.js';
 
 export const EMBEDDED_DEFAULTS = '<embedded defaults>';
 const DEFAULT_FILE = fileURLToPath(new URL('../../config/default.yaml', import.meta.url));
@@ -31,7 +30,7 @@ const SOURCE_NAME = /^[A-Za-z0-9_.-]+$/;
 export function loadConfig(file?: string, env: NodeJS.ProcessEnv = process.env): ExporterConfig {
   const y = readYamlFile(file ?? DEFAULT_FILE, 'check the path given to --config');
   const baseDir = file ? dirname(resolve(file)) : process.cwd();
-  const top: Place = { file: y.file, lineOf: y.lineOf, path: [] };
+  const top = topOf(y);
   const doc = readMapping(expandEnv(y.value ?? {}, top, env), top, TOP_KEYS);
   const at = (key: string) => child(top, key);
   const path = (v: unknown, p: Place) => resolve(baseDir, readString(v, p));

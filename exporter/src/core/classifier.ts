@@ -1,6 +1,7 @@
 // The classifier: one dialog -> (class, cause, short code, near code), the same code in
 // the live exporter and in `ussdwatch classify`. Every Classification it can return is
 // built up front, so classifying a line allocates nothing.
+import { causeInfo } from '@ussdwatch/common/causes.js';
 import type { Catalogue, Resolution } from './catalogue.js';
 import { DEFAULT_SLOW_MS } from './catalogue.js';
 import { ALL_OUTCOMES, UNKNOWN_STATUS, type Outcome } from './outcome.js';
@@ -14,22 +15,6 @@ enum Branch {
   UnknownCode,
   Slow,
 }
-
-const CAUSE_TEXT: Record<Cause, string> = {
-  ok: 'the dialog completed',
-  unknown_status: 'nobody mapped this status',
-  wrong_code: 'the subscriber dialed a code that does not exist',
-  invalid_input: 'the subscriber chose an invalid menu entry',
-  abandoned: 'the gateway was waiting on the subscriber, who went away',
-  subscriber: "the subscriber's line does not allow it",
-  slow_response: 'the application answered too slowly',
-  routing: 'the gateway has no route for a code that exists',
-  app_timeout: 'the application did not answer',
-  network_timeout: 'the network did not answer in time',
-  system_failure: 'the platform failed',
-  connector: 'the connector or transport to the application failed',
-  overload: 'the platform is overloaded',
-};
 
 export class Classifier {
   /** By Resolution index, its Classification per outcome id. */
@@ -64,7 +49,7 @@ export class Classifier {
     const rule = this.statusMap.rule(d.status);
     const status = d.status.trim();
     if (!rule) return `status "${status}" is not in the status map, so it is counted as ${c.cls}/${c.cause}`;
-    const why = CAUSE_TEXT[c.cause];
+    const why = causeInfo(c.cause).text;
     switch (branchOf(rule, d, res)) {
       case Branch.MapError:
         return `status ${status} with map_error ${d.mapError}: ${why}`;

@@ -1,12 +1,12 @@
 // The JSON API behind /api/events and /api/malformed: query validation and the shape of
 // what is served. Pure functions of the stores; the HTTP layer only routes to them.
+import { CAUSES } from '@ussdwatch/common/causes.js';
+import { maskMsisdn } from '@ussdwatch/common/mask.js';
 import type { Classifier } from '../core/classifier.js';
-import { maskMsisdn } from '../core/mask.js';
-import { CLASSES, INTERNAL_CAUSES, UNKNOWN_CODE, USER_CAUSES, type DialogClass, type LineParser } from '../core/types.js';
+import { CLASSES, UNKNOWN_CODE, type DialogClass, type LineParser } from '../core/types.js';
 import type { EventQuery, EventStore, StoredEvent } from './event-store.js';
 import type { MalformedStore } from './malformed-store.js';
 
-export const CAUSES: readonly string[] = ['ok', 'unknown_status', ...USER_CAUSES, ...INTERNAL_CAUSES];
 export const DEFAULT_LIMIT = 50;
 export const MAX_LIMIT = 1000;
 

@@ -5,10 +5,10 @@
 // newline, or an empty file that will stay empty).
 import { readdir, readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
+import type { Logger, RateLimitedLog } from '@ussdwatch/common/log.js';
 import { dpssPeriodFromFileName, parseDpssCsv } from '../parsers/dpss-parser.js';
 import type { DpssRow } from '../core/types.js';
 import type { DpssLatest } from './dpss-ingest.js';
-import type { Logger, RateLimitedLog } from './log.js';
 import { readJsonIfExists, writeJsonAtomic } from '../state/state-file.js';
 import type { UssdMetrics } from './ussd-metrics.js';
 

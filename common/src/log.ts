@@ -1,4 +1,4 @@
-// Structured logging for the long-running exporter: one JSON object per line on stderr,
+// Structured logging for the long-running services: one JSON object per line on stderr,
 // so journald, docker and Loki can parse it without a grok pattern.
 
 export type Level = 'debug' | 'info' | 'warn' | 'error';

@@ -1,8 +1,50 @@
-// Reads a YAML file keeping the source positions, so that every later validation error
-// can name the line of the offending key.
+// A YAML configuration file read with its source positions, and the one shape of its
+// errors. Problems are reported once, at start-up, in the form an operator can act on:
+// `file:line: key.path: what is wrong; how to fix it`.
 import { readFileSync } from 'node:fs';
 import { isMap, isSeq, LineCounter, parseDocument, visit, type Alias, type Document, type Node } from 'yaml';
-import { ConfigError, type KeyPath, type LineOf } from './errors.js';
+
+/** A key path into a YAML document: map keys and sequence indexes. */
+export type KeyPath = ReadonlyArray<string | number>;
+
+/** Finds the line of a key path in the document it came from (undefined when unknown). */
+export type LineOf = (path: KeyPath) => number | undefined;
+
+export const NO_LINES: LineOf = () => undefined;
+
+/** `sources[1].format`; the empty path is the document itself. */
+export function formatKeyPath(path: KeyPath): string {
+  let out = '';
+  for (const seg of path) out += typeof seg === 'number' ? `[${seg}]` : out === '' ? seg : `.${seg}`;
+  return out === '' ? '(top level)' : out;
+}
+
+export class ConfigError extends Error {
+  constructor(
+    readonly file: string,
+    readonly line: number | undefined,
+    readonly keyPath: string,
+    readonly problem: string,
+  ) {
+    super(`${file}${line === undefined ? '' : `:${line}`}: ${keyPath}: ${problem}`);
+    this.name = 'ConfigError';
+  }
+}
+
+/** Where a value sits: enough to raise a ConfigError naming file, line and key. */
+export interface Place {
+  readonly file: string;
+  readonly lineOf: LineOf;
+  readonly path: KeyPath;
+}
+
+export function fail(at: Place, problem: string): never {
+  throw new ConfigError(at.file, at.lineOf(at.path), formatKeyPath(at.path), problem);
+}
+
+export function child(at: Place, seg: string | number): Place {
+  return { file: at.file, lineOf: at.lineOf, path: [...at.path, seg] };
+}
 
 export interface YamlFile {
   file: string;
@@ -10,6 +52,12 @@ export interface YamlFile {
   lineOf: LineOf;
 }
 
+/** The top of a file read by readYamlFile or parseYaml, as a Place for the readers of config-values. */
+export function topOf(y: YamlFile): Place {
+  return { file: y.file, lineOf: y.lineOf, path: [] };
+}
+
+/** Reads and parses a YAML file; `fix` ends the message when it cannot be read. */
 export function readYamlFile(file: string, fix = 'check the path'): YamlFile {
   let text: string;
   try {
