@@ -1,6 +1,7 @@
 // Subscriber numbers (MSISDNs) and e-mail addresses are personal data: wherever one is
-// shown (the events API, logs, the notifier's journal, the Grafana app), it is masked by
-// the one rule below. Browser-safe: the Grafana app bundles it.
+// shown (the events API, logs, the notifier's journal and messages, the Grafana app), it
+// is masked by the one rule below, alone or inside a text. Browser-safe: the Grafana app
+// bundles it.
 //
 // A number keeps at most its first 4 and its last 3 characters and always hides at least 5:
 //   213770123456  -> 2137*****456   country code and operator (2137: a Djezzy number), and
@@ -26,6 +27,14 @@ export function maskMsisdn(msisdn: string): string {
   const tail = Math.min(MAX_TAIL, shown);
   const head = shown - tail;
   return plus + digits.slice(0, head) + '*'.repeat(digits.length - shown) + digits.slice(digits.length - tail);
+}
+
+// Any run of 9 to 15 digits, the length of an international number, wherever it stands.
+const MSISDN_IN_TEXT = /\+?(?<!\d)\d{9,15}(?!\d)/g;
+
+/** Masks every number in a free text (a dialed string, a log line, an alert's description). */
+export function maskMsisdns(text: string): string {
+  return text.replace(MSISDN_IN_TEXT, maskMsisdn);
 }
 
 /**

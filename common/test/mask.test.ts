@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { maskEmail, maskMsisdn } from '../src/mask.js';
+import { maskEmail, maskMsisdn, maskMsisdns } from '../src/mask.js';
 
 describe('maskMsisdn: at most the first 4 and last 3 characters, at least 5 hidden', () => {
   it.each([
@@ -24,6 +24,14 @@ describe('maskMsisdn: at most the first 4 and last 3 characters, at least 5 hidd
       expect(masked).toHaveLength(n);
       expect(masked.replace(/\*/g, '').length).toBeLessThanOrEqual(Math.min(7, Math.max(0, n - 5)));
     }
+  });
+});
+
+describe('maskMsisdns: every number in a text', () => {
+  it('masks numbers whatever surrounds them, and leaves short codes and counts alone', () => {
+    expect(maskMsisdns('dialled *123*213770123456# from +213550987654, code *710#, 31%, 12345678')).toBe(
+      'dialled *123*2137*****456# from +2135*****654, code *710#, 31%, 12345678',
+    );
   });
 });
 

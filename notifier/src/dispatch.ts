@@ -1,10 +1,11 @@
 // From one webhook notification to messages in people's hands: resolve the recipients
 // of the tier and teams, skip those who already got this alert state, deliver the rest
 // with retries, and journal the receipt and every attempt before answering.
+import { maskEmail, maskMsisdn } from '@ussdwatch/common/mask.js';
 import type { NotifierConfig } from './config.js';
 import type { EmailSender } from './email.js';
 import type { AlertSummary, Channel, Journal, NewEntry } from './journal.js';
-import { keyedHash, maskEmail, maskNumber } from './mask.js';
+import { keyedHash } from './keyed-hash.js';
 import { mailMessage, type RenderedEmail } from './mail-body.js';
 import { smsMessage } from './messages.js';
 import type { NotifierMetrics } from './metrics.js';
@@ -120,7 +121,7 @@ export class Dispatcher {
       const recipientKey = keyedHash(cfg.token, `${r.channel}|${r.address}`);
       const base = {
         kind: 'attempt' as const, notification: received.seq, channel: r.channel, team: r.team,
-        recipient: r.channel === 'sms' ? maskNumber(r.address) : maskEmail(r.address),
+        recipient: r.channel === 'sms' ? maskMsisdn(r.address) : maskEmail(r.address),
         recipientKey, dedupKeys, shortCodes, tiers,
       };
       const since = Date.now() - cfg.dedupWindowMs;

@@ -2,7 +2,7 @@
 // is rendered by Prometheus from the rule's annotations (summary, description,
 // runbook_url, dashboard_url); here it is only picked, counted and masked, and the SMS is
 // built from it. The mail is laid out in mail-body.ts from the same Notice.
-import { maskNumber } from './mask.js';
+import { maskMsisdns } from '@ussdwatch/common/mask.js';
 import type { WebhookAlert, WebhookPayload } from './payload.js';
 import { fitSms, type FittedSms } from './sms-fit.js';
 
@@ -36,19 +36,14 @@ export interface Notice {
   alerts: AlertNotice[];
 }
 
-// A subscriber number that slipped into a label or an annotation (a USSD string with a
-// number in it, a description quoting a log line) never reaches a phone or a mailbox in
-// clear: any run of 9 to 15 digits, the length of an international number, is masked.
-const MSISDN = /\+?(?<!\d)\d{9,15}(?!\d)/g;
-
-export const maskMsisdns = (text: string): string => text.replace(MSISDN, maskNumber);
-
 function since(startsAt: string): string {
   const t = new Date(startsAt);
   return Number.isNaN(t.getTime()) ? maskMsisdns(startsAt) : `${t.toISOString().slice(0, 19).replace('T', ' ')} UTC`;
 }
 
 function alertNotice(a: WebhookAlert): AlertNotice {
+  // A subscriber number that slipped into a label or an annotation (a USSD string with a
+  // number in it, a description quoting a log line) never reaches a phone or a mailbox in clear.
   const label = (name: string) => maskMsisdns(a.labels[name] ?? '');
   const note = (name: string) => maskMsisdns(a.annotations[name] ?? '');
   return {

@@ -3,8 +3,24 @@
 import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import type { AttemptResult, Channel } from './journal.js';
 
-export type WebhookResult = 'accepted' | 'unauthorized' | 'too_large' | 'bad_json' | 'bad_version' | 'bad_payload' | 'missing_label' | 'not_found' | 'failed';
-const WEBHOOK_RESULTS: WebhookResult[] = ['accepted', 'unauthorized', 'too_large', 'bad_json', 'bad_version', 'bad_payload', 'missing_label', 'not_found', 'failed'];
+const WEBHOOK_RESULTS = [
+  'accepted',
+  'unauthorized',
+  'too_large',
+  'bad_json',
+  'bad_version',
+  'bad_payload',
+  'missing_label',
+  'not_found',
+  'method_not_allowed',
+  'bad_request',
+  'failed',
+] as const;
+export type WebhookResult = (typeof WEBHOOK_RESULTS)[number];
+
+export function isWebhookResult(s: string): s is WebhookResult {
+  return (WEBHOOK_RESULTS as readonly string[]).includes(s);
+}
 const CHANNELS: Channel[] = ['sms', 'email'];
 /** A `started` entry is not an outcome: counting it would count every attempt twice. */
 export type CountedResult = Exclude<AttemptResult, 'started'>;

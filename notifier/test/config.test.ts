@@ -38,11 +38,11 @@ describe('notifier configuration', () => {
 
   it.each([
     ['a bad number, with its line and a fix', TEAMS.replace('"213770000101"', '"0770 12"'), /notifier\.yaml:2: teams\.billing\.oncall_sms\[0\]: "0770 12" is not an international number.*write it like 213770123456/],
-    ['a misspelt key', `${TEAMS}dedupe: {}\n`, /notifier\.yaml:7: dedupe: unknown key; allowed here: listen, auth/],
+    ['a misspelt key', `${TEAMS}dedupe: {}\n`, /notifier\.yaml:7: dedupe: unknown key; allowed keys here: listen, auth/],
     ['a bad email', TEAMS.replace('a@djezzy.dz', 'nobody'), /:2: teams\.billing\.emails\[0\]: "nobody" is not an email address/],
     ['a critical team without numbers', TEAMS.replace('    critical_sms: ["213770000902"]\n', ''), /teams\.technical\.critical_sms: the critical team needs at least one number/],
     ['an unknown critical team', `${TEAMS}critical_team: noc\n`, /:7: critical_team: team "noc" is not under teams/],
-    ['an out-of-range port', `listen: { port: 70000 }\n${TEAMS}`, /:1: listen\.port: expected a whole number from 0 to 65535, got 70000/],
+    ['an out-of-range port', `listen: { port: 70000 }\n${TEAMS}`, /:1: listen\.port: expected an integer from 0 to 65535; got 70000/],
     ['YAML syntax', 'teams: [\n', /\(syntax\).*fix the YAML syntax/],
   ])('refuses %s', (_what, text, message) => {
     expect(() => parse(text)).toThrow(ConfigError);
@@ -54,6 +54,6 @@ describe('notifier configuration', () => {
   });
 
   it('names the file when it cannot be read', () => {
-    expect(() => loadConfig('/nonexistent/notifier.yaml')).toThrow(/\/nonexistent\/notifier\.yaml: cannot read the configuration \(ENOENT\)/);
+    expect(() => loadConfig('/nonexistent/notifier.yaml')).toThrow(/\/nonexistent\/notifier\.yaml: \(file\): cannot read: ENOENT; pass --config FILE or set NOTIFIER_CONFIG/);
   });
 });
