@@ -1,3 +1,4 @@
-// Moved to @ussdwatch/common/config-values.js. Kept only so that core/catalogue.ts, whose YAML
-// reading another change is moving out of core/, compiles meanwhile: import from common.
+// Moved to @ussdwatch/common/config-values.js. Kept only so that core/catalogue.ts (whose YAML
+// reading another branch moves out of core/) and prometheus/generate compile until they
+// import from common: new code imports from common.
 export * from '@ussdwatch/common/config-values.js';

@@ -1,7 +1,7 @@
 import React from 'react';
 import { Alert, RadioButtonGroup } from '@grafana/ui';
 import { locationService } from '@grafana/runtime';
-import { causeInfo } from '../queries/causes.js';
+import { causeSentence } from '../queries/causes.js';
 import { count } from './format.js';
 
 export interface CauseCount {
@@ -16,7 +16,7 @@ export function CausePicker({ counts, selected }: { counts: CauseCount[]; select
   if (present.length === 0) return <Alert severity="success" title="No errors">No user or internal error for this code in the range.</Alert>;
   return (
     <RadioButtonGroup
-      options={present.map((c) => ({ value: c.cause, label: `${c.cls} / ${c.cause}: ${count(c.count)}`, description: causeInfo(c.cause).label }))}
+      options={present.map((c) => ({ value: c.cause, label: `${c.cls} / ${c.cause}: ${count(c.count)}`, description: causeSentence(c.cause) }))}
       value={selected}
       onChange={(cause) => locationService.partial({ cause })}
     />

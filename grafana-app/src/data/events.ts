@@ -1,4 +1,6 @@
 // Sample dialogs from the exporter's events API, shown with the reason for their class.
+import { maskMsisdn } from '@ussdwatch/common/mask.js';
+
 export interface DialogEvent {
   at: number;
   node: string;
@@ -28,8 +30,7 @@ const num = (v: unknown) => (v === undefined || v === null || v === '' ? undefin
  */
 export function ensureMasked(msisdn: string): string {
   const s = msisdn.trim();
-  if (!/^\+?\d{7,}$/.test(s)) return s;
-  return s.slice(0, 5) + '*'.repeat(Math.max(0, s.length - 8)) + s.slice(-3);
+  return /^\+?\d{7,}$/.test(s) ? maskMsisdn(s) : s;
 }
 
 function eventOf(r: Raw): DialogEvent {

@@ -43,7 +43,7 @@ export function Cause() {
   if (!cause) {
     return (
       <Alert severity="warning" title="No cause chosen">
-        Known causes: {Object.keys(CAUSES).map((c, i) => (
+        Known causes: {CAUSES.filter((c) => c !== 'ok').map((c, i) => (
           <React.Fragment key={c}>
             {i > 0 && ', '}
             <AppLink href={linkTo(loc, { page: 'cause', cause: c })}>{c}</AppLink>
@@ -65,7 +65,7 @@ export function Cause() {
   return (
     <>
       <p>
-        <strong>{info.cls}</strong>: {info.label}.
+        <strong>{info.cls}</strong>: {info.text}.
       </p>
       <Section title="Short codes with this cause" testId="cause-codes">
         <LoadedView state={byCode} isEmpty={(r) => r.length === 0} empty={`No dialog ended with cause ${cause} in this range.`}>

@@ -3,7 +3,7 @@ import { Alert } from '@grafana/ui';
 import { alertsForCode } from '../data/alerts.js';
 import { bucketLabel, distribution, slowShare, type Bucket } from '../data/distribution.js';
 import { byLabel, byTwoLabels, nonZero, single } from '../data/prom-result.js';
-import { causeInfo, CLASS_COLORS } from '../queries/causes.js';
+import { causeInfo, causeSentence, CLASS_COLORS } from '../queries/causes.js';
 import { INSTANT, SERIES } from '../queries/promql.js';
 import { linkTo } from '../state/location.js';
 import { AlertList } from '../components/AlertList.js';
@@ -127,7 +127,7 @@ function CodeView({ code, selected }: { code: string; selected?: string }) {
         {selected ? (
           <>
             <p>
-              {causeInfo(selected).label}. <AppLink href={linkTo(loc, { page: 'cause', cause: selected })}>All codes and nodes with this cause</AppLink>
+              {causeSentence(selected)} <AppLink href={linkTo(loc, { page: 'cause', cause: selected })}>All codes and nodes with this cause</AppLink>
             </p>
             <Samples code={code} cause={selected} deps={deps} />
           </>
