@@ -2,7 +2,7 @@
 // Command line: ussdwatch-notifier [--config FILE]. The configuration is NOTIFIER_CONFIG
 // or the file shipped in notifier/config/ when neither is given.
 import { runCommand } from '@ussdwatch/common/cli.js';
-import { ListenError } from '@ussdwatch/common/http.js';
+import { runUntilSignal } from '@ussdwatch/common/lifecycle.js';
 import { jsonLogger } from '@ussdwatch/common/log.js';
 import { DEFAULT_CONFIG_FILE, loadConfig } from './config.js';
 import { startNotifier } from './service.js';
@@ -26,33 +26,15 @@ const COMMAND = { program: 'ussdwatch-notifier', usage: USAGE, options: { config
 async function serve(configFile: string): Promise<number> {
   const logger = jsonLogger();
   const cfg = loadConfig(configFile);
-  let started;
-  try {
-    started = await startNotifier(cfg, { logger });
-  } catch (err) {
-    if (!(err instanceof ListenError)) throw err;
-    logger.log('error', err.message, { config: cfg.file });
-    return 2;
-  }
-  const running = started;
-  logger.log('info', 'listening', { url: running.url, config: cfg.file, journal: cfg.journal.dir });
-  return new Promise((resolve) => {
-    let stopping = false;
-    const shutdown = (signal: string) => {
-      if (stopping) return;
-      stopping = true;
-      logger.log('info', 'shutting down: finishing requests in flight', { signal });
-      running.stop().then(
-        () => resolve(0),
-        (err: Error) => {
-          logger.log('error', 'shutdown failed', { error: err.message });
-          resolve(1);
-        },
-      );
-    };
-    process.on('SIGTERM', () => shutdown('SIGTERM'));
-    process.on('SIGINT', () => shutdown('SIGINT'));
-  });
+  return runUntilSignal(
+    logger,
+    async () => {
+      const running = await startNotifier(cfg, { logger });
+      logger.log('info', 'listening', { url: running.url, config: cfg.file, journal: cfg.journal.dir });
+      return running;
+    },
+    { config: cfg.file },
+  );
 }
 
 runCommand(COMMAND, process.argv.slice(2), ({ values }) => serve(values.config ?? (process.env.NOTIFIER_CONFIG || DEFAULT_CONFIG_FILE))).then(
