@@ -63,10 +63,25 @@ const DEFAULT_BODY_BYTES = 64 * 1024;
 const WITH_BODY: ReadonlySet<Method> = new Set(['POST', 'PUT']);
 
 /** A service as node's HTTP server calls it; listen() serves it. */
-export type Service = (req: IncomingMessage, res: ServerResponse) => void;
+export interface Service {
+  (req: IncomingMessage, res: ServerResponse): void;
+  /** Resolves once no handler (nor error hook) is running: a handler may outlive its client. */
+  settled(): Promise<void>;
+}
 
 /** The service: its routes on express, behind the safety described above. */
 export function createService(opts: ServiceOptions): Service {
+  // Work started by requests, so that closing waits for it (a journal write after the
+  // client went away must not meet a closed journal).
+  const running = new Set<Promise<unknown>>();
+  const track = <T>(work: () => T | Promise<T>): Promise<T> => {
+    const p = Promise.resolve().then(work);
+    const done = () => void running.delete(p);
+    running.add(p);
+    p.then(done, done);
+    return p;
+  };
+
   const app = express();
   app.disable('x-powered-by');
   // An ETag would hash every /metrics answer (megabytes) for clients that never send If-None-Match.
@@ -94,7 +109,7 @@ export function createService(opts: ServiceOptions): Service {
         });
       }
       if (WITH_BODY.has(r.method)) chain.push(readBody);
-      chain.push((req, res) => r.handle(req, res));
+      chain.push((req, res) => track(() => r.handle(req, res)));
       route[r.method.toLowerCase() as Lowercase<Method>](...chain);
     }
     const methods = routes.map((r) => r.method);
@@ -110,8 +125,7 @@ export function createService(opts: ServiceOptions): Service {
   const answerError = (req: IncomingMessage, res: ServerResponse, err: unknown) => {
     const e = httpErrorOf(err, opts, limit);
     if (e.status >= 500) opts.logger.log('error', 'request failed', { method: req.method, path: pathOf(req), error: (err as Error)?.stack ?? String(err) });
-    void Promise.resolve()
-      .then(() => opts.onError?.(req as Request, e))
+    void track(() => opts.onError?.(req as Request, e))
       .catch((hookErr: unknown) => opts.logger.log('error', 'recording a refused request failed', { error: (hookErr as Error)?.message ?? String(hookErr) }))
       .finally(() => sendError(res, e));
   };
@@ -120,13 +134,17 @@ export function createService(opts: ServiceOptions): Service {
   // Express's last resort, reached when it cannot even read the path (`GET http://[/`),
   // answers in HTML and logs to the console: ours answers like every other error.
   const unreadable = new HttpError(400, 'bad_request', 'the request target cannot be read; send a path such as /metrics');
-  return (req, res) => {
+  const service = (req: IncomingMessage, res: ServerResponse) => {
     try {
       app(req as Request, res as Response, (err?: unknown) => answerError(req, res, err ?? unreadable));
     } catch (err) {
       answerError(req, res, err);
     }
   };
+  const settled = async () => {
+    while (running.size > 0) await Promise.allSettled(running);
+  };
+  return Object.assign(service, { settled });
 }
 
 /** The query string of a request, never throwing on bad percent-encoding. */
@@ -204,15 +222,28 @@ export interface Listening {
   close(): Promise<void>;
 }
 
+/** How long answers already written may take to reach their clients when closing (a client may have stopped reading). */
+const CLOSE_GRACE_MS = 5_000;
+
 /** Listens and resolves once bound; a busy or forbidden address becomes a ListenError naming the fix. */
 export function listen(service: Service, opts: ListenOptions): Promise<Listening> {
   let inFlight = 0;
   let closing = false;
-  let drained: () => void = () => {};
+  let allSent: () => void = () => {};
+  const answersSent = (graceMs: number) =>
+    inFlight === 0
+      ? Promise.resolve()
+      : new Promise<void>((resolve) => {
+          const timer = setTimeout(resolve, graceMs);
+          allSent = () => {
+            clearTimeout(timer);
+            resolve();
+          };
+        });
   const onRequest = (req: IncomingMessage, res: ServerResponse) => {
     inFlight++;
     res.once('close', () => {
-      if (--inFlight === 0) drained();
+      if (--inFlight === 0) allSent();
     });
     if (closing) res.setHeader('connection', 'close');
     service(req, res);
@@ -241,15 +272,16 @@ export function listen(service: Service, opts: ListenOptions): Promise<Listening
       resolve({
         url: `${opts.tls ? 'https' : 'http'}://${host}:${port}`,
         port,
-        close: () =>
-          new Promise<void>((done) => {
-            closing = true;
-            server.close(() => done());
-            server.closeIdleConnections();
-            const closeRest = () => server.closeAllConnections();
-            if (inFlight === 0) closeRest();
-            else drained = closeRest;
-          }),
+        close: async () => {
+          closing = true;
+          const closed = new Promise<void>((done) => server.close(() => done()));
+          server.closeIdleConnections();
+          // Every handler has finished (even one whose client left), then its answer goes out.
+          await service.settled();
+          await answersSent(CLOSE_GRACE_MS);
+          server.closeAllConnections();
+          await closed;
+        },
       });
     });
   });

@@ -6,7 +6,7 @@ import { request as httpsRequest } from 'node:https';
 import { connect, createServer as createTcpServer, type Server as TcpServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { bodyText, createService, HttpError, listen, ListenError, searchParams, sendText, type Listening, type Route, type ServiceOptions } from '../src/http.js';
 import type { Fields, Level } from '../src/log.js';
 
@@ -44,6 +44,20 @@ const ROUTES: Route[] = [
     handle: (_req, res) => new Promise<void>((done) => (release = () => done(void res.json({ slow: true })))),
   },
 ];
+
+// A handler that goes on after its client left (the notifier journals after delivering).
+const work = { started: false, finish: () => {}, finished: false };
+ROUTES.push({
+  method: 'POST',
+  path: '/work',
+  access: 'act',
+  handle: async (_req, res) => {
+    work.started = true;
+    await new Promise<void>((done) => (work.finish = done));
+    work.finished = true;
+    res.json({ done: true });
+  },
+});
 
 const refused: Array<[string, number, string]> = [];
 const started: Listening[] = [];
@@ -232,6 +246,25 @@ describe('listen and close', () => {
     expect(await (await slow).json()).toEqual({ slow: true });
     await closed;
     await expect(fetch(`${s.url}/metrics`)).rejects.toThrow();
+  });
+});
+
+describe('close', () => {
+  it('waits for a handler whose client went away before closing', async () => {
+    const s = await start();
+    const client = new AbortController();
+    const request = fetch(`${s.url}/work`, { method: 'POST', body: '{}', signal: client.signal }).catch(() => 'aborted');
+    await vi.waitFor(() => expect(work.started).toBe(true));
+    client.abort();
+    expect(await request).toBe('aborted');
+    let closed = false;
+    const closing = s.close().then(() => (closed = true));
+    // Not a synchronisation: the window in which a close that does not wait would have ended.
+    await new Promise((r) => setTimeout(r, 50));
+    expect(closed).toBe(false);
+    work.finish();
+    await closing;
+    expect(work.finished).toBe(true);
   });
 });
 
