@@ -196,9 +196,14 @@ function sendError(res: ServerResponse, e: HttpError): void {
     res.destroy();
     return;
   }
-  const body = JSON.stringify({ error: e.message, reason: e.reason, ...e.extra.body });
-  res.writeHead(e.status, { ...e.extra.headers, 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store', 'content-length': Buffer.byteLength(body) });
-  res.end(body);
+  try {
+    const body = JSON.stringify({ error: e.message, reason: e.reason, ...e.extra.body });
+    res.writeHead(e.status, { ...e.extra.headers, 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store', 'content-length': Buffer.byteLength(body) });
+    res.end(body);
+  } catch {
+    // A header node refuses (a handler's bad value): still nothing may escape.
+    res.destroy();
+  }
 }
 
 export class ListenError extends Error {
