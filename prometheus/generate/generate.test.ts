@@ -4,7 +4,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parse } from 'yaml';
 import { describe, expect, it } from 'vitest';
-import { parseYaml } from '@ussdwatch/exporter/config/yaml-file.js';
+import { parseYaml } from '@ussdwatch/common/config-file.js';
 import { generatedFiles, ruleFiles, SLO_FILE, stalePaths } from './generate.js';
 import { renderRuleFile } from './rule-file.js';
 import { readSlo } from './slo.js';

@@ -2,7 +2,7 @@
 // prometheus/slo.yaml. `--check` writes nothing and fails when a committed file differs.
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { ConfigError } from '@ussdwatch/exporter/config/errors.js';
+import { ConfigError } from '@ussdwatch/common/config-file.js';
 import { PageError } from './docs.js';
 import { generatedFiles, SLO_FILE, stalePaths } from './generate.js';
 import { loadSlo } from './slo.js';

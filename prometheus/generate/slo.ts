@@ -1,8 +1,7 @@
 // prometheus/slo.yaml, read and checked: every objective, window, factor, hold and minimum
 // count of the generated rules. A mistake is reported as `file:line: key: problem; fix`.
-import { readYamlFile, type YamlFile } from '@ussdwatch/exporter/config/yaml-file.js';
-import { child, fail, type Place } from '@ussdwatch/exporter/config/errors.js';
-import { describe, readList, readMapping, readNumber } from '@ussdwatch/exporter/config/validate.js';
+import { child, fail, readYamlFile, type Place, type YamlFile } from '@ussdwatch/common/config-file.js';
+import { describe, readList, readMapping, readNumber } from '@ussdwatch/common/config-values.js';
 
 export type Tier = 1 | 2 | 3;
 
