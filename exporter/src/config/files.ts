@@ -3,7 +3,8 @@
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { parseCatalogue, type Catalogue } from '../core/catalogue.js';
+import type { Catalogue } from '../core/catalogue.js';
+import { parseCatalogue } from './catalogue-file.js';
 import { compileStatusMap, type StatusMap } from '../core/status-map.js';
 import { fail, type KeyPath, type LineOf, type Place } from './errors.js';
 import { isMapping } from './validate.js';

@@ -3,7 +3,7 @@
 import { expect } from 'vitest';
 import { ConfigError, type LineOf } from '../../src/config/errors.js';
 import { parseYaml } from '../../src/config/yaml-file.js';
-import { parseCatalogue } from '../../src/core/catalogue.js';
+import { parseCatalogue } from '../../src/config/catalogue-file.js';
 import type { Dialog } from '../../src/core/types.js';
 
 export const SPEC_CATALOGUE = parseCatalogue(
