@@ -142,15 +142,19 @@ function formatter(parser: LineParser, classifier: Classifier, explain: boolean)
   const malformed = new Map(MALFORMED_REASONS.map((r) => [r, Buffer.from(`,"class":"malformed","cause":"${r}","short_code":null,"near_code":null}\n`)]));
   const textOf = (c: Classification) =>
     `,"class":"${c.cls}","cause":"${c.cause}","short_code":${JSON.stringify(c.shortCode)},"near_code":${JSON.stringify(c.nearCode)}}\n`;
-  const bytes = new Map<Classification, Uint8Array>();
+  // By classifyIndex: the tail's bytes, built when first needed.
+  const tails: Array<Uint8Array | undefined> = new Array(classifier.classifications.length);
   return (line) => {
     const r = parser.parse(line);
     if (typeof r === 'string') return malformed.get(r)!;
-    const c = classifier.classify(r);
-    // The reason goes last: the tail without its closing `}\n`, then the field.
-    if (explain) return `${textOf(c).slice(0, -2)},"reason":${JSON.stringify(classifier.explain(r, c))}}\n`;
-    let t = bytes.get(c);
-    if (t === undefined) bytes.set(c, (t = Buffer.from(textOf(c))));
+    const i = classifier.classifyIndex(r);
+    if (explain) {
+      // The reason goes last: the tail without its closing `}\n`, then the field.
+      const c = classifier.classifications[i];
+      return `${textOf(c).slice(0, -2)},"reason":${JSON.stringify(classifier.explain(r, c))}}\n`;
+    }
+    let t = tails[i];
+    if (t === undefined) tails[i] = t = Buffer.from(textOf(classifier.classifications[i]));
     return t;
   };
 }

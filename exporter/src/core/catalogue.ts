@@ -36,23 +36,12 @@ export interface Resolution {
   readonly index: number;
 }
 
-interface TrieNode {
-  entry?: CatalogueEntry;
-  children: Map<string, TrieNode>;
-}
-
-/** A dialed string read as classification.md says: its family (`*` or `#`) and its segments. */
-interface Dialed {
-  family: string;
-  segments: string[];
-}
-
 export class Catalogue {
   readonly entries: readonly CatalogueEntry[];
-  /** Children of the root are the families; below them, one level per segment. */
-  private readonly root: TrieNode = { children: new Map() };
   /** The Resolution of each catalogue code, by the code as written. */
   private readonly known = new Map<string, Resolution>();
+  /** The Resolution of each catalogue code, by its key (keyOf): `*720*1`, `#123`. */
+  private readonly byKey = new Map<string, Resolution>();
   private readonly unknownNear = new Map<string, Resolution>();
   private readonly cache = new BoundedCache<Resolution>(CACHE_GENERATION);
   private readonly near: NearCodeIndex;
@@ -60,15 +49,9 @@ export class Catalogue {
   constructor(entries: CatalogueEntry[]) {
     this.entries = Object.freeze(entries.map((e) => Object.freeze({ ...e })));
     for (const e of this.entries) {
-      const { family, segments } = readDialed(e.code);
-      let node = this.root;
-      for (const key of [family, ...segments]) {
-        let next = node.children.get(key);
-        if (!next) node.children.set(key, (next = { children: new Map() }));
-        node = next;
-      }
-      node.entry = e;
-      this.known.set(e.code, Object.freeze({ shortCode: e.code, nearCode: NO_NEAR_CODE, entry: e, index: this.known.size }));
+      const r = Object.freeze({ shortCode: e.code, nearCode: NO_NEAR_CODE, entry: e, index: this.known.size });
+      this.known.set(e.code, r);
+      this.byKey.set(keyOf(e.code), r);
     }
     this.near = new NearCodeIndex(this.entries);
     for (const near of [...this.entries.map((e) => e.code), NO_NEAR_CODE]) {
@@ -107,17 +90,31 @@ export class Catalogue {
   }
 
   private compute(ussd: string): Resolution {
-    const { family, segments } = readDialed(ussd);
-    let node = this.root.children.get(family);
-    let best: CatalogueEntry | undefined;
-    for (let i = 0; node !== undefined && i < segments.length; i++) {
-      node = node.children.get(segments[i]);
-      if (node?.entry) best = node.entry;
+    const key = keyOf(ussd);
+    // The longest prefix by segments: the whole key, then without its last segment, and so on.
+    // A cut at 0 would leave only the family character: no code is that.
+    for (let k = key, cut = k.length; cut > 0; cut = k.lastIndexOf(STAR)) {
+      k = k.slice(0, cut);
+      const r = this.byKey.get(k);
+      if (r !== undefined) return r;
     }
-    if (best) return this.known.get(best.code)!;
-    const near = this.near.find(family, segments[0]);
+    const firstEnd = key.indexOf(STAR, 1);
+    const near = this.near.find(key[0], key.slice(1, firstEnd < 0 ? key.length : firstEnd));
     return this.unknownNear.get(near ? near.code : NO_NEAR_CODE)!;
   }
+}
+
+/**
+ * A dialed string (or a code) as its family character followed by its segments joined by `*`:
+ * `*720*1*3#` -> `*720*1*3`, `#123#` -> `#123`, `710` -> `*710`. Two strings that read the
+ * same have the same key, and a code's key is a prefix by segments of the keys it owns.
+ */
+function keyOf(dialed: string): string {
+  const s = dialed.trim();
+  const first = s.charAt(0);
+  const from = first === HASH || first === STAR ? 1 : 0;
+  const end = s.indexOf(HASH, from);
+  return (first === HASH ? HASH : STAR) + s.slice(from, end < 0 ? s.length : end);
 }
 
 /**
@@ -129,7 +126,7 @@ export class Catalogue {
  * character: a substitution at i (both delete i), an insertion or deletion (the longer one
  * deletes the extra character), an adjacent swap `ab`/`ba` (one deletes its `a`, the other
  * its `a` too). So each first segment is filed under itself and each of its one-deletion
- * variants, a lookup lists the buckets of the dialed segment and of its own one-deletion
+ * variants, a lookup reads the postings of the dialed segment and of its own one-deletion
  * variants, and every candidate is checked with isOneEdit, since sharing a variant does not
  * imply one edit (`123` and `231` share `23`).
  */
@@ -137,67 +134,89 @@ class NearCodeIndex {
   /** Distinct (family, first segment) pairs, numbered in catalogue order of their first code. */
   private readonly firsts: string[] = [];
   private readonly codes: CatalogueEntry[] = [];
-  /** By family + (first segment or one of its one-deletion variants): ids in ascending order. */
-  private readonly buckets = new Map<string, number[]>();
+  /** Per family, by first segment or one-deletion variant: where its postings start in `ids`. */
+  private readonly slots = new Map<string, Map<string, number>>();
+  /** Postings of slot k: ids[starts[k]] up to ids[starts[k + 1]], in ascending order. */
+  private readonly starts: Int32Array;
+  private readonly ids: Int32Array;
   /** Longer dialed segments cannot be one edit from any code: bounds the work a long string costs. */
   private readonly maxLength: number;
 
   constructor(entries: readonly CatalogueEntry[]) {
-    const ids = new Map<string, number>();
+    // Postings are gathered in arrays, then packed: a Map of small integers and two typed
+    // arrays hold 100,000 codes in a few MB, where an array per key took tens.
+    const postings = new Map<string, Map<string, number[]>>();
+    const seen = new Set<string>();
     let maxLength = 0;
     for (const e of entries) {
-      const { family, segments } = readDialed(e.code);
-      const first = segments[0];
-      if (ids.has(family + first)) continue; // a later code with the same first segment never wins
+      const key = keyOf(e.code);
+      const end = key.indexOf(STAR, 1);
+      const family = key[0];
+      const first = key.slice(1, end < 0 ? key.length : end);
+      if (seen.has(family + first)) continue; // a later code with the same first segment never wins
+      seen.add(family + first);
       const id = this.firsts.length;
-      ids.set(family + first, id);
       this.firsts.push(first);
       this.codes.push(e);
       maxLength = Math.max(maxLength, first.length);
-      forEachKey(first, (key) => {
-        const k = family + key;
-        const bucket = this.buckets.get(k);
-        if (bucket === undefined) this.buckets.set(k, [id]);
-        else bucket.push(id);
-      });
+      let byKey = postings.get(family);
+      if (byKey === undefined) postings.set(family, (byKey = new Map()));
+      for (let i = -1; i < first.length; i = nextDeletion(first, i)) {
+        const variant = i < 0 ? first : first.slice(0, i) + first.slice(i + 1);
+        const list = byKey.get(variant);
+        if (list === undefined) byKey.set(variant, [id]);
+        else list.push(id);
+      }
     }
     this.maxLength = maxLength + 1;
+    let slotCount = 0;
+    let idCount = 0;
+    for (const byKey of postings.values()) {
+      slotCount += byKey.size;
+      for (const list of byKey.values()) idCount += list.length;
+    }
+    this.starts = new Int32Array(slotCount + 1);
+    this.ids = new Int32Array(idCount);
+    let slot = 0;
+    for (const [family, byKey] of postings) {
+      const slots = new Map<string, number>();
+      for (const [variant, list] of byKey) {
+        slots.set(variant, slot);
+        this.ids.set(list, this.starts[slot]);
+        this.starts[slot + 1] = this.starts[slot] + list.length;
+        slot++;
+      }
+      this.slots.set(family, slots);
+    }
   }
 
   find(family: string, dialed: string): CatalogueEntry | undefined {
-    if (dialed.length > this.maxLength) return undefined;
-    let best = Infinity;
-    forEachKey(dialed, (key) => {
-      const bucket = this.buckets.get(family + key);
-      if (bucket === undefined) return;
-      // Ascending ids: the first candidate one edit away is this bucket's best.
-      for (let i = 0; i < bucket.length && bucket[i] < best; i++) {
-        if (isOneEdit(dialed, this.firsts[bucket[i]])) {
-          best = bucket[i];
+    const slots = this.slots.get(family);
+    if (slots === undefined || dialed.length > this.maxLength) return undefined;
+    let best = this.codes.length;
+    for (let i = -1; i < dialed.length; i = nextDeletion(dialed, i)) {
+      const slot = slots.get(i < 0 ? dialed : dialed.slice(0, i) + dialed.slice(i + 1));
+      if (slot === undefined) continue;
+      // Ascending ids: the first candidate one edit away is this slot's best.
+      for (let p = this.starts[slot], end = this.starts[slot + 1]; p < end && this.ids[p] < best; p++) {
+        if (isOneEdit(dialed, this.firsts[this.ids[p]])) {
+          best = this.ids[p];
           break;
         }
       }
-    });
-    return best === Infinity ? undefined : this.codes[best];
+    }
+    return this.codes[best];
   }
 }
 
-/** Calls `visit` with `s` and each distinct string `s` gives by deleting one character. */
-function forEachKey(s: string, visit: (key: string) => void): void {
-  visit(s);
-  for (let i = 0; i < s.length; i++) {
-    // Deleting any character of a run gives the same string: once per run.
-    if (i > 0 && s.charCodeAt(i) === s.charCodeAt(i - 1)) continue;
-    visit(s.slice(0, i) + s.slice(i + 1));
-  }
-}
-
-function readDialed(dialed: string): Dialed {
-  const s = dialed.trim();
-  const family = s.startsWith(HASH) ? HASH : STAR;
-  const from = s.startsWith(HASH) || s.startsWith(STAR) ? 1 : 0;
-  const end = s.indexOf(HASH, from);
-  return { family, segments: s.slice(from, end < 0 ? s.length : end).split(STAR) };
+/**
+ * The position after i whose deletion gives a string not seen yet: deleting any character
+ * of a run gives the same string, so once per run. From -1 (the string itself) to length.
+ */
+function nextDeletion(s: string, i: number): number {
+  let j = i + 1;
+  while (j > 0 && j < s.length && s.charCodeAt(j) === s.charCodeAt(j - 1)) j++;
+  return j;
 }
 
 /** True when a and b differ by exactly one substitution, insertion, deletion or adjacent swap. */
