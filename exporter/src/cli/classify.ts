@@ -6,7 +6,7 @@ import { once } from 'node:events';
 import { parseArgs } from 'node:util';
 import type { Readable } from 'node:stream';
 import { ConfigError } from '../config/errors.js';
-import { loadCatalogueFile, loadStatusMapFile } from '../config/files.js';
+import { BUNDLED_CATALOGUE, loadCatalogueFile, loadStatusMapFile } from '../config/files.js';
 import type { LineFormat } from '../config/types.js';
 import { parseUtcOffset } from '../config/validate.js';
 import { Classifier } from '../core/classifier.js';
@@ -16,7 +16,7 @@ import { createLineParser } from '../parsers/index.js';
 import { MAX_LINE_BYTES } from '../parsers/line.js';
 import { LineSplitter } from '../tailer/line-splitter.js';
 
-const USAGE = `usage: ussdwatch classify --catalogue FILE [options] [LOGFILE...]
+const USAGE = `usage: ussdwatch classify [--catalogue FILE] [options] [LOGFILE...]
 
 Classifies USSD gateway log lines (standard input when no LOGFILE is named, and for a
 LOGFILE written -) and writes one JSON object per input line, in order, to standard output:
@@ -26,7 +26,8 @@ has class "malformed" and the reason as cause:
   ${MALFORMED_REASONS.join(', ')}.
 
 options:
-  --catalogue FILE      short-code catalogue YAML (required)
+  --catalogue FILE      short-code catalogue YAML (default: the bundled Djezzy catalogue,
+                        ${BUNDLED_CATALOGUE})
   --format FORMAT       ussd-cdr | ussd-json | auto | regex (default: auto, a line
                         starting with { is JSON)
   --status-map FILE     status map YAML changing the default table
@@ -98,7 +99,6 @@ function prepare(argv: string[]) {
   }
   const { values: o, positionals: files } = parsed;
   if (o.help) return 'help' as const;
-  if (o.catalogue === undefined) throw new UsageError('--catalogue FILE is required');
   const format = o.format as LineFormat;
   if (!FORMATS.includes(format)) throw new UsageError(`--format must be one of ${FORMATS.join(', ')}; got "${o.format}"`);
   if (format === 'regex' && o.regex === undefined) throw new UsageError('--format regex needs --regex PATTERN');
@@ -114,7 +114,7 @@ function prepare(argv: string[]) {
       throw new InputError(`cannot read ${f}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
     }
   }
-  const catalogue = loadCatalogueFile(o.catalogue);
+  const catalogue = loadCatalogueFile(o.catalogue ?? BUNDLED_CATALOGUE);
   const statusMap = o['status-map'] === undefined ? defaultStatusMap() : loadStatusMapFile(o['status-map']);
   const classifier = new Classifier(catalogue, statusMap);
   let parser;
