@@ -16,6 +16,7 @@ import { EventStore } from './event-store.js';
 import { createHttpServer, json, listen, type Handler } from './http.js';
 import { jsonLogger, RateLimitedLog, type Logger } from './log.js';
 import { MalformedStore } from './malformed-store.js';
+import { noSourceReadable, type SourceAccess } from './source-access.js';
 import { SourceIngest } from './source-ingest.js';
 import { UssdMetrics } from './ussd-metrics.js';
 
@@ -72,6 +73,8 @@ export async function startServer(config: ExporterConfig, opts: ServeOptions = {
       ),
   );
   const tailers: SourceTailer[] = [];
+  // Started and still nothing to read (wrong paths, permissions) is not ready either.
+  const access: SourceAccess[] = config.sources.map((s, i) => ({ name: s.name, glob: s.path, following: () => (tailers[i]?.stats().files ?? 0) > 0 }));
   let readyState: { ready: boolean; reason: string } = { ready: false, reason: 'starting: tailers not started yet' };
 
   const codes = config.catalogue.entries.map((e) => e.code);
@@ -90,7 +93,13 @@ export async function startServer(config: ExporterConfig, opts: ServeOptions = {
       },
     ],
     ['/healthz', () => json(200, { status: 'ok' })],
-    ['/ready', () => (readyState.ready ? json(200, { status: 'ready' }) : json(503, { status: 'not ready', reason: readyState.reason }))],
+    [
+      '/ready',
+      async () => {
+        const reason = readyState.ready ? await noSourceReadable(access) : readyState.reason;
+        return reason === null ? json(200, { status: 'ready' }) : json(503, { status: 'not ready', reason });
+      },
+    ],
     ['/api/events', (url) => answer(eventsResponse(url.searchParams, events, codes, tools))],
     ['/api/malformed', (url) => answer(malformedResponse(url.searchParams, malformed, sourceNames))],
   ]);
