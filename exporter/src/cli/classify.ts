@@ -143,18 +143,18 @@ function formatter(parser: LineParser, classifier: Classifier, explain: boolean)
   const textOf = (c: Classification) =>
     `,"class":"${c.cls}","cause":"${c.cause}","short_code":${JSON.stringify(c.shortCode)},"near_code":${JSON.stringify(c.nearCode)}}\n`;
   // By classifyIndex: the tail's bytes, built when first needed.
-  const tails: Array<Uint8Array | undefined> = new Array(classifier.classifications.length);
+  const tails: Array<Uint8Array | undefined> = [];
   return (line) => {
     const r = parser.parse(line);
     if (typeof r === 'string') return malformed.get(r)!;
     const i = classifier.classifyIndex(r);
     if (explain) {
       // The reason goes last: the tail without its closing `}\n`, then the field.
-      const c = classifier.classifications[i];
+      const c = classifier.classification(i);
       return `${textOf(c).slice(0, -2)},"reason":${JSON.stringify(classifier.explain(r, c))}}\n`;
     }
     let t = tails[i];
-    if (t === undefined) tails[i] = t = Buffer.from(textOf(classifier.classifications[i]));
+    if (t === undefined) tails[i] = t = Buffer.from(textOf(classifier.classification(i)));
     return t;
   };
 }

@@ -32,7 +32,7 @@ export interface Resolution {
   readonly nearCode: string;
   /** The catalogue entry, undefined for UNKNOWN_CODE. */
   readonly entry: CatalogueEntry | undefined;
-  /** Position in resolutions(), so per-resolution tables can be arrays. */
+  /** From 0 to resolutionCount - 1, so per-resolution tables can be arrays. */
   readonly index: number;
 }
 
@@ -64,9 +64,9 @@ export class Catalogue {
     return this.known.get(code)?.entry;
   }
 
-  /** Every Resolution resolve() can return, for building tables up front. */
-  resolutions(): Resolution[] {
-    return [...this.known.values(), ...this.unknownNear.values()];
+  /** How many distinct Resolutions resolve() can return: one per code, and one per near code. */
+  get resolutionCount(): number {
+    return this.known.size + this.unknownNear.size;
   }
 
   resolve(ussd: string): Resolution {

@@ -1,6 +1,6 @@
 // The classifier: one dialog -> (class, cause, short code, near code), the same code in
-// the live exporter and in `ussdwatch classify`. Every Classification it can return is
-// built up front, so classifying a line allocates nothing.
+// the live exporter and in `ussdwatch classify`. Each Classification is built the first
+// time a dialog needs it and reused after, so classifying a line allocates nothing.
 import type { Catalogue, Resolution } from './catalogue.js';
 import { DEFAULT_SLOW_MS } from './catalogue.js';
 import { ALL_OUTCOMES, UNKNOWN_STATUS, type Outcome } from './outcome.js';
@@ -32,51 +32,57 @@ const CAUSE_TEXT: Record<Cause, string> = {
 };
 
 export class Classifier {
+  /** Every Classification returned so far, each once: classifyIndex() gives a position in it. */
+  private readonly interned: Classification[] = [];
+  private readonly internedByKey = new Map<string, number>();
   /**
-   * Every Classification classify() can return, each once; classifyIndex() gives a position
-   * in it, so that per-classification tables of callers can be arrays.
+   * By Resolution index * ALL_OUTCOMES.length + outcome id: a position in `interned`, or -1
+   * until a dialog first needs it. Filled lazily: a 100,000-code catalogue has 1.3 million
+   * pairs, and building them all up front took seconds and hundreds of MB for pairs most
+   * runs never meet.
    */
-  readonly classifications: readonly Classification[];
-  /** By Resolution index * ALL_OUTCOMES.length + outcome id: a position in classifications. */
   private readonly table: Int32Array;
 
   constructor(
     private readonly catalogue: Catalogue,
     private readonly statusMap: StatusMap,
   ) {
-    const resolutions = catalogue.resolutions();
-    const interned = new Map<string, number>();
-    const all: Classification[] = [];
-    this.table = new Int32Array(resolutions.length * ALL_OUTCOMES.length);
-    for (const res of resolutions) {
-      for (const o of ALL_OUTCOMES) {
-        const nearCode = o.cause === 'wrong_code' ? res.nearCode : null;
-        const key = `${o.name} ${res.shortCode} ${nearCode}`;
-        let i = interned.get(key);
-        if (i === undefined) {
-          interned.set(key, (i = all.length));
-          all.push(Object.freeze({ cls: o.cls, cause: o.cause, shortCode: res.shortCode, nearCode }));
-        }
-        this.table[res.index * ALL_OUTCOMES.length + o.id] = i;
-      }
-    }
-    this.classifications = Object.freeze(all);
+    this.table = new Int32Array(catalogue.resolutionCount * ALL_OUTCOMES.length).fill(-1);
   }
 
   classify(d: Dialog): Classification {
-    return this.classifications[this.classifyIndex(d)];
+    return this.interned[this.classifyIndex(d)];
   }
 
   /**
-   * The position of classify(d) in classifications. A caller that keeps per-classification
-   * data in an array indexed by it never reads the Classification object on the per-line
-   * path: measured in `classify`, that alone was ~9 % of the CPU time per line.
+   * The position of classify(d) among the classifications (see classification()). A caller
+   * that keeps per-classification data in an array indexed by it never reads the object on
+   * the per-line path: measured in `classify`, that alone was ~9 % of the CPU time per line.
    */
   classifyIndex(d: Dialog): number {
     const res = this.catalogue.resolve(d.ussd);
     const rule = this.statusMap.rule(d.status);
     const outcome = rule ? outcomeOf(rule, branchOf(rule, d, res), d) : UNKNOWN_STATUS;
-    return this.table[res.index * ALL_OUTCOMES.length + outcome.id];
+    const at = res.index * ALL_OUTCOMES.length + outcome.id;
+    const i = this.table[at];
+    return i >= 0 ? i : (this.table[at] = this.intern(res, outcome));
+  }
+
+  /** The Classification at a position classifyIndex() returned. */
+  classification(index: number): Classification {
+    return this.interned[index];
+  }
+
+  /** One object per (outcome, short code, near code), whichever resolutions lead to it. */
+  private intern(res: Resolution, o: Outcome): number {
+    const nearCode = o.cause === 'wrong_code' ? res.nearCode : null;
+    const key = `${o.name} ${res.shortCode} ${nearCode}`;
+    let i = this.internedByKey.get(key);
+    if (i === undefined) {
+      this.internedByKey.set(key, (i = this.interned.length));
+      this.interned.push(Object.freeze({ cls: o.cls, cause: o.cause, shortCode: res.shortCode, nearCode }));
+    }
+    return i;
   }
 
   /** The human reason for a classification, for the events API and `classify` users. */
