@@ -32,6 +32,11 @@ export interface Resolution {
   readonly nearCode: string;
   /** The catalogue entry, undefined for UNKNOWN_CODE. */
   readonly entry: CatalogueEntry | undefined;
+  /**
+   * The entry's slow_ms, DEFAULT_SLOW_MS for UNKNOWN_CODE: read on every line, and with a
+   * large catalogue, reaching it through the entry was one more cache miss per line.
+   */
+  readonly slowMs: number;
   /** From 0 to resolutionCount - 1, so per-resolution tables can be arrays. */
   readonly index: number;
 }
@@ -42,22 +47,22 @@ export class Catalogue {
   private readonly known = new Map<string, Resolution>();
   /** The Resolution of each catalogue code, by its key (keyOf): `*720*1`, `#123`. */
   private readonly byKey = new Map<string, Resolution>();
-  private readonly unknownNear = new Map<string, Resolution>();
+  /** By catalogue position, the Resolution of an unknown string near that code; last, near none. */
+  private readonly unknownNear: Resolution[];
   private readonly cache = new BoundedCache<Resolution>(CACHE_GENERATION);
   private readonly near: NearCodeIndex;
 
   constructor(entries: CatalogueEntry[]) {
     this.entries = Object.freeze(entries.map((e) => Object.freeze({ ...e })));
     for (const e of this.entries) {
-      const r = Object.freeze({ shortCode: e.code, nearCode: NO_NEAR_CODE, entry: e, index: this.known.size });
+      const r = Object.freeze({ shortCode: e.code, nearCode: NO_NEAR_CODE, entry: e, slowMs: e.slowMs, index: this.known.size });
       this.known.set(e.code, r);
       this.byKey.set(keyOf(e.code), r);
     }
     this.near = new NearCodeIndex(this.entries);
-    for (const near of [...this.entries.map((e) => e.code), NO_NEAR_CODE]) {
-      const index = this.known.size + this.unknownNear.size;
-      this.unknownNear.set(near, Object.freeze({ shortCode: UNKNOWN_CODE, nearCode: near, entry: undefined, index }));
-    }
+    this.unknownNear = [...this.entries.map((e) => e.code), NO_NEAR_CODE].map((near, i) =>
+      Object.freeze({ shortCode: UNKNOWN_CODE, nearCode: near, entry: undefined, slowMs: DEFAULT_SLOW_MS, index: this.known.size + i }),
+    );
   }
 
   get(code: string): CatalogueEntry | undefined {
@@ -66,7 +71,7 @@ export class Catalogue {
 
   /** How many distinct Resolutions resolve() can return: one per code, and one per near code. */
   get resolutionCount(): number {
-    return this.known.size + this.unknownNear.size;
+    return this.known.size + this.unknownNear.length;
   }
 
   resolve(ussd: string): Resolution {
@@ -100,7 +105,7 @@ export class Catalogue {
     }
     const firstEnd = key.indexOf(STAR, 1);
     const near = this.near.find(key[0], key.slice(1, firstEnd < 0 ? key.length : firstEnd));
-    return this.unknownNear.get(near ? near.code : NO_NEAR_CODE)!;
+    return this.unknownNear[near < 0 ? this.entries.length : near];
   }
 }
 
@@ -124,118 +129,127 @@ function keyOf(dialed: string): string {
  *
  * Two strings one edit apart always share a string that both reach by deleting at most one
  * character: a substitution at i (both delete i), an insertion or deletion (the longer one
- * deletes the extra character), an adjacent swap `ab`/`ba` (one deletes its `a`, the other
- * its `a` too). So each first segment is filed under itself and each of its one-deletion
- * variants, a lookup reads the postings of the dialed segment and of its own one-deletion
- * variants, and every candidate is checked with isOneEdit, since sharing a variant does not
- * imply one edit (`123` and `231` share `23`).
+ * deletes the extra character), an adjacent swap `ab`/`ba` at i (one deletes its `a` at i,
+ * the other its `a` at i + 1). So each first segment is filed under itself and under each of
+ * its one-deletion variants, with the position and the character deleted; a lookup reads the
+ * postings of the dialed segment and of each of its one-deletion variants. Sharing a variant
+ * does not imply one edit (`123` and `231` share `23`): which deletions met tells, without
+ * reading the candidate's text (see oneEditVia), so a candidate costs two integers read from
+ * one typed array, which matters once the catalogue outgrows the processor's caches.
  */
 class NearCodeIndex {
-  /** Distinct (family, first segment) pairs, numbered in catalogue order of their first code. */
-  private readonly firsts: string[] = [];
-  private readonly codes: CatalogueEntry[] = [];
-  /** Per family, by first segment or one-deletion variant: where its postings start in `ids`. */
+  /** The catalogue position of each distinct (family, first segment) pair's first code, by pair id. */
+  private readonly positions: number[] = [];
+  /** Per family, by first segment or one-deletion variant: its slot. */
   private readonly slots = new Map<string, Map<string, number>>();
-  /** Postings of slot k: ids[starts[k]] up to ids[starts[k + 1]], in ascending order. */
+  /**
+   * Postings of slot k: postings[2 * starts[k]] up to postings[2 * starts[k + 1]], pairs of
+   * (pair id, how the variant was made: ITSELF or deletedAt) in ascending id order.
+   */
   private readonly starts: Int32Array;
-  private readonly ids: Int32Array;
+  private readonly postings: Int32Array;
   /** Longer dialed segments cannot be one edit from any code: bounds the work a long string costs. */
   private readonly maxLength: number;
 
   constructor(entries: readonly CatalogueEntry[]) {
-    // Postings are gathered in arrays, then packed: a Map of small integers and two typed
-    // arrays hold 100,000 codes in a few MB, where an array per key took tens.
-    const postings = new Map<string, Map<string, number[]>>();
+    // Gathered in arrays, then packed: a Map of small integers and two typed arrays hold
+    // 100,000 codes in a few MB, where an array per key took tens.
+    const lists = new Map<string, Map<string, number[]>>();
     const seen = new Set<string>();
     let maxLength = 0;
-    for (const e of entries) {
+    for (const [position, e] of entries.entries()) {
       const key = keyOf(e.code);
       const end = key.indexOf(STAR, 1);
       const family = key[0];
       const first = key.slice(1, end < 0 ? key.length : end);
       if (seen.has(family + first)) continue; // a later code with the same first segment never wins
       seen.add(family + first);
-      const id = this.firsts.length;
-      this.firsts.push(first);
-      this.codes.push(e);
+      const id = this.positions.length;
+      this.positions.push(position);
       maxLength = Math.max(maxLength, first.length);
-      let byKey = postings.get(family);
-      if (byKey === undefined) postings.set(family, (byKey = new Map()));
-      for (let i = -1; i < first.length; i = nextDeletion(first, i)) {
+      let byKey = lists.get(family);
+      if (byKey === undefined) lists.set(family, (byKey = new Map()));
+      // Every position, runs included: `xaa` meets `xac` only by deleting the last `a`.
+      for (let i = -1; i < first.length; i++) {
         const variant = i < 0 ? first : first.slice(0, i) + first.slice(i + 1);
+        const how = i < 0 ? ITSELF : deletedAt(i, first.charCodeAt(i));
         const list = byKey.get(variant);
-        if (list === undefined) byKey.set(variant, [id]);
-        else list.push(id);
+        if (list === undefined) byKey.set(variant, [id, how]);
+        else list.push(id, how);
       }
     }
     this.maxLength = maxLength + 1;
     let slotCount = 0;
-    let idCount = 0;
-    for (const byKey of postings.values()) {
+    let length = 0;
+    for (const byKey of lists.values()) {
       slotCount += byKey.size;
-      for (const list of byKey.values()) idCount += list.length;
+      for (const list of byKey.values()) length += list.length;
     }
     this.starts = new Int32Array(slotCount + 1);
-    this.ids = new Int32Array(idCount);
+    this.postings = new Int32Array(length);
     let slot = 0;
-    for (const [family, byKey] of postings) {
+    for (const [family, byKey] of lists) {
       const slots = new Map<string, number>();
       for (const [variant, list] of byKey) {
         slots.set(variant, slot);
-        this.ids.set(list, this.starts[slot]);
-        this.starts[slot + 1] = this.starts[slot] + list.length;
+        this.postings.set(list, 2 * this.starts[slot]);
+        this.starts[slot + 1] = this.starts[slot] + list.length / 2;
         slot++;
       }
       this.slots.set(family, slots);
     }
   }
 
-  find(family: string, dialed: string): CatalogueEntry | undefined {
+  /** The catalogue position of the near code, or -1 when no code is one edit away. */
+  find(family: string, dialed: string): number {
     const slots = this.slots.get(family);
-    if (slots === undefined || dialed.length > this.maxLength) return undefined;
-    let best = this.codes.length;
-    for (let i = -1; i < dialed.length; i = nextDeletion(dialed, i)) {
-      const slot = slots.get(i < 0 ? dialed : dialed.slice(0, i) + dialed.slice(i + 1));
+    if (slots === undefined || dialed.length > this.maxLength) return -1;
+    const own = slots.get(dialed);
+    // The pair whose first segment is the dialed one itself: equal is not one edit.
+    const same = own === undefined ? -1 : this.itselfIn(own);
+    const postings = this.postings;
+    let best = this.positions.length;
+    for (let i = -1; i < dialed.length; i++) {
+      const slot = i < 0 ? own : slots.get(dialed.slice(0, i) + dialed.slice(i + 1));
       if (slot === undefined) continue;
+      const c = i < 0 ? -1 : dialed.charCodeAt(i);
       // Ascending ids: the first candidate one edit away is this slot's best.
-      for (let p = this.starts[slot], end = this.starts[slot + 1]; p < end && this.ids[p] < best; p++) {
-        if (isOneEdit(dialed, this.firsts[this.ids[p]])) {
-          best = this.ids[p];
+      for (let p = 2 * this.starts[slot], end = 2 * this.starts[slot + 1]; p < end && postings[p] < best; p += 2) {
+        if (postings[p] !== same && oneEditVia(i, c, postings[p + 1])) {
+          best = postings[p];
           break;
         }
       }
     }
-    return this.codes[best];
+    return best < this.positions.length ? this.positions[best] : -1;
+  }
+
+  private itselfIn(slot: number): number {
+    for (let p = 2 * this.starts[slot], end = 2 * this.starts[slot + 1]; p < end; p += 2) {
+      if (this.postings[p + 1] === ITSELF) return this.postings[p];
+    }
+    return -1;
   }
 }
 
+/** How a first segment is filed under itself. */
+const ITSELF = 0;
+
+/** How a first segment is filed under its variant without the character `c` at `i`. */
+function deletedAt(i: number, c: number): number {
+  return ((i + 1) << 16) | c;
+}
+
 /**
- * The position after i whose deletion gives a string not seen yet: deleting any character
- * of a run gives the same string, so once per run. From -1 (the string itself) to length.
+ * Whether a dialed segment d and a code's first segment f, d itself excluded, are one edit
+ * apart, given that d without its character c at i (i = -1: d whole) equals f as `how`
+ * says. Every f one edit away meets d in at least one way that answers yes, and f != d
+ * makes each yes right: lengths one apart are an insertion or a deletion; both deleted at
+ * the same i leaves them different at i only, a substitution; d deleted one place after f,
+ * the same character, is a swap (`ab`/`ba` at k: d drops its b at k + 1, f its b at k).
  */
-function nextDeletion(s: string, i: number): number {
-  let j = i + 1;
-  while (j > 0 && j < s.length && s.charCodeAt(j) === s.charCodeAt(j - 1)) j++;
-  return j;
-}
-
-/** True when a and b differ by exactly one substitution, insertion, deletion or adjacent swap. */
-export function isOneEdit(a: string, b: string): boolean {
-  const la = a.length;
-  const lb = b.length;
-  if (la < lb) return isOneEdit(b, a);
-  if (la - lb > 1) return false;
-  let i = 0;
-  while (i < lb && a.charCodeAt(i) === b.charCodeAt(i)) i++;
-  if (la > lb) return sameFrom(a, i + 1, b, i); // b is a with a[i] deleted
-  if (i === la) return false; // equal
-  if (sameFrom(a, i + 1, b, i + 1)) return true; // substitution at i
-  // Adjacent swap of i and i + 1.
-  return i + 1 < la && a.charCodeAt(i) === b.charCodeAt(i + 1) && a.charCodeAt(i + 1) === b.charCodeAt(i) && sameFrom(a, i + 2, b, i + 2);
-}
-
-/** a from index i equals b from index j; callers pass positions that leave equal lengths. */
-function sameFrom(a: string, i: number, b: string, j: number): boolean {
-  while (i < a.length) if (a.charCodeAt(i++) !== b.charCodeAt(j++)) return false;
-  return true;
+function oneEditVia(i: number, c: number, how: number): boolean {
+  if (how === ITSELF || i < 0) return true;
+  const j = (how >>> 16) - 1;
+  return i === j || (i === j + 1 && c === (how & 0xffff));
 }

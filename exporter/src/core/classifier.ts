@@ -2,7 +2,6 @@
 // the live exporter and in `ussdwatch classify`. Each Classification is built the first
 // time a dialog needs it and reused after, so classifying a line allocates nothing.
 import type { Catalogue, Resolution } from './catalogue.js';
-import { DEFAULT_SLOW_MS } from './catalogue.js';
 import { ALL_OUTCOMES, UNKNOWN_STATUS, type Outcome } from './outcome.js';
 import type { StatusMap, StatusRule } from './status-map.js';
 import { CLASSES, NO_NEAR_CODE, UNKNOWN_CODE, type Cause, type Classification, type Dialog, type DialogClass } from './types.js';
@@ -100,7 +99,7 @@ export class Classifier {
         return `${status} for ${d.ussd.trim()}, not in the catalogue (${near})`;
       }
       case Branch.Slow:
-        return `${status} but app response ${d.appMs} ms > slow threshold ${slowMsOf(res)} ms for ${res.shortCode}`;
+        return `${status} but app response ${d.appMs} ms > slow threshold ${res.slowMs} ms for ${res.shortCode}`;
       default:
         return `status ${status}: ${why}`;
     }
@@ -125,14 +124,10 @@ export class Classifier {
   }
 }
 
-function slowMsOf(res: Resolution): number {
-  return res.entry ? res.entry.slowMs : DEFAULT_SLOW_MS;
-}
-
 function branchOf(rule: StatusRule, d: Dialog, res: Resolution): Branch {
   if (rule.mapErrors !== null && d.mapError !== null && rule.mapErrors.has(d.mapError)) return Branch.MapError;
   if (rule.whenUnknownCode !== null && res.entry === undefined) return Branch.UnknownCode;
-  if (rule.whenSlow !== null && d.appMs !== null && d.appMs > slowMsOf(res)) return Branch.Slow;
+  if (rule.whenSlow !== null && d.appMs !== null && d.appMs > res.slowMs) return Branch.Slow;
   return Branch.Outcome;
 }
 

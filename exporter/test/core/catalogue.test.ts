@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { BoundedCache } from '../../src/core/bounded-cache.js';
-import { Catalogue, isOneEdit } from '../../src/core/catalogue.js';
+import { Catalogue } from '../../src/core/catalogue.js';
 import { SPEC_CATALOGUE } from './fixtures.js';
 
 const entry = (code: string) => ({ code, name: code, team: 't', slowMs: 3000, objective: 0.99 });
@@ -59,14 +59,16 @@ describe('nearCodeOf: one edit on the first segment', () => {
     expect(cat.nearCodeOf('*99999#')).toBe('none');
   });
 
-  it('isOneEdit is exact', () => {
-    expect(isOneEdit('710', '710')).toBe(false);
-    expect(isOneEdit('12', '21')).toBe(true);
-    expect(isOneEdit('123', '321')).toBe(false);
-    expect(isOneEdit('', '7')).toBe(true);
-    expect(isOneEdit('1234', '1243')).toBe(true);
-    expect(isOneEdit('1234', '2134')).toBe(true);
-    expect(isOneEdit('1234', '1324')).toBe(true);
+  it('swaps, runs and empty segments', () => {
+    const cat = catalogueOf('*1234#', '*321#', '*7#', '*1100#');
+    expect(cat.nearCodeOf('*1243#')).toBe('*1234#');
+    expect(cat.nearCodeOf('*2134#')).toBe('*1234#');
+    expect(cat.nearCodeOf('*1324#')).toBe('*1234#');
+    expect(cat.nearCodeOf('*123#')).toBe('*1234#'); // not *321#: reversed is two edits
+    expect(cat.nearCodeOf('*#')).toBe('*7#'); // an empty first segment is one insertion from 7
+    expect(cat.nearCodeOf('*1102#')).toBe('*1100#'); // the last of a run substituted
+    expect(cat.nearCodeOf('*1010#')).toBe('*1100#'); // swap across the run's end
+    expect(cat.nearCodeOf('*110#')).toBe('*1100#');
   });
 });
 
