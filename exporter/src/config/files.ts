@@ -5,8 +5,9 @@ import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { fail, readYamlFile, type KeyPath, type LineOf, type Place } from '@ussdwatch/common/config-file.js';
 import { isMapping } from '@ussdwatch/common/config-values.js';
-import { parseCatalogue, type Catalogue } from '../core/catalogue.js';
+import type { Catalogue } from '../core/catalogue.js';
 import type { StatusMap } from '../core/status-map.js';
+import { parseCatalogue } from './catalogue-file.js';
 import { compileStatusMap } from './status-map-file.js';
 
 /** The Djezzy catalogue shipped with the exporter, used when a config names none. */

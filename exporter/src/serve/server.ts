@@ -16,6 +16,7 @@ import { DpssLatest } from './dpss-ingest.js';
 import { DpssSpool } from './dpss-spool.js';
 import { EventStore } from './event-store.js';
 import { MalformedStore } from './malformed-store.js';
+import { noSourceReadable, type SourceAccess } from './source-access.js';
 import { SourceIngest } from './source-ingest.js';
 import { UssdMetrics } from './ussd-metrics.js';
 
@@ -72,6 +73,8 @@ export async function startServer(config: ExporterConfig, opts: ServeOptions = {
       ),
   );
   const tailers: SourceTailer[] = [];
+  // Started and still nothing to read (wrong paths, permissions) is not ready either.
+  const access: SourceAccess[] = config.sources.map((s, i) => ({ name: s.name, glob: s.path, following: () => (tailers[i]?.stats().files ?? 0) > 0 }));
   let readyState: { ready: boolean; reason: string } = { ready: false, reason: 'starting: tailers not started yet' };
 
   const codes = config.catalogue.entries.map((e) => e.code);
@@ -95,7 +98,11 @@ export async function startServer(config: ExporterConfig, opts: ServeOptions = {
       method: 'GET',
       path: '/ready',
       access: 'read',
-      handle: (_req, res) => void (readyState.ready ? res.json({ status: 'ready' }) : res.status(503).json({ status: 'not ready', reason: readyState.reason })),
+      handle: async (_req, res) => {
+        const reason = readyState.ready ? await noSourceReadable(access) : readyState.reason;
+        if (reason === null) res.json({ status: 'ready' });
+        else res.status(503).json({ status: 'not ready', reason });
+      },
     },
     { method: 'GET', path: '/api/events', access: 'read', handle: (req, res) => answer(res, eventsResponse(searchParams(req), events, codes, tools)) },
     { method: 'GET', path: '/api/malformed', access: 'read', handle: (req, res) => answer(res, malformedResponse(searchParams(req), malformed, sourceNames)) },

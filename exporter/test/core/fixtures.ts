@@ -2,7 +2,7 @@
 // (its defaults are the first ussd-cdr example of log-formats.md), config error capture.
 import { expect } from 'vitest';
 import { ConfigError, parseYaml, type LineOf } from '@ussdwatch/common/config-file.js';
-import { parseCatalogue } from '../../src/core/catalogue.js';
+import { parseCatalogue } from '../../src/config/catalogue-file.js';
 import type { Dialog } from '../../src/core/types.js';
 
 export const SPEC_CATALOGUE = parseCatalogue(
