@@ -29,7 +29,7 @@ interface Result {
 /** Runs the command; `input` is written to stdin (a generator is streamed, honouring backpressure). */
 function classify(args: string[], input: string | Iterable<string> = '', nodeArgs: string[] = [], env: NodeJS.ProcessEnv = {}): Promise<Result> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', ...nodeArgs, CLI, 'classify', ...args], { cwd: EXPORTER, env: { ...process.env, ...env }, stdio: ['pipe', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, ['--conditions=source', '--import', 'tsx', ...nodeArgs, CLI, 'classify', ...args], { cwd: EXPORTER, env: { ...process.env, ...env }, stdio: ['pipe', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
     child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));

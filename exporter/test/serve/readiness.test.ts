@@ -91,8 +91,8 @@ describe('/ready and permissions, with the real command line', { timeout: 60_000
     chmodSync(logs, closed);
     const { file, port } = await writeConfig(dir, ['{ name: gw01, path: "./logs/*.log" }']);
     const url = `http://127.0.0.1:${port}`;
-    proc = await startProcess(process.execPath, ['--import', 'tsx', CLI, 'serve', '--config', file], { cwd: EXPORTER_DIR, name: 'ussdwatch serve', ...user });
-    const folderShut = await readyWhen(url, answers(503), '503');
+    proc = await startProcess(process.execPath, ['--conditions=source', '--import', 'tsx', CLI, 'serve', '--config', file], { cwd: EXPORTER_DIR, name: 'ussdwatch serve', ...user });
+    const folderShut = await readyWhen(url, (r) => String(r.body.reason).startsWith('no source can be read'), 'about the folder');
     expect(folderShut.body.reason).toBe(`no source can be read: gw01: cannot read the folder ${logs} (EACCES)`);
 
     // The folder opens, its file stays shut.
