@@ -128,12 +128,15 @@ export class DpssSpool {
       const reason = errors.map((e) => `line ${e.line}: ${e.reason}`).slice(0, 3).join('; ') || 'no rows';
       return this.malformed(name, reason);
     }
-    const counts: Record<string, number> = { ok: 0, unknown_code: 0, stale: 0, bad: errors.length };
-    for (const row of rows) counts[this.opts.latest.apply(row)]++;
+    const counts: Record<string, number> = { ok: 0, unknown_code: 0, stale: 0, wrong_period: 0, bad: errors.length };
+    // The name matched the KPI pattern when the folder was listed.
+    const filePeriod = dpssPeriodFromFileName(name, this.opts.utcOffsetMinutes)!;
+    const now = this.now();
+    for (const row of rows) counts[this.opts.latest.apply(row, filePeriod, now)]++;
     this.opts.latest.badRows(errors.length);
     this.opts.metrics.dpssFile('ok').inc();
     this.done(name);
-    const level = errors.length > 0 ? 'warn' : 'info';
+    const level = errors.length > 0 || counts.wrong_period > 0 ? 'warn' : 'info';
     this.opts.logger.log(level, 'DPSS file read', {
       file: name,
       rows: rows.length,
@@ -173,7 +176,13 @@ export class DpssSpool {
       return;
     }
     for (const f of state.files) if (typeof f === 'string') this.seen.add(f);
-    this.opts.latest.restore(state.latest.filter(isDpssRow));
+    const refused = this.opts.latest.restore(state.latest.filter(isDpssRow), this.now());
+    if (refused.length > 0) {
+      this.opts.logger.log('warn', 'DPSS state held periods far in the future: dropped, so later real periods are not stale', {
+        file: this.opts.stateFile,
+        dropped: refused.map((r) => ({ short_code: r.shortCode, period_start: new Date(r.periodStart).toISOString() })),
+      });
+    }
   }
 
   private async saveState(): Promise<void> {
