@@ -2,7 +2,7 @@
 // SIGTERM/SIGINT, 2 for a bad config or an unusable listen address, 1 for a failed start-up.
 import { runCommand } from '@ussdwatch/common/cli.js';
 import { runUntilSignal } from '@ussdwatch/common/lifecycle.js';
-import { jsonLogger } from '@ussdwatch/common/log.js';
+import { jsonLogger, maskingLogger } from '@ussdwatch/common/log.js';
 import { loadConfig } from '../config/config.js';
 import { startServer } from '../serve/server.js';
 
@@ -24,7 +24,7 @@ export function run(argv: string[]): Promise<number> {
 }
 
 async function serve(configFile: string | undefined): Promise<number> {
-  const logger = jsonLogger();
+  const logger = maskingLogger(jsonLogger());
   const config = loadConfig(configFile);
   const code = await runUntilSignal(logger, () => startServer(config, { logger }), { config: config.file });
   // prom-client's event-loop monitor and open fds must not keep a stopped exporter alive.

@@ -3,9 +3,12 @@
 // place, so a file is read when its size and mtime stopped changing and it ends with a
 // newline, or when it has not changed for the settle time (a writer that omits the final
 // newline, or an empty file that will stay empty).
+//
+// Only names dpss_kpi_ + a valid date are ever looked at: logged as NotPersonal, they are
+// not masked (their 12-digit stamp would look like a subscriber number).
 import { readdir, readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
-import type { Logger, RateLimitedLog } from '@ussdwatch/common/log.js';
+import { NotPersonal, type Logger, type RateLimitedLog } from '@ussdwatch/common/log.js';
 import { dpssPeriodFromFileName, parseDpssCsv } from '../parsers/dpss-parser.js';
 import type { DpssRow } from '../core/types.js';
 import type { DpssLatest } from './dpss-ingest.js';
@@ -117,7 +120,7 @@ export class DpssSpool {
       if (!text.endsWith('\n') && !settled) return false;
       return this.ingest(name, text);
     } catch (err) {
-      this.opts.rateLimited.log(`dpss:${name}`, 'warn', 'cannot read DPSS file, will retry', { file, error: (err as Error).message });
+      this.opts.rateLimited.log(`dpss:${name}`, 'warn', 'cannot read DPSS file, will retry', { file: new NotPersonal(file), error: (err as Error).message });
       return false;
     }
   }
@@ -138,7 +141,7 @@ export class DpssSpool {
     this.done(name);
     const level = errors.length > 0 || counts.wrong_period > 0 ? 'warn' : 'info';
     this.opts.logger.log(level, 'DPSS file read', {
-      file: name,
+      file: new NotPersonal(name),
       rows: rows.length,
       ...counts,
       ...(errors.length > 0 ? { first_errors: errors.slice(0, 3) } : {}),
@@ -149,7 +152,7 @@ export class DpssSpool {
   private malformed(name: string, reason: string): boolean {
     this.opts.metrics.dpssFile('malformed').inc();
     this.done(name);
-    this.opts.logger.log('warn', 'malformed DPSS file skipped', { file: name, reason });
+    this.opts.logger.log('warn', 'malformed DPSS file skipped', { file: new NotPersonal(name), reason });
     return true;
   }
 

@@ -4,7 +4,7 @@
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { createService, listen, searchParams, sendText, type Response, type Route } from '@ussdwatch/common/http.js';
-import { jsonLogger, RateLimitedLog, type Logger } from '@ussdwatch/common/log.js';
+import { jsonLogger, maskingLogger, RateLimitedLog, type Logger } from '@ussdwatch/common/log.js';
 import client from 'prom-client';
 import { Classifier } from '../core/classifier.js';
 import type { ExporterConfig } from '../config/types.js';
@@ -46,7 +46,8 @@ export const DEFAULT_DPSS_POLL_MS = 5_000;
 export const DEFAULT_DPSS_SETTLE_MS = 30_000;
 
 export async function startServer(config: ExporterConfig, opts: ServeOptions = {}): Promise<RunningServer> {
-  const logger = opts.logger ?? jsonLogger();
+  // Whatever a message quotes (a file name, a DPSS cell, an error), numbers in it are masked.
+  const logger = maskingLogger(opts.logger ?? jsonLogger());
   const rateLimited = new RateLimitedLog(logger, opts.logIntervalMs);
   const startedAt = Date.now();
 
@@ -74,7 +75,12 @@ export async function startServer(config: ExporterConfig, opts: ServeOptions = {
   );
   const tailers: SourceTailer[] = [];
   // Started and still nothing to read (wrong paths, permissions) is not ready either.
-  const access: SourceAccess[] = config.sources.map((s, i) => ({ name: s.name, glob: s.path, following: () => (tailers[i]?.stats().files ?? 0) > 0 }));
+  const access: SourceAccess[] = config.sources.map((s, i) => ({
+    name: s.name,
+    glob: s.path,
+    followSymlinksOutside: s.followSymlinksOutside,
+    following: () => (tailers[i]?.stats().files ?? 0) > 0,
+  }));
   let readyState: { ready: boolean; reason: string } = { ready: false, reason: 'starting: tailers not started yet' };
 
   const codes = config.catalogue.entries.map((e) => e.code);
@@ -125,6 +131,7 @@ export async function startServer(config: ExporterConfig, opts: ServeOptions = {
       const tailer = new SourceTailer({
         source: s.name,
         glob: s.path,
+        followSymlinksOutside: s.followSymlinksOutside,
         startAt: s.startAt,
         positions,
         pollIntervalMs: opts.tailerPollMs,

@@ -11,7 +11,7 @@ import { GlobScanner } from '../tailer/glob-scan.js';
  * listed and, when it matches files, one of them can be opened. A folder without a matching
  * file yet can be read (the tailer picks files up as they appear).
  */
-export async function whyUnreadable(glob: string): Promise<string | null> {
+export async function whyUnreadable(glob: string, followSymlinksOutside = false): Promise<string | null> {
   const { base, isGlob } = picomatch.scan(glob);
   const folder = isGlob ? base : dirname(base);
   try {
@@ -20,7 +20,7 @@ export async function whyUnreadable(glob: string): Promise<string | null> {
   } catch (err) {
     return `cannot read the folder ${folder} (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`;
   }
-  const { files } = await new GlobScanner(glob).scan();
+  const { files } = await new GlobScanner(glob, followSymlinksOutside).scan();
   let why: string | null = null;
   for (const f of files) {
     try {
@@ -36,6 +36,7 @@ export async function whyUnreadable(glob: string): Promise<string | null> {
 export interface SourceAccess {
   name: string;
   glob: string;
+  followSymlinksOutside: boolean;
   /** True when the source's tailer follows a file: then it is readable without looking. */
   following(): boolean;
 }
@@ -48,7 +49,7 @@ export async function noSourceReadable(sources: readonly SourceAccess[]): Promis
   if (sources.length === 0 || sources.some((s) => s.following())) return null;
   const reasons: string[] = [];
   for (const s of sources) {
-    const why = await whyUnreadable(s.glob);
+    const why = await whyUnreadable(s.glob, s.followSymlinksOutside);
     if (why === null) return null;
     reasons.push(`${s.name}: ${why}`);
   }
