@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { jsonLogger, RateLimitedLog, type Fields, type Level } from '../src/log.js';
+import { jsonLogger, maskingLogger, NotPersonal, RateLimitedLog, type Fields, type Level } from '../src/log.js';
 
 function captured() {
   const lines: Array<{ level: Level; msg: string } & Fields> = [];
@@ -15,6 +15,34 @@ describe('jsonLogger', () => {
     const o = JSON.parse(out[0]);
     expect(o).toMatchObject({ level: 'warn', msg: 'source unreadable', source: 'gw01', n: 2 });
     expect(Date.parse(o.ts)).not.toBeNaN();
+  });
+});
+
+describe('maskingLogger', () => {
+  it('masks numbers in the message and in string fields at any depth, keeps numeric fields and NotPersonal texts', () => {
+    const logs = captured();
+    maskingLogger(logs).log('warn', 'bad line from 213770123456', {
+      file: '/logs/0770123456.log',
+      offset: 213770123456,
+      first_errors: [{ line: 2, reason: 'cell "+213770123456"' }],
+      dpss: new NotPersonal('dpss_kpi_202611211340.csv'),
+    });
+    expect(logs.lines).toEqual([
+      {
+        level: 'warn',
+        msg: 'bad line from 2137*****456',
+        file: '/logs/07*****456.log',
+        offset: 213770123456,
+        first_errors: [{ line: 2, reason: 'cell "+2137*****456"' }],
+        dpss: 'dpss_kpi_202611211340.csv',
+      },
+    ]);
+  });
+
+  it('a NotPersonal text serialises as its text for a logger without masking', () => {
+    const out: string[] = [];
+    jsonLogger((l) => out.push(l)).log('info', 'read', { file: new NotPersonal('dpss_kpi_202611211340.csv') });
+    expect(JSON.parse(out[0]).file).toBe('dpss_kpi_202611211340.csv');
   });
 });
 
