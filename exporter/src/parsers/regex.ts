@@ -37,6 +37,9 @@ export function compileVendorRegex(pattern: string): RegExp {
 
 function refuseBacktracking(pattern: string): void {
   if (provenLinear.has(pattern)) return;
+  // recheck's default backend starts its native binary as a child process that then lives
+  // as long as the exporter (27 MB); its pure-JS backend analyses here, once per pattern.
+  process.env.RECHECK_SYNC_BACKEND ??= 'pure';
   const d = checkSync(pattern, '', { timeout: ANALYSIS_TIMEOUT_MS });
   if (d.status === 'vulnerable') {
     const growth = d.complexity.type === 'exponential' ? 'exponentially' : `as the line's length to the power ${d.complexity.degree}`;
