@@ -3,8 +3,8 @@
 import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import type { AttemptResult, Channel } from './journal.js';
 
-const WEBHOOK_RESULTS = [
-  'accepted',
+/** Why a request was answered 4xx: a bounded label set. */
+const REFUSALS = [
   'unauthorized',
   'too_large',
   'bad_json',
@@ -14,28 +14,15 @@ const WEBHOOK_RESULTS = [
   'not_found',
   'method_not_allowed',
   'bad_request',
-  'failed',
 ] as const;
+const WEBHOOK_RESULTS = ['accepted', ...REFUSALS, 'failed'] as const;
 export type WebhookResult = (typeof WEBHOOK_RESULTS)[number];
 
 export function isWebhookResult(s: string): s is WebhookResult {
   return (WEBHOOK_RESULTS as readonly string[]).includes(s);
 }
-/** Why a request was answered 4xx, on any path: a bounded label set (anything else is `other`). */
-const REFUSAL_REASONS = [
-  'unauthorized',
-  'forbidden',
-  'too_large',
-  'bad_json',
-  'bad_version',
-  'bad_payload',
-  'missing_label',
-  'not_found',
-  'method_not_allowed',
-  'bad_request',
-  'other',
-] as const;
-type RefusalReason = (typeof REFUSAL_REASONS)[number];
+/** On any path: `forbidden` for a credential without the right, `other` for a reason not listed. */
+const REFUSAL_REASONS = [...REFUSALS, 'forbidden', 'other'] as const;
 const CHANNELS: Channel[] = ['sms', 'email'];
 /** A `started` entry is not an outcome: counting it would count every attempt twice. */
 export type CountedResult = Exclude<AttemptResult, 'started'>;

@@ -9,7 +9,7 @@ let dir: string;
 beforeEach(async () => { dir = await mkdtemp(join(tmpdir(), 'ussdwatch-journal-')); });
 afterEach(async () => { await rm(dir, { recursive: true, force: true }); });
 
-const rejected = (i: number): NewEntry => ({ kind: 'rejected', httpStatus: 400, reason: 'bad_json', message: `m${i}`, shortCodes: [], tiers: ['2'] });
+const rejected = (i: number, message = `m${i}`): NewEntry => ({ kind: 'rejected', httpStatus: 400, reason: 'bad_json', message, shortCodes: [], tiers: ['2'] });
 const attempt = (notification: number, recipientKey: string, result: AttemptResult, n = 1): NewEntry => ({
   kind: 'attempt', notification, channel: 'sms', team: 'billing', recipient: '2137*****101', recipientKey,
   dedupKeys: ['a', 'b'], result, attempt: n, durationMs: 0, shortCodes: [], tiers: ['2'],
@@ -96,7 +96,7 @@ describe('journal', () => {
   it('reads back the attempts of the state window even past the memory budget: deduplication survives', async () => {
     const j = await Journal.open({ ...OPTIONS, dir });
     await j.append([attempt(1, 'r1', 'started'), attempt(1, 'r1', 'sent')]);
-    for (let i = 0; i < 300; i++) await j.append([{ ...rejected(i), message: 'x'.repeat(1000) }]);
+    for (let i = 0; i < 300; i++) await j.append([rejected(i, 'x'.repeat(1000))]);
     await j.close();
     const again = await Journal.open({ ...OPTIONS, dir, memoryMaxBytes: 64 * 1024 });
     expect(again.query({ limit: 5000 }).length).toBeLessThan(70);
