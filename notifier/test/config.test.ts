@@ -58,8 +58,10 @@ describe('notifier configuration', () => {
     expect(cfg.sms.maxPerRecipientPerHour).toBe(20);
     expect(cfg.journal.memoryMaxBytes).toBe(32 * 1024 * 1024);
     expect(parse(`email: { require_tls: false }\n${TEAMS}`).email.requireTls).toBe(false);
-    // The demo's catchers speak plain SMTP: the shipped file says so explicitly.
-    expect(loadConfig(DEFAULT_CONFIG_FILE, {}).email.requireTls).toBe(false);
+    // The demo's catchers speak plain SMTP, and the e2e plays hours in minutes: the shipped file says so.
+    const shipped = loadConfig(DEFAULT_CONFIG_FILE, {});
+    expect(shipped.email.requireTls).toBe(false);
+    expect(shipped.sms.maxPerRecipientPerHour).toBe(40);
   });
 
   it('refuses to start without a token', () => {
