@@ -50,3 +50,12 @@ export function maskEmail(address: string): string {
   const hidden = local.length <= 2 ? '*'.repeat(local.length) : `${local[0]}${'*'.repeat(local.length - 2)}${local[local.length - 1]}`;
   return hidden + domain;
 }
+
+// An address inside a text (a mail server's answer quoting the recipient): local part, @,
+// a domain with at least one dot. Bounded quantifiers: linear on any input.
+const EMAIL_IN_TEXT = /[\w.!#$%&'*+/=?^`{|}~-]{1,64}@[\w-]{1,63}(?:\.[\w-]{1,63}){1,8}/g;
+
+/** Masks every e-mail address in a free text by maskEmail's rule. */
+export function maskEmails(text: string): string {
+  return text.replace(EMAIL_IN_TEXT, maskEmail);
+}

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { maskEmail, maskMsisdn, maskMsisdns } from '../src/mask.js';
+import { maskEmail, maskEmails, maskMsisdn, maskMsisdns } from '../src/mask.js';
 
 describe('maskMsisdn: at most the first 4 and last 3 characters, at least 5 hidden', () => {
   it.each([
@@ -44,5 +44,13 @@ describe('maskEmail: first and last character of the local part, the domain', ()
     ['no-at-sign', 'n********n'],
   ])('%j -> %j', (input, masked) => {
     expect(maskEmail(input)).toBe(masked);
+  });
+});
+
+describe('maskEmails: every address in a text', () => {
+  it('masks addresses a mail server quotes, and leaves the rest of the answer', () => {
+    expect(maskEmails('550 5.1.1 <noc-billing@djezzy.dz>: Recipient address rejected; also ab@x.dz, not @here or a@b')).toBe(
+      '550 5.1.1 <n*********g@djezzy.dz>: Recipient address rejected; also **@x.dz, not @here or a@b',
+    );
   });
 });

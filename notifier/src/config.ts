@@ -26,12 +26,17 @@ export interface NotifierConfig {
   file: string;
   listen: { host: string; port: number };
   token: string;
-  journal: { dir: string; retentionDays: number; segmentMaxBytes: number };
+  journal: { dir: string; retentionDays: number; segmentMaxBytes: number; memoryMaxBytes: number };
   maxBodyBytes: number;
   dedupWindowMs: number;
   requiredLabels: string[];
-  sms: { sendsmsUrl: string; user: string; password: string; sender: string; timeoutMs: number; retry: RetryPolicy };
-  email: { host: string; port: number; secure: boolean; user?: string; password?: string; from: string; timeoutMs: number; retry: RetryPolicy };
+  /** maxPerRecipientPerHour: SMS to one number in any hour, the last being the summary of those held. */
+  sms: { sendsmsUrl: string; user: string; password: string; sender: string; timeoutMs: number; retry: RetryPolicy; maxPerRecipientPerHour: number };
+  /** requireTls: refuse to send (or log in) unless STARTTLS succeeds; tlsCa: PEM trusted beside the system's CAs. */
+  email: {
+    host: string; port: number; secure: boolean; requireTls: boolean; tlsCa?: string;
+    user?: string; password?: string; from: string; timeoutMs: number; retry: RetryPolicy;
+  };
   teams: Map<string, Team>;
   /** Team whose critical lists receive tier 3, and who gets alerts of unknown teams. */
   criticalTeam: string;
@@ -145,11 +150,11 @@ function configFrom(y: YamlFile, env: NodeJS.ProcessEnv): NotifierConfig {
 
   const listen = r.section('listen', ['host', 'port']);
   const auth = r.section('auth', ['token', 'token_file']);
-  const journal = r.section('journal', ['dir', 'retention_days', 'segment_max_bytes']);
+  const journal = r.section('journal', ['dir', 'retention_days', 'segment_max_bytes', 'memory_max_bytes']);
   const limits = r.section('limits', ['max_body_bytes']);
   const dedup = r.section('dedup', ['window_minutes']);
-  const sms = r.section('sms', ['sendsms_url', 'user', 'password', 'password_file', 'sender', 'timeout_ms', 'retry']);
-  const email = r.section('email', ['host', 'port', 'secure', 'user', 'password', 'password_file', 'from', 'timeout_ms', 'retry']);
+  const sms = r.section('sms', ['sendsms_url', 'user', 'password', 'password_file', 'sender', 'timeout_ms', 'retry', 'max_per_recipient_per_hour']);
+  const email = r.section('email', ['host', 'port', 'secure', 'require_tls', 'tls_ca_file', 'user', 'password', 'password_file', 'from', 'timeout_ms', 'retry']);
 
   const token = env.NOTIFIER_TOKEN?.trim() || auth.optStr('token') || readSecret(auth, 'token_file');
   if (!token) return r.fail('auth', 'no bearer token: set auth.token_file (the file Alertmanager also reads) or the NOTIFIER_TOKEN environment variable');
@@ -180,6 +185,10 @@ function configFrom(y: YamlFile, env: NodeJS.ProcessEnv): NotifierConfig {
 
   const requiredLabels = r.list('required_labels', (s) => (/^[a-zA-Z_]\w*$/.test(s) ? null : 'is not a label name'), 'team');
   const emailPort = email.int('port', 2525, 1, 65535);
+  const tlsCa = readSecret(email, 'tls_ca_file');
+  if (tlsCa !== undefined && !tlsCa.includes('-----BEGIN CERTIFICATE-----')) {
+    email.fail('tls_ca_file', 'is not a PEM certificate (-----BEGIN CERTIFICATE-----); give the CA that signed the mail server\'s certificate');
+  }
   return {
     file,
     listen: { host: listen.str('host', '127.0.0.1'), port: listen.int('port', 9717, 0, 65535) },
@@ -188,6 +197,7 @@ function configFrom(y: YamlFile, env: NodeJS.ProcessEnv): NotifierConfig {
       dir: journal.optStr('dir') === undefined ? resolve('.run/notifier') : rel(journal.str('dir')),
       retentionDays: journal.int('retention_days', 30, 1, 3650),
       segmentMaxBytes: journal.int('segment_max_bytes', 16 * 1024 * 1024, 4096, 1024 * 1024 * 1024),
+      memoryMaxBytes: journal.int('memory_max_bytes', 32 * 1024 * 1024, 64 * 1024, 1024 * 1024 * 1024),
     },
     maxBodyBytes: limits.int('max_body_bytes', 1024 * 1024, 1024, 64 * 1024 * 1024),
     dedupWindowMs: dedup.int('window_minutes', 20, 1, 24 * 60) * 60_000,
@@ -199,11 +209,15 @@ function configFrom(y: YamlFile, env: NodeJS.ProcessEnv): NotifierConfig {
       sender: sms.str('sender', 'Djezzy'),
       timeoutMs: sms.int('timeout_ms', 5000, 100, 60_000),
       retry: readRetry(sms.section('retry', RETRY_KEYS), DEFAULT_RETRY),
+      // 2 at least: one alert and the summary.
+      maxPerRecipientPerHour: sms.int('max_per_recipient_per_hour', 20, 2, 3600),
     },
     email: {
       host: email.str('host', '127.0.0.1'),
       port: emailPort,
       secure: email.bool('secure', emailPort === 465),
+      requireTls: email.bool('require_tls', true),
+      tlsCa,
       user: email.optStr('user'),
       password: env.NOTIFIER_SMTP_PASSWORD?.trim() || email.optStr('password') || readSecret(email, 'password_file'),
       from: email.str('from', 'ussdwatch <ussdwatch@localhost>'),

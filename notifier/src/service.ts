@@ -8,8 +8,10 @@ import { Dispatcher, type Tier } from './dispatch.js';
 import { smtpSender } from './email.js';
 import { Journal } from './journal.js';
 import { parseJournalQuery, publicEntry, QueryError } from './journal-api.js';
+import { journalText } from './journal-text.js';
 import { isWebhookResult, NotifierMetrics } from './metrics.js';
 import { parsePayload, PayloadError } from './payload.js';
+import { SMS_CAP_WINDOW_MS } from './sms-cap.js';
 import { kannelSender } from './sms.js';
 
 export interface RunningNotifier {
@@ -30,10 +32,29 @@ const PAYLOAD_STATUS: Record<PayloadError['reason'], number> = { bad_json: 400, 
 
 const digest = (s: string) => createHash('sha256').update(s).digest();
 
+/**
+ * Refusals of a webhook that got past the token check: Alertmanager's own payload was
+ * wrong (a rule without a label, a body over the limit), so an alert was lost and the
+ * journal must show it. Anything refused before (no or wrong token, unknown path, wrong
+ * method) is only counted: anyone can send those, at any rate.
+ */
+const JOURNALED_REFUSALS: ReadonlySet<string> = new Set(['too_large', 'bad_json', 'bad_version', 'bad_payload', 'missing_label']);
+
 export async function startNotifier(cfg: NotifierConfig, opts: NotifierOptions = {}): Promise<RunningNotifier> {
   const logger = opts.logger ?? jsonLogger();
   const metrics = new NotifierMetrics();
-  const journal = await Journal.open({ ...cfg.journal, onWrite: (s) => metrics.journalWrite.observe(s) });
+  const journal = await Journal.open({
+    ...cfg.journal,
+    stateWindowMs: Math.max(cfg.dedupWindowMs, SMS_CAP_WINDOW_MS),
+    onWrite: (s) => metrics.journalWrite.observe(s),
+  });
+  if (!cfg.email.requireTls && !cfg.email.secure) {
+    logger.log('warn', 'mail may be sent without TLS (email.require_tls: false): acceptable for a local catcher only', {
+      config: cfg.file,
+      smtp: `${cfg.email.host}:${cfg.email.port}`,
+      password: cfg.email.user ? 'sent in clear if the server offers no STARTTLS' : 'none configured',
+    });
+  }
   const email = smtpSender(cfg.email);
   const dispatcher = new Dispatcher({ cfg, journal, sms: kannelSender(cfg.sms), email, metrics });
   const tokenDigest = digest(cfg.token);
@@ -44,13 +65,14 @@ export async function startNotifier(cfg: NotifierConfig, opts: NotifierOptions =
     return m !== null && timingSafeEqual(digest(m[1].trim()), tokenDigest);
   };
 
-  /** Every refused or failed webhook request is counted, and a refusal journaled with its reason. */
-  const recordWebhookError = async (req: Request, e: HttpError) => {
+  /** Every refusal is counted; a refused webhook payload is also journaled, its message masked and cut. */
+  const recordError = async (req: Request, e: HttpError) => {
+    if (e.status < 500) metrics.refused(e.reason);
     if (!req.path.startsWith('/webhook/')) return;
     metrics.webhook(e.status >= 500 ? 'failed' : isWebhookResult(e.reason) ? e.reason : 'bad_request');
-    if (e.status >= 500) return;
+    if (!JOURNALED_REFUSALS.has(e.reason)) return;
     const tier = WEBHOOK.exec(req.path)?.[1] ?? '';
-    await journal.append([{ kind: 'rejected', httpStatus: e.status, reason: e.reason, message: e.message, shortCodes: [], tiers: [tier] }]);
+    await journal.append([{ kind: 'rejected', httpStatus: e.status, reason: e.reason, message: journalText(e.message), shortCodes: [], tiers: [tier] }]);
   };
 
   const routes: Route[] = [
@@ -86,7 +108,8 @@ export async function startNotifier(cfg: NotifierConfig, opts: NotifierOptions =
       handle: (req, res) => {
         try {
           const entries = journal.query(parseJournalQuery(searchParams(req))).map(publicEntry);
-          res.set('access-control-allow-origin', '*').json({ entries });
+          // No CORS header: browsers read the journal through Grafana's proxy, never directly.
+          res.json({ entries });
         } catch (err) {
           if (!(err instanceof QueryError)) throw err;
           res.status(400).json({ error: err.message });
@@ -108,7 +131,7 @@ export async function startNotifier(cfg: NotifierConfig, opts: NotifierOptions =
       }
     },
     bodyLimit: { bytes: cfg.maxBodyBytes, setting: 'limits.max_body_bytes' },
-    onError: recordWebhookError,
+    onError: recordError,
   });
   const http = await listen(service, { ...cfg.listen, setting: 'listen.port in the notifier config' });
   return {

@@ -44,9 +44,24 @@ describe('notifier configuration', () => {
     ['an unknown critical team', `${TEAMS}critical_team: noc\n`, /:7: critical_team: team "noc" is not under teams/],
     ['an out-of-range port', `listen: { port: 70000 }\n${TEAMS}`, /:1: listen\.port: expected an integer from 0 to 65535; got 70000/],
     ['YAML syntax', 'teams: [\n', /\(syntax\).*fix the YAML syntax/],
+    ['a journal memory budget below 64 KiB', `journal: { memory_max_bytes: 1000 }\n${TEAMS}`, /:1: journal\.memory_max_bytes: expected an integer from 65536/],
+    ['an SMS cap leaving no room for the summary', `sms: { max_per_recipient_per_hour: 1 }\n${TEAMS}`, /:1: sms\.max_per_recipient_per_hour: expected an integer from 2/],
+    ['a CA file that is no certificate', `email: { tls_ca_file: /etc/hostname }\n${TEAMS}`, /:1: email\.tls_ca_file: is not a PEM certificate/],
   ])('refuses %s', (_what, text, message) => {
     expect(() => parse(text)).toThrow(ConfigError);
     expect(() => parse(text)).toThrow(message);
+  });
+
+  it('requires STARTTLS for mail unless the file says require_tls: false; caps SMS at 20 an hour', () => {
+    const cfg = parse(TEAMS);
+    expect(cfg.email.requireTls).toBe(true);
+    expect(cfg.sms.maxPerRecipientPerHour).toBe(20);
+    expect(cfg.journal.memoryMaxBytes).toBe(32 * 1024 * 1024);
+    expect(parse(`email: { require_tls: false }\n${TEAMS}`).email.requireTls).toBe(false);
+    // The demo's catchers speak plain SMTP, and the e2e plays hours in minutes: the shipped file says so.
+    const shipped = loadConfig(DEFAULT_CONFIG_FILE, {});
+    expect(shipped.email.requireTls).toBe(false);
+    expect(shipped.sms.maxPerRecipientPerHour).toBe(40);
   });
 
   it('refuses to start without a token', () => {

@@ -26,6 +26,10 @@ export interface TestConfigOptions {
   port?: number;
   dir?: string;
   smsAttempts?: number;
+  smsCap?: number;
+  /** The SMTP server offers STARTTLS with a certificate signed by this CA (PEM file); else it is testkit's plain sink. */
+  smtpCaFile?: string;
+  smtpUser?: { user: string; pass: string };
 }
 
 /** Writes a complete notifier.yaml (teams as shipped, transports pointed at the test's servers). */
@@ -42,9 +46,14 @@ sms:
   sender: Djezzy-NOC
   timeout_ms: 3000
   retry: { attempts: ${o.smsAttempts ?? 3}, initial_backoff_ms: 20, max_backoff_ms: 50 }
+  max_per_recipient_per_hour: ${o.smsCap ?? 20}
 email:
   host: 127.0.0.1
   port: ${o.smtpPort}
+  # testkit's SMTP sink speaks plain SMTP on loopback.
+  ${o.smtpCaFile ? `tls_ca_file: ${o.smtpCaFile}` : 'require_tls: false'}
+  ${o.smtpUser ? `user: ${o.smtpUser.user}
+  password: ${o.smtpUser.pass}` : ''}
   from: ussdwatch <ussdwatch@djezzy.dz>
   timeout_ms: 3000
   retry: { attempts: 2, initial_backoff_ms: 20, max_backoff_ms: 50 }
@@ -125,9 +134,9 @@ export interface RealChain {
   stop(): Promise<void>;
 }
 
-export async function startRealChain(token?: string): Promise<RealChain> {
+export async function startRealChain(token?: string, extra: Partial<TestConfigOptions> = {}): Promise<RealChain> {
   const [kannel, smtp] = await Promise.all([startKannel(), startSmtp()]);
-  const tc = await testConfig({ sendsmsUrl: kannel.sendsmsUrl, smsUser: kannel.user, smsPassword: kannel.password, smtpPort: smtp.port });
+  const tc = await testConfig({ sendsmsUrl: kannel.sendsmsUrl, smsUser: kannel.user, smsPassword: kannel.password, smtpPort: smtp.port, ...extra });
   const notifier = await startNotifier(token ? { ...tc.cfg, token } : tc.cfg);
   return {
     kannel, smtp, notifier,
