@@ -2,7 +2,7 @@
 // internal causes (ours to fix) in warm hues, user causes (the subscriber's) in cool hues,
 // ok green. Mid-tone hexes, so each reads on Grafana's light and dark backgrounds alike.
 // Browser-safe: the Grafana app bundles it; the dashboards' overrides are checked against it.
-import { CAUSES_BY_CLASS, causeInfo, type Cause, type DialogClass } from './causes.js';
+import { causeInfo, type Cause, type DialogClass } from './causes.js';
 
 export const CLASS_COLOURS: Readonly<Record<DialogClass, string>> = {
   ok: '#56A64B',

@@ -22,6 +22,13 @@ import { useLoad } from '../components/useLoad.js';
 
 const SAMPLE_LIMIT = 50;
 const P95_NAME = 'ussdwatch p95 (no answer = slowest)';
+// Not classes or causes: purples and greys, so no line reads as "ok" green or a cause's hue.
+const LATENCY_COLOURS: Record<string, string> = {
+  [P95_NAME]: '#8F3BB8',
+  'ussdwatch avg (answered only)': '#B877D9',
+  'DPSS avg': '#8E8E8E',
+  'DPSS p95': '#6C6C6C',
+};
 const DPSS_NONE = 'No DPSS file has arrived for this code since start-up: DPSS writes each 5-minute period some minutes after it ends.';
 
 export function ShortCode() {
@@ -132,7 +139,7 @@ function CodeView({ code, selected }: { code: string; selected?: string }) {
               <Chart
                 series={l.series}
                 empty={`No response-time data for ${code} in this range.`}
-                styleOf={(x) => ({ name: x.labels.series ?? '', unit: 's', dashed: (x.labels.series ?? '').startsWith('DPSS') })}
+                styleOf={(x) => ({ name: x.labels.series ?? '', unit: 's', color: LATENCY_COLOURS[x.labels.series ?? ''], dashed: (x.labels.series ?? '').startsWith('DPSS') })}
               />
               <Chart
                 series={l.noAnswer}
@@ -179,7 +186,7 @@ function slowHint(share: number): string {
 function Distribution({ buckets }: { buckets: Bucket[] }) {
   if (buckets.every((b) => b.count === 0)) return <Alert severity="info" title="No data">No application response was measured for this code in this range.</Alert>;
   const bars = buckets.map((b) => ({
-    key: String(b.to),
+    key: `${b.from}/${b.to}`,
     title: `${bucketLabel(b)}${b.slow ? ' (slow)' : ''}`,
     count: b.count,
     color: b.noAnswer ? causeColour('app_timeout') : b.slow ? causeColour('slow_response') : CLASS_COLOURS.ok,
