@@ -26,7 +26,7 @@ const P95_NAME = 'ussdwatch p95 (no answer = slowest)';
 const LATENCY_COLOURS: Record<string, string> = {
   [P95_NAME]: '#8F3BB8',
   'ussdwatch avg (answered only)': '#B877D9',
-  'DPSS avg': '#8E8E8E',
+  'DPSS avg': '#A5A5A5',
   'DPSS p95': '#6C6C6C',
 };
 const DPSS_NONE = 'No DPSS file has arrived for this code since start-up: DPSS writes each 5-minute period some minutes after it ends.';
