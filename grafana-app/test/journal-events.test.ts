@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ensureMasked, parseEvents, parseMalformed, countByNode } from '../src/data/events.js';
+import { ensureMasked, parseEvents, parseMalformed } from '../src/data/events.js';
 import { channelsOf, codesOf, filterJournal, parseJournal } from '../src/data/journal.js';
 import { describeFailure } from '../src/data/load-error.js';
 
@@ -56,7 +56,6 @@ describe('exporter events', () => {
     expect(e.dialogMs).toBe(25012);
     expect(parseEvents([ev])).toHaveLength(1);
     expect(ensureMasked('2137*****456')).toBe('2137*****456');
-    expect(countByNode([e, e, { ...e, node: 'gw02' }])).toEqual([{ node: 'gw01', count: 2 }, { node: 'gw02', count: 1 }]);
   });
 
   it('reads malformed samples', () => {

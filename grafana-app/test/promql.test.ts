@@ -27,8 +27,14 @@ describe('query builders', () => {
   it('scopes short-code queries to the code and typo queries to near_code', () => {
     expect(INSTANT.codeCauses(p)).toContain('ussd_errors_total{short_code="*710#"}');
     expect(INSTANT.codeTypos(p)).toContain('ussd_wrong_code_total{near_code="*710#"}');
-    expect(SERIES.codeP95(p)).toBe('histogram_quantile(0.95, sum by (le) (rate(ussd_app_response_seconds_bucket{short_code="*710#"}[120s])))');
-    expect(INSTANT.codeP95(p)).toBe('histogram_quantile(0.95, sum by (short_code, le) (rate(ussd_app_response_seconds_bucket[3600s])))');
+    // Unanswered dialogs (app_timeout) join the +Inf bucket: a code that stopped answering is not fast.
+    expect(SERIES.codeP95(p)).toBe(
+      'histogram_quantile(0.95, sum by (le) (rate(ussd_app_response_seconds_bucket{short_code="*710#"}[120s]) or label_replace(rate(ussd_errors_total{cause="app_timeout", short_code="*710#"}[120s]), "le", "+Inf", "", "")))',
+    );
+    expect(INSTANT.codeP95(p)).toBe(
+      'histogram_quantile(0.95, sum by (short_code, le) (rate(ussd_app_response_seconds_bucket{}[3600s]) or label_replace(rate(ussd_errors_total{cause="app_timeout"}[3600s]), "le", "+Inf", "", "")))',
+    );
+    expect(SERIES.codeNoAnswerRatio(p)).toContain('ussd_errors_total{cause="app_timeout", short_code="*710#"}');
     expect(SERIES.causeByCodeRate(p)).toContain('{cause="app_timeout"}');
   });
 });

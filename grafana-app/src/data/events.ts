@@ -62,13 +62,6 @@ export function parseEvents(body: unknown): DialogEvent[] {
   return list.map((r) => eventOf(r as Raw));
 }
 
-/** Sample dialogs per gateway node, most first. */
-export function countByNode(events: DialogEvent[]): Array<{ node: string; count: number }> {
-  const m = new Map<string, number>();
-  for (const e of events) m.set(e.node, (m.get(e.node) ?? 0) + 1);
-  return [...m.entries()].map(([node, count]) => ({ node, count })).sort((a, b) => b.count - a.count || a.node.localeCompare(b.node));
-}
-
 export interface MalformedSample {
   source: string;
   reason: string;
