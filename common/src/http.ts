@@ -55,6 +55,8 @@ export interface ServiceOptions {
   guard?: Guard;
   /** Largest request body accepted (default 64 KiB); `setting` names the config key that changes it. */
   bodyLimit?: { bytes: number; setting?: string };
+  /** Added to every answer, refusals included (a web config's http_server_config.headers). */
+  headers?: Record<string, string>;
   /** Told of every error answer (4xx and 5xx) before it is sent: to count or record refusals. */
   onError?: (req: Request, err: HttpError) => void | Promise<void>;
 }
@@ -88,8 +90,9 @@ export function createService(opts: ServiceOptions): Service {
   app.set('etag', false);
   // One query parser for every handler: searchParams(req), flat like URLSearchParams.
   app.set('query parser', false);
+  const headers = { ...opts.headers, 'cache-control': 'no-store' };
   app.use((_req, res, next) => {
-    res.set('cache-control', 'no-store');
+    res.set(headers);
     next();
   });
 
