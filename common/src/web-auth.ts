@@ -3,7 +3,7 @@
 // callers; a route that acts needs the `act` role, one that reads either role.
 import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import bcrypt from 'bcryptjs';
-import { HttpError, type Access, type Guard, type Request } from './http.js';
+import { HttpError, type Guard, type Request } from './http.js';
 import type { BasicUser, BearerToken, Role } from './web-config.js';
 
 export interface AuthOptions {
@@ -49,7 +49,7 @@ export class VerifiedCache {
   }
 }
 
-const allows = (role: Role, access: Access) => role === 'act' || access === 'read';
+const allows = (role: Role, access: Role) => role === 'act' || access === 'read';
 
 export function authGuard(opts: AuthOptions): Guard {
   const cache = new VerifiedCache(opts.cacheSize ?? 1024);
@@ -87,7 +87,7 @@ export function authGuard(opts: AuthOptions): Guard {
     return user.role;
   };
 
-  return async (req: Request, access: Access) => {
+  return async (req: Request, access: Role) => {
     const authorization = req.headers.authorization;
     if (!authorization) {
       if (opts.anonymous && allows(opts.anonymous, access)) return;

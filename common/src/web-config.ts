@@ -14,7 +14,7 @@ import { describe, isMapping, readBoolean, readEnum, readList, readMapping, read
 import type { Access } from './http.js';
 
 /** What a credential allows: `read` shows, `act` also changes or pages (act implies read). */
-export type Role = Access;
+export type Role = Exclude<Access, 'open'>;
 export const ROLES: readonly Role[] = ['read', 'act'];
 
 export interface BasicUser {

@@ -68,7 +68,7 @@ function asRefusal(err: unknown): never {
 export function startControlServer(target: ControlTarget, host: string, port: number, logger: Logger, webConfigFile?: string): Promise<Listening> {
   const { guard, tls, headers } = webSecurity({ service: 'simulator', host, webConfigFile, setting: 'the USSDWATCH_WEB_CONFIG_FILE environment variable', open: 'act' });
   const routes: Route[] = [
-    { method: 'GET', path: '/healthz', access: 'read', handle: (_req, res) => sendText(res, 'text/plain; charset=utf-8', 'ok\n') },
+    { method: 'GET', path: '/healthz', access: 'open', handle: (_req, res) => sendText(res, 'text/plain; charset=utf-8', 'ok\n') },
     { method: 'GET', path: '/status', access: 'read', handle: (_req, res) => void res.json(target.status()) },
     { method: 'GET', path: '/faults', access: 'read', handle: (_req, res) => void res.json({ faults: target.faults().map(faultView) }) },
     {

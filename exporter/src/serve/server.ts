@@ -94,7 +94,7 @@ export async function startServer(config: ExporterConfig, opts: ServeOptions = {
         sendText(res, registry.contentType, metrics.exposition.render() + (await registry.metrics()));
       },
     },
-    { method: 'GET', path: '/healthz', access: 'read', handle: (_req, res) => void res.json({ status: 'ok' }) },
+    { method: 'GET', path: '/healthz', access: 'open', handle: (_req, res) => void res.json({ status: 'ok' }) },
     {
       method: 'GET',
       path: '/ready',
