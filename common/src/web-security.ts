@@ -45,6 +45,13 @@ export interface Security {
 export const DEMO_SECRET_DIGESTS: ReadonlySet<string> = new Set([
   // alertmanager/secrets/notifier.token
   '6f44a8acbb626aee7d41eaa796be032f92d459e916b3c0bcde15dba8a83627d1',
+  // deploy/secrets/prometheus.password, grafana.password, grafana.token
+  '576e755dab0030d0cda3d1a55c73373095eedf597946d9a2802fcca5b3576c45',
+  '63bececf25fd93a2615d91aa8c405583e3853c95fb003514437a71809755d3b0',
+  'c1144b416f3eb93eb1643936db978c5050a1c1fcb66deb4c2d98d4ceefaba65d',
+  // their bcrypt hashes in deploy/web/*.yml (prometheus, grafana)
+  '5e593a85f9743a7302f7e19cc91d0a5440dabb16273a7a1d370b31308a0c474f',
+  'f48b203516f54ca6e9c20a867982dcee337cbf9053abb9072dbc537f13208bf3',
 ]);
 
 const sha256 = (s: string) => createHash('sha256').update(s).digest('hex');
