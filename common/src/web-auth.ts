@@ -17,8 +17,12 @@ export interface AuthOptions {
   cacheSize?: number;
 }
 
-/** Compared when the user is unknown, so that a wrong name costs as long as a wrong password. */
-const DUMMY_HASH = bcrypt.hashSync('ussdwatch: no such user', 10);
+/**
+ * Compared when the user is unknown, so that a wrong name costs as long as a wrong password
+ * (cost 10, as htpasswd -C 10 makes them). The hash of random bytes nobody kept: no password
+ * matches it.
+ */
+const DUMMY_HASH = '$2b$10$X3wkJNiFm9nIOntOZN3GPOog5yK7oyLaCkYhp4CT4s7qalvoDOTEy';
 const digest = (s: string) => createHash('sha256').update(s).digest();
 
 /**

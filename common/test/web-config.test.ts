@@ -85,6 +85,7 @@ describe('loadWebConfig', () => {
 const basic = (user: string, password: string) => `Basic ${Buffer.from(`${user}:${password}`).toString('base64')}`;
 const ROUTES: Route[] = [
   { method: 'GET', path: '/healthz', access: 'read', handle: (_req, res) => void res.json({ ok: true }) },
+  { method: 'GET', path: '/alive', access: 'open', handle: (_req, res) => void res.json({ ok: true }) },
   { method: 'POST', path: '/act', access: 'act', handle: (_req, res) => void res.json({ acted: true }) },
 ];
 
@@ -185,6 +186,8 @@ describe('webSecurity', () => {
     expect(no.headers['x-frame-options']).toBe('deny');
     expect(no.headers['www-authenticate']).toMatch(/^Basic realm="ussdwatch test"/);
     expect((await get('/healthz', { headers: { authorization: basic('grafana', 's3cret') } })).status).toBe(200);
+    // An open route never meets the guard.
+    expect((await get('/alive')).status).toBe(200);
     expect((await get('/act', { method: 'POST', headers: { authorization: basic('grafana', 's3cret') } })).status).toBe(403);
     expect((await get('/act', { method: 'POST', headers: { authorization: `Bearer ${ACT_TOKEN}` } })).status).toBe(200);
   });

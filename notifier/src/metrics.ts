@@ -6,6 +6,7 @@ import type { AttemptResult, Channel } from './journal.js';
 const WEBHOOK_RESULTS = [
   'accepted',
   'unauthorized',
+  'forbidden',
   'too_large',
   'bad_json',
   'bad_version',
