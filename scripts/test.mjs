@@ -31,7 +31,7 @@ const summarised = (name, cmd) => ({ name, cmd, count: (out) => {
 const check = (name, cmd) => ({ name, cmd, count: () => null });
 
 const SUITES = [
-  check('lint', ['bash', '-c', 'npx eslint . && npm run typecheck --workspaces --if-present && npx tsc -p tsconfig.json && npx tsc -p deploy/tsconfig.json && npx tsc -p e2e/tsconfig.json && npx tsc -p prometheus/tsconfig.json']),
+  check('lint', ['bash', '-c', 'npx eslint . && npm run typecheck --workspaces --if-present && npx tsc -p tsconfig.json && npx tsc -p deploy/tsconfig.json && npx tsc -p security/tsconfig.json && npx tsc -p e2e/tsconfig.json && npx tsc -p prometheus/tsconfig.json']),
   check('build', ['npm', 'run', 'build', '--workspaces', '--if-present']),
   vitest('common', 'common'),
   vitest('exporter', 'exporter'),
@@ -40,6 +40,8 @@ const SUITES = [
   summarised('prometheus', ['bash', 'prometheus/test.sh']),
   summarised('alertmanager', ['bash', 'alertmanager/test.sh']),
   vitest('deploy', 'deploy'),
+  // Attacks against the real services started from their command lines (SECURITY.md).
+  vitest('security', 'security'),
   vitest('grafana-app', 'grafana-app'),
   summarised('grafana-app-e2e', ['npm', 'run', 'test:e2e', '-w', 'grafana-app']),
   summarised('e2e', ['npm', 'run', 'e2e']),

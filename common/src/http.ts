@@ -17,8 +17,11 @@ export type { Request, Response } from 'express';
 
 export type Method = 'GET' | 'POST' | 'PUT' | 'DELETE';
 
-/** What a route does: `read` only shows (metrics, events, journal), `act` changes something or pages someone. */
-export type Access = 'read' | 'act';
+/**
+ * What a route does: `read` only shows (metrics, events, journal), `act` changes something or
+ * pages someone; `open` says nothing but "alive" (/healthz), so the guard lets everyone in.
+ */
+export type Access = 'open' | 'read' | 'act';
 
 export interface Route {
   method: Method;
@@ -44,7 +47,7 @@ export class HttpError extends Error {
 }
 
 /** Decides whether a request may reach its route; throws an HttpError (401, 403) to refuse it. */
-export type Guard = (req: Request, access: Access) => void | Promise<void>;
+export type Guard = (req: Request, access: Exclude<Access, 'open'>) => void | Promise<void>;
 
 export interface ServiceOptions {
   /** The service, as messages name it: "internal error; see the notifier log". */
@@ -55,6 +58,8 @@ export interface ServiceOptions {
   guard?: Guard;
   /** Largest request body accepted (default 64 KiB); `setting` names the config key that changes it. */
   bodyLimit?: { bytes: number; setting?: string };
+  /** Added to every answer, refusals included (a web config's http_server_config.headers). */
+  headers?: Record<string, string>;
   /** Told of every error answer (4xx and 5xx) before it is sent: to count or record refusals. */
   onError?: (req: Request, err: HttpError) => void | Promise<void>;
 }
@@ -88,8 +93,9 @@ export function createService(opts: ServiceOptions): Service {
   app.set('etag', false);
   // One query parser for every handler: searchParams(req), flat like URLSearchParams.
   app.set('query parser', false);
+  const headers = { ...opts.headers, 'cache-control': 'no-store' };
   app.use((_req, res, next) => {
-    res.set('cache-control', 'no-store');
+    res.set(headers);
     next();
   });
 
@@ -102,9 +108,10 @@ export function createService(opts: ServiceOptions): Service {
     const route = app.route(path);
     for (const r of routes) {
       const chain: RequestHandler[] = [];
-      if (guard) {
+      const access = r.access;
+      if (guard && access !== 'open') {
         chain.push(async (req, _res, next) => {
-          await guard(req, r.access);
+          await guard(req, access);
           next();
         });
       }

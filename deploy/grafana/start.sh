@@ -1,11 +1,14 @@
 #!/bin/sh
-# The app's provisioning reads the notifier token from $USSDWATCH_NOTIFIER_TOKEN; in
-# compose the token is a secret file (the one Alertmanager and the notifier read), so
-# export it from there before starting Grafana as its image does.
+# The app's provisioning reads its bearer token (read role, on the exporter and the
+# notifier) from $USSDWATCH_EXPORTER_TOKEN and $USSDWATCH_NOTIFIER_TOKEN; in compose it is
+# the secret file grafana_token, so export it from there before starting Grafana as its
+# image does. The datasources read their password with $__file{} themselves.
 set -eu
-token_file="${USSDWATCH_NOTIFIER_TOKEN_FILE:-/run/secrets/notifier_token}"
-if [ -z "${USSDWATCH_NOTIFIER_TOKEN:-}" ] && [ -r "$token_file" ]; then
-  USSDWATCH_NOTIFIER_TOKEN="$(cat "$token_file")"
-  export USSDWATCH_NOTIFIER_TOKEN
+token_file="${USSDWATCH_GRAFANA_TOKEN_FILE:-/run/secrets/grafana_token}"
+if [ -r "$token_file" ]; then
+  token="$(cat "$token_file")"
+  USSDWATCH_EXPORTER_TOKEN="${USSDWATCH_EXPORTER_TOKEN:-$token}"
+  USSDWATCH_NOTIFIER_TOKEN="${USSDWATCH_NOTIFIER_TOKEN:-$token}"
+  export USSDWATCH_EXPORTER_TOKEN USSDWATCH_NOTIFIER_TOKEN
 fi
 exec /run.sh "$@"

@@ -60,7 +60,7 @@ describe('docker-compose.yml', () => {
   });
 
   it('has the services of the issue, the demo ones in the demo profile only', () => {
-    expect(Object.keys(compose.services).sort()).toEqual(['alertmanager', 'exporter', 'grafana', 'kannel', 'mailpit', 'notifier', 'prometheus', 'simulator']);
+    expect(Object.keys(compose.services).sort()).toEqual(['alertmanager', 'exporter', 'grafana', 'kannel', 'mailpit', 'notifier', 'prometheus', 'simulator', 'tls']);
     const demo = services.filter(([, s]) => s.profiles?.includes('demo')).map(([n]) => n).sort();
     expect(demo).toEqual(['kannel', 'mailpit', 'simulator']);
     expect(compose.services.simulator.image).not.toBe(compose.services.exporter.image);
@@ -87,7 +87,8 @@ describe('docker-compose.yml', () => {
         expect(users[users.length - 1]).not.toMatch(/^(root|0)$/);
       }
     }
-    expect(s.healthcheck?.test?.length, 'healthcheck').toBeGreaterThan(1);
+    // A one-shot job (the TLS certificate) finishes: the services wait for its success instead.
+    if (s.restart !== 'no') expect(s.healthcheck?.test?.length, 'healthcheck').toBeGreaterThan(1);
     for (const p of s.ports ?? []) expect(p).toMatch(/^127\.0\.0\.1:/);
   });
 
@@ -115,7 +116,7 @@ describe('docker-compose.yml', () => {
 
   it('uses the files the other checks test: Prometheus config and rules, Alertmanager config, provisioning', () => {
     const bindSources = services.flatMap(([, s]) => (s.volumes ?? []).map((v) => mount(v).source)).filter(isBind);
-    for (const p of ['./prometheus/prometheus.yml', './prometheus/rules', './alertmanager', './provisioning']) expect(bindSources).toContain(p);
+    for (const p of ['./deploy/prometheus/prometheus.yml', './prometheus/rules', './alertmanager', './provisioning']) expect(bindSources).toContain(p);
   });
 });
 
@@ -142,7 +143,7 @@ describe('the files docker-compose mounts', () => {
     expect(compose.services.notifier.volumes).toContain('notifier-journal:/var/lib/ussdwatch-notifier');
     // Everything else, the teams first, is the shipped file's.
     expect([...deployed.teams.entries()]).toEqual([...shipped.teams.entries()]);
-    const rest = (c: typeof shipped) => ({ ...c, file: '', listen: null, journal: { ...c.journal, dir: '' }, sms: { ...c.sms, sendsmsUrl: '' }, email: { ...c.email, host: '', port: 0 } });
+    const rest = (c: typeof shipped) => ({ ...c, file: '', tokenSource: '', listen: null, journal: { ...c.journal, dir: '' }, sms: { ...c.sms, sendsmsUrl: '' }, email: { ...c.email, host: '', port: 0 } });
     expect(rest(deployed)).toEqual(rest(shipped));
   });
 
@@ -159,14 +160,16 @@ describe('the files docker-compose mounts', () => {
     const dir = mkdtempSync(join(tmpdir(), 'ussdwatch-am-'));
     temp.push(dir);
     const run = spawnSync('sh', [join(ROOT, 'deploy/alertmanager/start.sh')], {
-      env: { ...process.env, USSDWATCH_AM_SOURCE: join(ROOT, 'alertmanager'), USSDWATCH_AM_CONFIG_DIR: dir, ALERTMANAGER_BIN: 'true' },
+      env: { ...process.env, ...compose.services.alertmanager.environment, USSDWATCH_AM_SOURCE: join(ROOT, 'alertmanager'), USSDWATCH_AM_CONFIG_DIR: dir, ALERTMANAGER_BIN: 'true' },
       encoding: 'utf8',
     });
     expect(run.stderr).toBe('');
     expect(run.status).toBe(0);
     const config = readFileSync(join(dir, 'alertmanager.yml'), 'utf8');
     expect(config).not.toContain('127.0.0.1:9717');
-    for (const tier of [1, 2, 3]) expect(config).toContain(`url: http://notifier:9717/webhook/tier${tier}`);
+    for (const tier of [1, 2, 3]) expect(config).toContain(`url: https://notifier:9717/webhook/tier${tier}`);
+    // The notifier's certificate is checked against the tls job's CA, beside the token.
+    expect(config).toMatch(/^( +)tls_config: \{ ca_file: \/etc\/ussdwatch\/tls\/ca\.crt \}\n\1authorization:/m);
     const check = spawnSync('amtool', ['check-config', join(dir, 'alertmanager.yml')], { encoding: 'utf8' });
     expect(check.stdout + check.stderr).toContain('SUCCESS');
     expect(check.status).toBe(0);

@@ -20,6 +20,7 @@ export interface Service {
   healthcheck?: { test: string[] };
   secrets?: string[];
   environment?: Record<string, string>;
+  restart?: string;
 }
 
 export interface Compose {

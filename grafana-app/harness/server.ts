@@ -4,8 +4,9 @@
 //   /api/datasources/proxy/uid/<alertmanager uid>/... -> Alertmanager
 //   /api/plugin-proxy/djezzy-ussdwatch-app/exporter/... -> exporter (+ bearer token)
 //   /api/plugin-proxy/djezzy-ussdwatch-app/notifier/... -> notifier (+ bearer token)
+//     only where plugin.json has a route for that path prefix and method, as Grafana does
 //   /api/plugins/djezzy-ussdwatch-app/settings          -> the app's settings (GET, and POST from the config page)
-import { createReadStream, existsSync } from 'node:fs';
+import { createReadStream, existsSync, readFileSync } from 'node:fs';
 import { createServer, request as httpRequest, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import { createRequire } from 'node:module';
@@ -14,6 +15,9 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { DEFAULT_ALERTMANAGER_UID, DEFAULT_PROMETHEUS_UID, PLUGIN_ID } from '../src/constants.js';
 import type { AppJsonData, AppSecureJsonData } from '../src/settings.js';
+
+/** plugin.json's proxy routes: a path prefix (`exporter/api/events`) and a method. */
+const PLUGIN_ROUTES = (JSON.parse(readFileSync(fileURLToPath(new URL('../src/plugin.json', import.meta.url)), 'utf8')) as { routes: Array<{ path: string; method?: string }> }).routes;
 
 export interface HarnessConfig {
   port: number;
@@ -91,10 +95,15 @@ export function createHarness(cfg: HarnessConfig): Server {
   // proxy routes read them per request, as plugin.json's {{ .JsonData.x }} templates do.
   const jsonData: AppJsonData = { prometheusUid: DEFAULT_PROMETHEUS_UID, alertmanagerUid: DEFAULT_ALERTMANAGER_UID, exporterUrl: cfg.exporterUrl, notifierUrl: cfg.notifierUrl };
   const secrets: AppSecureJsonData = { exporterToken: cfg.exporterToken, notifierToken: cfg.notifierToken };
-  const routes = (): Record<string, Target | undefined> => ({
+  const services = (): Record<string, Target | undefined> => ({
     exporter: jsonData.exporterUrl ? { base: jsonData.exporterUrl, token: secrets.exporterToken } : undefined,
     notifier: jsonData.notifierUrl ? { base: jsonData.notifierUrl, token: secrets.notifierToken } : undefined,
   });
+  /** The service a plugin.json route lets this method and path through to, as Grafana matches them. */
+  const routeTo = (method: string, path: string): Target | undefined => {
+    const route = PLUGIN_ROUTES.find((r) => path.startsWith(r.path) && (!r.method || r.method === method));
+    return route && services()[route.path.split('/')[0]];
+  };
   const settings = () => ({
     id: PLUGIN_ID,
     type: 'app',
@@ -120,10 +129,10 @@ export function createHarness(cfg: HarnessConfig): Server {
       const ds = datasources[decodeURIComponent(m[1])];
       return ds ? proxy(req, res, ds, m[2]) : json(res, 404, { message: 'Unable to find datasource' });
     }
-    m = /^\/api\/plugin-proxy\/([^/]+)\/([^/?]+)(.*)$/.exec(path);
+    m = /^\/api\/plugin-proxy\/([^/]+)\/(([^/?]+)[^?]*)(.*)$/.exec(path);
     if (m) {
-      const route = m[1] === PLUGIN_ID ? routes()[m[2]] : undefined;
-      return route ? proxy(req, res, route, m[3] || '/') : json(res, 404, { message: 'Plugin route not found' });
+      const route = m[1] === PLUGIN_ID ? routeTo(req.method ?? 'GET', m[2]) : undefined;
+      return route ? proxy(req, res, route, m[2].slice(m[3].length) + m[4] || '/') : json(res, 404, { message: 'Plugin route not found' });
     }
     if (path.startsWith(`/api/plugins/${PLUGIN_ID}/settings`)) {
       if (req.method === 'POST') {

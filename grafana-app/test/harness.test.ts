@@ -62,6 +62,12 @@ describe('harness server', () => {
   it('answers like Grafana for an unknown uid, an unknown route and a dead backend', async () => {
     expect((await fetch(`${base}/api/datasources/proxy/uid/nope/api/v1/query`)).status).toBe(404);
     expect((await fetch(`${base}/api/plugin-proxy/djezzy-ussdwatch-app/nope/x`)).status).toBe(404);
+    // Only what plugin.json routes: no webhook, no other method, nothing beside the APIs.
+    const before = seen.length;
+    expect((await fetch(`${base}/api/plugin-proxy/djezzy-ussdwatch-app/notifier/webhook/tier3`, { method: 'POST', body: '{}' })).status).toBe(404);
+    expect((await fetch(`${base}/api/plugin-proxy/djezzy-ussdwatch-app/notifier/api/journal`, { method: 'POST', body: '{}' })).status).toBe(404);
+    expect((await fetch(`${base}/api/plugin-proxy/djezzy-ussdwatch-app/exporter/metrics`)).status).toBe(404);
+    expect(seen.length).toBe(before);
     const down = await fetch(`${base}/api/datasources/proxy/uid/ussdwatch-alertmanager/api/v2/alerts`);
     expect(down.status).toBe(502);
     expect(((await down.json()) as { message: string }).message).toContain('unreachable');

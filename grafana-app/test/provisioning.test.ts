@@ -14,7 +14,7 @@ describe('provisioning', () => {
   it('declares Prometheus and Alertmanager (implementation prometheus) with the uids the app uses', () => {
     const { datasources } = read('datasources/ussdwatch.yaml') as { datasources: Array<{ uid: string; type: string; url: string; jsonData: Record<string, unknown> }> };
     const byUid = new Map(datasources.map((d) => [d.uid, d]));
-    expect(byUid.get(DEFAULT_PROMETHEUS_UID)).toMatchObject({ type: 'prometheus', url: 'http://prometheus:9090' });
+    expect(byUid.get(DEFAULT_PROMETHEUS_UID)).toMatchObject({ type: 'prometheus', url: 'https://prometheus:9090', basicAuth: true });
     expect(byUid.get(DEFAULT_ALERTMANAGER_UID)).toMatchObject({ type: 'alertmanager', jsonData: { implementation: 'prometheus' } });
   });
 

@@ -25,7 +25,12 @@ export interface Team {
 export interface NotifierConfig {
   file: string;
   listen: { host: string; port: number };
+  /** Alertmanager's bearer token (role act), also the key of the journal's hashes. */
   token: string;
+  /** Where the token came from, for the messages that refuse it. */
+  tokenSource?: string;
+  /** TLS and more credentials (common/web-config); without one the notifier only listens on loopback. */
+  webConfigFile?: string;
   journal: { dir: string; retentionDays: number; segmentMaxBytes: number; memoryMaxBytes: number };
   maxBodyBytes: number;
   dedupWindowMs: number;
@@ -50,7 +55,7 @@ const EMAIL = /^[^\s@<>]+@[^\s@<>]+\.[^\s@<>]+$/;
 const checkMsisdn = (s: string) => (MSISDN.test(s) ? null : 'is not an international number (8 to 15 digits, no spaces)');
 const checkEmail = (s: string) => (EMAIL.test(s) ? null : 'is not an email address');
 
-const TOP_KEYS = ['listen', 'auth', 'journal', 'limits', 'dedup', 'required_labels', 'sms', 'email', 'teams', 'critical_team'];
+const TOP_KEYS = ['listen', 'auth', 'journal', 'limits', 'dedup', 'required_labels', 'sms', 'email', 'teams', 'critical_team', 'web_config_file'];
 const RETRY_KEYS = ['attempts', 'initial_backoff_ms', 'max_backoff_ms'];
 const DEFAULT_RETRY: RetryPolicy = { attempts: 4, initialBackoffMs: 500, maxBackoffMs: 4000 };
 
@@ -156,7 +161,10 @@ function configFrom(y: YamlFile, env: NodeJS.ProcessEnv): NotifierConfig {
   const sms = r.section('sms', ['sendsms_url', 'user', 'password', 'password_file', 'sender', 'timeout_ms', 'retry', 'max_per_recipient_per_hour']);
   const email = r.section('email', ['host', 'port', 'secure', 'require_tls', 'tls_ca_file', 'user', 'password', 'password_file', 'from', 'timeout_ms', 'retry']);
 
-  const token = env.NOTIFIER_TOKEN?.trim() || auth.optStr('token') || readSecret(auth, 'token_file');
+  const fromEnv = env.NOTIFIER_TOKEN?.trim();
+  const tokenFile = auth.optStr('token_file');
+  const token = fromEnv || auth.optStr('token') || readSecret(auth, 'token_file');
+  const tokenSource = fromEnv ? 'NOTIFIER_TOKEN' : auth.optStr('token') ? `auth.token in ${file}` : tokenFile && rel(tokenFile);
   if (!token) return r.fail('auth', 'no bearer token: set auth.token_file (the file Alertmanager also reads) or the NOTIFIER_TOKEN environment variable');
 
   const sendsmsUrl = sms.str('sendsms_url', 'http://127.0.0.1:13013/cgi-bin/sendsms');
@@ -193,6 +201,8 @@ function configFrom(y: YamlFile, env: NodeJS.ProcessEnv): NotifierConfig {
     file,
     listen: { host: listen.str('host', '127.0.0.1'), port: listen.int('port', 9717, 0, 65535) },
     token,
+    tokenSource,
+    webConfigFile: r.optStr('web_config_file') === undefined ? undefined : rel(r.str('web_config_file')),
     journal: {
       dir: journal.optStr('dir') === undefined ? resolve('.run/notifier') : rel(journal.str('dir')),
       retentionDays: journal.int('retention_days', 30, 1, 3650),

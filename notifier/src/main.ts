@@ -1,13 +1,14 @@
 #!/usr/bin/env node
 // Command line: ussdwatch-notifier [--config FILE]. The configuration is NOTIFIER_CONFIG
 // or the file shipped in notifier/config/ when neither is given.
+import { resolve } from 'node:path';
 import { runCommand } from '@ussdwatch/common/cli.js';
 import { runUntilSignal } from '@ussdwatch/common/lifecycle.js';
 import { jsonLogger } from '@ussdwatch/common/log.js';
 import { DEFAULT_CONFIG_FILE, loadConfig } from './config.js';
 import { startNotifier } from './service.js';
 
-const USAGE = `usage: ussdwatch-notifier [--config FILE]
+const USAGE = `usage: ussdwatch-notifier [--config FILE] [--web.config.file FILE]
 
 Receives Alertmanager's webhooks, sends the SMS (Kannel) and e-mails, keeps the journal,
 and serves /webhook/tier1..3, /api/journal, /metrics, /healthz and /ready.
@@ -15,17 +16,23 @@ and serves /webhook/tier1..3, /api/journal, /metrics, /healthz and /ready.
 options:
   -c, --config FILE   configuration (default: $NOTIFIER_CONFIG, else the shipped
                       notifier/config/notifier.yaml)
+  --web.config.file FILE
+                      TLS and credentials, in the Prometheus web config format
+                      (SECURITY.md); overrides web_config_file: in the config
   -h, --help          this help
+
+environment: USSDWATCH_PRODUCTION=1 refuses to start without a web config or with a
+demo or short secret.
 
 exit status: 0 after SIGTERM/SIGINT, 2 for bad usage, configuration or listen address, 1 for
 any other failure.
 `;
 
-const COMMAND = { program: 'ussdwatch-notifier', usage: USAGE, options: { config: { type: 'string', short: 'c' } } } as const;
+const COMMAND = { program: 'ussdwatch-notifier', usage: USAGE, options: { config: { type: 'string', short: 'c' }, 'web.config.file': { type: 'string' } } } as const;
 
-async function serve(configFile: string): Promise<number> {
+async function serve(configFile: string, webConfigFile: string | undefined): Promise<number> {
   const logger = jsonLogger();
-  const cfg = loadConfig(configFile);
+  const cfg = { ...loadConfig(configFile), ...(webConfigFile && { webConfigFile: resolve(webConfigFile) }) };
   return runUntilSignal(
     logger,
     async () => {
@@ -37,7 +44,7 @@ async function serve(configFile: string): Promise<number> {
   );
 }
 
-runCommand(COMMAND, process.argv.slice(2), ({ values }) => serve(values.config ?? (process.env.NOTIFIER_CONFIG || DEFAULT_CONFIG_FILE))).then(
+runCommand(COMMAND, process.argv.slice(2), ({ values }) => serve(values.config ?? (process.env.NOTIFIER_CONFIG || DEFAULT_CONFIG_FILE), values['web.config.file'])).then(
   (code) => process.exit(code),
   (err: Error) => {
     process.stderr.write(`ussdwatch-notifier: ${err.stack ?? err.message}\n`);

@@ -6,6 +6,7 @@ import type { AttemptResult, Channel } from './journal.js';
 /** Why a request was answered 4xx: a bounded label set. */
 const REFUSALS = [
   'unauthorized',
+  'forbidden',
   'too_large',
   'bad_json',
   'bad_version',

@@ -1,8 +1,8 @@
 // The notifier's HTTP service: webhook, journal API, health and metrics, wired to the
 // journal and the delivery channels. startNotifier() is what main.ts and the tests run.
-import { createHash, timingSafeEqual } from 'node:crypto';
 import { bodyText, createService, HttpError, listen, searchParams, sendText, type Request, type Route } from '@ussdwatch/common/http.js';
 import { jsonLogger, type Logger } from '@ussdwatch/common/log.js';
+import { webSecurity } from '@ussdwatch/common/web-security.js';
 import type { NotifierConfig } from './config.js';
 import { Dispatcher, type Tier } from './dispatch.js';
 import { smtpSender } from './email.js';
@@ -30,8 +30,6 @@ export interface NotifierOptions {
 const WEBHOOK = /^\/webhook\/tier([123])$/;
 const PAYLOAD_STATUS: Record<PayloadError['reason'], number> = { bad_json: 400, bad_version: 400, bad_payload: 400, missing_label: 422 };
 
-const digest = (s: string) => createHash('sha256').update(s).digest();
-
 /**
  * Refusals of a webhook that got past the token check: Alertmanager's own payload was
  * wrong (a rule without a label, a body over the limit), so an alert was lost and the
@@ -43,6 +41,16 @@ const JOURNALED_REFUSALS: ReadonlySet<string> = new Set(['too_large', 'bad_json'
 export async function startNotifier(cfg: NotifierConfig, opts: NotifierOptions = {}): Promise<RunningNotifier> {
   const logger = opts.logger ?? jsonLogger();
   const metrics = new NotifierMetrics();
+  // Alertmanager's token from the notifier's own config acts, with or without a web config;
+  // without one, on loopback, reading stays open as it was before web configs.
+  const { guard, tls, headers } = webSecurity({
+    service: 'notifier',
+    host: cfg.listen.host,
+    webConfigFile: cfg.webConfigFile,
+    setting: 'web_config_file: in the notifier config or --web.config.file',
+    tokens: [{ name: 'alertmanager', source: cfg.tokenSource ?? 'auth in the notifier config', token: cfg.token, role: 'act' }],
+    open: 'read',
+  });
   const journal = await Journal.open({
     ...cfg.journal,
     stateWindowMs: Math.max(cfg.dedupWindowMs, SMS_CAP_WINDOW_MS),
@@ -57,13 +65,7 @@ export async function startNotifier(cfg: NotifierConfig, opts: NotifierOptions =
   }
   const email = smtpSender(cfg.email);
   const dispatcher = new Dispatcher({ cfg, journal, sms: kannelSender(cfg.sms), email, metrics });
-  const tokenDigest = digest(cfg.token);
   let stopping = false;
-
-  const authorized = (req: Request) => {
-    const m = /^Bearer\s+(.+)$/i.exec(req.headers.authorization ?? '');
-    return m !== null && timingSafeEqual(digest(m[1].trim()), tokenDigest);
-  };
 
   /** Every refusal is counted; a refused webhook payload is also journaled, its message masked and cut. */
   const recordError = async (req: Request, e: HttpError) => {
@@ -98,7 +100,7 @@ export async function startNotifier(cfg: NotifierConfig, opts: NotifierOptions =
         res.status(status).json({ status: status === 200 ? 'ok' : 'retry', ...r });
       },
     },
-    { method: 'GET', path: '/healthz', access: 'read', handle: (_req, res) => void res.json({ status: 'ok' }) },
+    { method: 'GET', path: '/healthz', access: 'open', handle: (_req, res) => void res.json({ status: 'ok' }) },
     { method: 'GET', path: '/ready', access: 'read', handle: (_req, res) => void res.status(stopping ? 503 : 200).json({ status: stopping ? 'stopping' : 'ready' }) },
     { method: 'GET', path: '/metrics', access: 'read', handle: async (_req, res) => sendText(res, metrics.registry.contentType, await metrics.registry.metrics()) },
     {
@@ -122,18 +124,12 @@ export async function startNotifier(cfg: NotifierConfig, opts: NotifierOptions =
     name: 'notifier',
     logger,
     routes,
-    // Alertmanager's bearer token: the one credential today, checked before a body is read.
-    guard: (req, access) => {
-      if (access === 'act' && !authorized(req)) {
-        throw new HttpError(401, 'unauthorized', 'missing or wrong bearer token: set http_config.authorization in alertmanager.yml to the notifier token', {
-          headers: { 'www-authenticate': 'Bearer' },
-        });
-      }
-    },
+    guard,
+    headers,
     bodyLimit: { bytes: cfg.maxBodyBytes, setting: 'limits.max_body_bytes' },
     onError: recordError,
   });
-  const http = await listen(service, { ...cfg.listen, setting: 'listen.port in the notifier config' });
+  const http = await listen(service, { ...cfg.listen, tls, setting: 'listen.port in the notifier config' });
   return {
     url: http.url,
     port: http.port,

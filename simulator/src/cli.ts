@@ -56,7 +56,9 @@ async function simulate(argv: string[]): Promise<number> {
   process.once('SIGINT', handler);
   process.once('SIGTERM', handler);
 
-  const control = opts.control ? await startControlServer(runner, opts.control.host, opts.control.port, jsonLogger()) : null;
+  // An environment variable: the options belong to options.ts, shared with the fault client.
+  const webConfigFile = process.env.USSDWATCH_WEB_CONFIG_FILE || undefined;
+  const control = opts.control ? await startControlServer(runner, opts.control.host, opts.control.port, jsonLogger(), webConfigFile) : null;
   if (control) log(`control endpoint on ${control.url}`);
   try {
     if (opts.fast) await runner.runFast(startMs + opts.durationMs!, () => stopRequested);

@@ -2,6 +2,7 @@
 // it writes. On the services' HTTP layer, so it is as safe as they are.
 import { bodyText, createService, HttpError, listen, sendText, type Listening, type Request, type Route } from '@ussdwatch/common/http.js';
 import type { Logger } from '@ussdwatch/common/log.js';
+import { webSecurity } from '@ussdwatch/common/web-security.js';
 import { FaultError, type Fault, type FaultRequest } from './faults.js';
 
 export interface ControlTarget {
@@ -63,9 +64,11 @@ function asRefusal(err: unknown): never {
   throw err;
 }
 
-export function startControlServer(target: ControlTarget, host: string, port: number, logger: Logger): Promise<Listening> {
+/** `webConfigFile`: TLS and credentials (faults need the act role); without one, loopback only and open. */
+export function startControlServer(target: ControlTarget, host: string, port: number, logger: Logger, webConfigFile?: string): Promise<Listening> {
+  const { guard, tls, headers } = webSecurity({ service: 'simulator', host, webConfigFile, setting: 'the USSDWATCH_WEB_CONFIG_FILE environment variable', open: 'act' });
   const routes: Route[] = [
-    { method: 'GET', path: '/healthz', access: 'read', handle: (_req, res) => sendText(res, 'text/plain; charset=utf-8', 'ok\n') },
+    { method: 'GET', path: '/healthz', access: 'open', handle: (_req, res) => sendText(res, 'text/plain; charset=utf-8', 'ok\n') },
     { method: 'GET', path: '/status', access: 'read', handle: (_req, res) => void res.json(target.status()) },
     { method: 'GET', path: '/faults', access: 'read', handle: (_req, res) => void res.json({ faults: target.faults().map(faultView) }) },
     {
@@ -93,5 +96,5 @@ export function startControlServer(target: ControlTarget, host: string, port: nu
       },
     },
   ];
-  return listen(createService({ name: 'simulator', logger, routes, bodyLimit: { bytes: MAX_BODY } }), { host, port, setting: '--control' });
+  return listen(createService({ name: 'simulator', logger, routes, guard, headers, bodyLimit: { bytes: MAX_BODY } }), { host, port, tls, setting: '--control' });
 }

@@ -1,12 +1,13 @@
 // `ussdwatch serve [--config FILE]`: the long-running exporter. Exit codes: 0 after
 // SIGTERM/SIGINT, 2 for a bad config or an unusable listen address, 1 for a failed start-up.
+import { resolve } from 'node:path';
 import { runCommand } from '@ussdwatch/common/cli.js';
 import { runUntilSignal } from '@ussdwatch/common/lifecycle.js';
 import { jsonLogger, maskingLogger } from '@ussdwatch/common/log.js';
 import { loadConfig } from '../config/config.js';
 import { startServer } from '../serve/server.js';
 
-const USAGE = `usage: ussdwatch serve [--config FILE]
+const USAGE = `usage: ussdwatch serve [--config FILE] [--web.config.file FILE]
 
 Tails the configured gateway logs and the DPSS spool, classifies every dialog and serves
 /metrics, /healthz, /ready, /api/events and /api/malformed.
@@ -14,18 +15,24 @@ Tails the configured gateway logs and the DPSS spool, classifies every dialog an
 options:
   -c, --config FILE   YAML configuration (default: $USSDWATCH_CONFIG, else the embedded
                       defaults: listen 127.0.0.1:9716, logs in ./.run/logs)
+  --web.config.file FILE
+                      TLS and credentials, in the Prometheus web config format
+                      (SECURITY.md); overrides web_config_file: in the config
   -h, --help          this help
+
+environment: USSDWATCH_PRODUCTION=1 refuses to start without a web config or with a
+demo or short secret.
 `;
 
-const COMMAND = { program: 'ussdwatch serve', usage: USAGE, options: { config: { type: 'string', short: 'c' } } } as const;
+const COMMAND = { program: 'ussdwatch serve', usage: USAGE, options: { config: { type: 'string', short: 'c' }, 'web.config.file': { type: 'string' } } } as const;
 
 export function run(argv: string[]): Promise<number> {
-  return runCommand(COMMAND, argv, ({ values }) => serve(values.config ?? (process.env.USSDWATCH_CONFIG || undefined)));
+  return runCommand(COMMAND, argv, ({ values }) => serve(values.config ?? (process.env.USSDWATCH_CONFIG || undefined), values['web.config.file']));
 }
 
-async function serve(configFile: string | undefined): Promise<number> {
+async function serve(configFile: string | undefined, webConfigFile: string | undefined): Promise<number> {
   const logger = maskingLogger(jsonLogger());
-  const config = loadConfig(configFile);
+  const config = { ...loadConfig(configFile), ...(webConfigFile && { webConfigFile: resolve(webConfigFile) }) };
   const code = await runUntilSignal(logger, () => startServer(config, { logger }), { config: config.file });
   // prom-client's event-loop monitor and open fds must not keep a stopped exporter alive.
   setImmediate(() => process.exit(code)).unref();

@@ -19,7 +19,7 @@ const DEFAULT_FILE = fileURLToPath(new URL('../../config/default.yaml', import.m
 export const DEFAULT_LISTEN = '127.0.0.1:9716';
 export const DEFAULT_UTC_OFFSET_MINUTES = 60; // Africa/Algiers, no daylight saving
 const FORMATS: readonly LineFormat[] = ['ussd-cdr', 'ussd-json', 'auto', 'regex'];
-const TOP_KEYS = ['catalogue', 'sources', 'nodes', 'status_map', 'listen', 'state_dir', 'dpss', 'events_per_key', 'malformed_per_source', 'utc_offset'];
+const TOP_KEYS = ['catalogue', 'sources', 'nodes', 'status_map', 'listen', 'state_dir', 'dpss', 'events_per_key', 'malformed_per_source', 'utc_offset', 'web_config_file'];
 const SOURCE_KEYS = ['name', 'path', 'format', 'regex', 'time_format', 'status_map', 'utc_offset', 'start_at', 'follow_symlinks_outside'];
 const SOURCE_NAME = /^[A-Za-z0-9_.-]+$/;
 
@@ -41,6 +41,7 @@ export function loadConfig(file?: string, env: NodeJS.ProcessEnv = process.env):
   return {
     file: file ?? EMBEDDED_DEFAULTS,
     listen: readListen(doc.listen ?? DEFAULT_LISTEN, at('listen')),
+    webConfigFile: doc.web_config_file === undefined ? undefined : path(doc.web_config_file, at('web_config_file')),
     stateDir: path(doc.state_dir ?? './.run/state', at('state_dir')),
     catalogue: doc.catalogue === undefined ? loadCatalogueFile(BUNDLED_CATALOGUE) : catalogueFrom(doc.catalogue, at('catalogue'), baseDir),
     statusMap,

@@ -36,6 +36,8 @@ export interface ExporterConfig {
   /** The file this came from, or '<embedded defaults>'. */
   file: string;
   listen: { host: string; port: number };
+  /** TLS and credentials (common/web-config); without one the exporter only listens on loopback, open. */
+  webConfigFile?: string;
   /** Positions, seen DPSS files: survives restarts. */
   stateDir: string;
   catalogue: Catalogue;

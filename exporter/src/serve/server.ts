@@ -5,6 +5,7 @@ import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { createService, listen, searchParams, sendText, type Response, type Route } from '@ussdwatch/common/http.js';
 import { jsonLogger, maskingLogger, RateLimitedLog, type Logger } from '@ussdwatch/common/log.js';
+import { webSecurity } from '@ussdwatch/common/web-security.js';
 import client from 'prom-client';
 import { Classifier } from '../core/classifier.js';
 import type { ExporterConfig } from '../config/types.js';
@@ -99,7 +100,7 @@ export async function startServer(config: ExporterConfig, opts: ServeOptions = {
         sendText(res, registry.contentType, metrics.exposition.render() + (await registry.metrics()));
       },
     },
-    { method: 'GET', path: '/healthz', access: 'read', handle: (_req, res) => void res.json({ status: 'ok' }) },
+    { method: 'GET', path: '/healthz', access: 'open', handle: (_req, res) => void res.json({ status: 'ok' }) },
     {
       method: 'GET',
       path: '/ready',
@@ -113,7 +114,14 @@ export async function startServer(config: ExporterConfig, opts: ServeOptions = {
     { method: 'GET', path: '/api/events', access: 'read', handle: (req, res) => answer(res, eventsResponse(searchParams(req), events, codes, tools)) },
     { method: 'GET', path: '/api/malformed', access: 'read', handle: (req, res) => answer(res, malformedResponse(searchParams(req), malformed, sourceNames)) },
   ];
-  const http = await listen(createService({ name: 'exporter', logger, routes }), config.listen);
+  const { guard, tls, headers } = webSecurity({
+    service: 'exporter',
+    host: config.listen.host,
+    webConfigFile: config.webConfigFile,
+    setting: 'web_config_file: in the exporter config or --web.config.file',
+    open: 'act',
+  });
+  const http = await listen(createService({ name: 'exporter', logger, routes, guard, headers }), { ...config.listen, tls });
   const { url, port } = http;
   logger.log('info', 'listening', { url, config: config.file, sources: sourceNames.length, short_codes: codes.length });
 

@@ -1,0 +1,46 @@
+// Grafana's plugin proxy routes (plugin.json `routes`) give the app's users the services'
+// credentials: each route is limited by method and role. Viewers may only GET what the app
+// reads; anything that acts would need Editor; the notifier's webhook (it pages people) and
+// the simulator's faults are not reachable through the app at all.
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+
+interface PluginRoute {
+  path: string;
+  method?: string;
+  url: string;
+  reqRole?: string;
+}
+
+const SRC = fileURLToPath(new URL('../src/', import.meta.url));
+const { routes } = JSON.parse(readFileSync(join(SRC, 'plugin.json'), 'utf8')) as { routes: PluginRoute[] };
+const READS = new Set(['GET', 'HEAD']);
+
+/** Every `${EXPORTER_ROUTE}/path` or `${NOTIFIER_ROUTE}/path` the app's sources call. */
+function calledPaths(): string[] {
+  const files = readdirSync(SRC, { recursive: true, encoding: 'utf8' }).filter((f) => /\.tsx?$/.test(f) && !f.includes('.test.'));
+  const found = files.flatMap((f) => [...readFileSync(join(SRC, f), 'utf8').matchAll(/\$\{(EXPORTER|NOTIFIER)_ROUTE\}(\/[\w/-]+)/g)].map((m) => `${m[1].toLowerCase()}${m[2]}`));
+  return [...new Set(found)].sort();
+}
+
+describe('plugin.json routes', () => {
+  it.each(routes.map((r) => [r.path, r] as const))('%s names one method and the role it needs', (_path, r) => {
+    expect(r.method, 'a route without method lets every method through').toBeDefined();
+    expect(r.reqRole).toBe(READS.has(r.method!.toUpperCase()) ? 'Viewer' : 'Editor');
+  });
+
+  it('never reaches an acting endpoint (webhook, faults)', () => {
+    for (const r of routes) expect(`${r.path} ${r.url}`).not.toMatch(/webhook|faults/);
+    // A route's path is a prefix: one that stops at a service would expose all of it.
+    for (const r of routes) expect(r.path).toMatch(/^(exporter|notifier)\/api\/\w+$/);
+  });
+
+  it('covers exactly what the app calls, with GET', () => {
+    const called = calledPaths();
+    expect(called.length).toBeGreaterThan(0);
+    expect(routes.map((r) => r.path).sort()).toEqual(called);
+    for (const r of routes) expect(r.url.endsWith(r.path.slice(r.path.indexOf('/')))).toBe(true);
+  });
+});

@@ -1,0 +1,17 @@
+// A service's command line from its TypeScript sources, as its bin/ script runs it from
+// dist/: `node --conditions=source --import tsx run-service.ts exporter|notifier|simulator ARGS`.
+const [name, ...args] = process.argv.slice(2);
+process.argv.splice(2, 1);
+if (name === 'exporter') {
+  const { main } = await import('../../exporter/src/cli/main.js');
+  process.exitCode = await main(['serve', ...args]);
+} else if (name === 'simulator') {
+  const { run } = await import('../../simulator/src/cli.js');
+  process.exitCode = await run(args);
+} else if (name === 'notifier') {
+  // main.ts runs itself on import, reading process.argv (the service name is taken out above).
+  await import('../../notifier/src/main.js');
+} else {
+  process.stderr.write(`run-service: unknown service ${name}; use exporter, notifier or simulator\n`);
+  process.exitCode = 2;
+}
