@@ -19,7 +19,7 @@ describe('ussdwatch simulate options', () => {
   it('--help prints the usage with every scenario', async () => {
     spies();
     expect(await run(['--help'])).toBe(0);
-    expect(stdout).toContain('usage: ussdwatch simulate');
+    expect(stdout).toContain('usage: ussdwatch-simulate');
     for (const s of ['slow_app', 'app_down', 'connector', 'node_overload', 'routing_broken', 'typo_storm', 'node_silent', 'malformed_burst', 'dpss_stop', 'dpss_corrupt']) {
       expect(stdout).toContain(s);
     }
