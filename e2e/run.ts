@@ -4,7 +4,8 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { REPO_ROOT, startStack, waitFor, type Stack } from '@ussdwatch/testkit';
+import { REPO_ROOT, waitFor } from '@ussdwatch/testkit';
+import { startStack, type Stack } from '@ussdwatch/testkit/stack';
 import { parse as parseYaml } from 'yaml';
 import { DpssClock, dpssFileFor, phaseInPeriod } from './dpss-clock.js';
 import { startForwarder, type Forwarder } from './forwarder.js';

@@ -1,6 +1,6 @@
 // Every fault scenario the simulator offers, the alert the shipped rules must raise for it,
 // and when it runs. Targets are disjoint so that each scenario's assertions stay clean.
-import type { FaultSpec } from '@ussdwatch/testkit';
+import type { FaultSpec } from '@ussdwatch/simulator/fault-client.js';
 
 export interface ExpectedAlert {
   alertname: string;

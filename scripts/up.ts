@@ -4,7 +4,8 @@ import { appendFile, mkdir, rm } from 'node:fs/promises';
 import { connect } from 'node:net';
 import { join, relative } from 'node:path';
 import { parseArgs } from 'node:util';
-import { assertPortsFree, FIXED_PORT_PARTS, portsFromEnv, PORT_ENV, REPO_ROOT, startStack, waitFor, type PartName, type Stack } from '@ussdwatch/testkit';
+import { assertPortsFree, FIXED_PORT_PARTS, portsFromEnv, PORT_ENV, REPO_ROOT, waitFor, type PartName } from '@ussdwatch/testkit';
+import { startStack, type Stack } from '@ussdwatch/testkit/stack';
 
 const USAGE = `usage: npm start [-- --smoke]
 

@@ -3,7 +3,7 @@
 import { ConfigError } from '@ussdwatch/exporter/config/errors.js';
 import { BUNDLED_CATALOGUE, loadCatalogueFile } from '@ussdwatch/exporter/config/files.js';
 import { startControlServer } from './control-server.js';
-import { runFaultClient } from './fault-client.js';
+import { runFaultClient } from './fault-command.js';
 import { FaultError } from './faults.js';
 import { parseSimulateArgs, UsageError, USAGE } from './options.js';
 import { Runner } from './runner.js';
