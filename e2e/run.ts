@@ -101,6 +101,11 @@ interface Context {
   recipients: Recipients;
 }
 
+/**
+ * Runs one scenario: fault, expected notifications, resolution. onDetected is called once
+ * its detection figure is settled (its first SMS, or the expected notifications, or a
+ * failure): from then on, other faults may blur its target without changing the figure.
+ */
 async function runScenario(ctx: Context, s: Scenario, onDetected: () => void): Promise<ScenarioOutcome> {
   const { stack, clock } = ctx;
   const e = s.expect;
@@ -120,6 +125,7 @@ async function runScenario(ctx: Context, s: Scenario, onDetected: () => void): P
   // Firing: the expected alert's mail (every tier) and SMS (tiers 2 and 3) to the right people.
   const firing = await waitFor(() => {
     const ns = notices(stack).filter(since);
+    if (sms && ns.some((n) => n.channel === 'sms' && n.status === 'firing' && about(s, n))) onDetected();
     const mails = ns.filter((n) => n.channel === 'email' && isExpected(s, n, 'firing'));
     const texts = ns.filter((n) => n.channel === 'sms' && isExpected(s, n, 'firing'));
     const mailed = want.emails.every((to) => mails.some((m) => m.to.includes(to)));

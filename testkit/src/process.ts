@@ -14,6 +14,8 @@ export interface RunningProcess {
   kill(signal: NodeJS.Signals): void;
   /** Whether the process itself has exited. */
   exited(): boolean;
+  /** Resolves with the exit code once the process has exited (null: killed by a signal, or never started). */
+  readonly exit: Promise<number | null>;
   /**
    * SIGTERM to the group, SIGKILL after graceMs; resolves once the process has exited and
    * nothing is left of its group.
@@ -88,6 +90,7 @@ export async function startProcess(cmd: string, args: string[], opts: StartOptio
   const proc: RunningProcess = {
     name,
     child,
+    exit: gone.then(() => child.exitCode),
     output: () => out,
     kill: (signal) => {
       if (pgid !== undefined) signalGroup(pgid, signal);
