@@ -18,10 +18,10 @@ export interface Notice {
   seenAt: number;
 }
 
-// The shipped SMS template: `ALERT T3 *710# ShortCodeInternalErrors: <summary>` (or RESOLVED);
+// The notifier's SMS (notifier/src/messages.ts): `ALERT T3 *710# ShortCodeInternalErrors: <summary>` (or RESOLVED);
 // without a short code the alert name follows the tier (`ALERT T2 LogSourceSilent: ...`).
 const SMS = /^(ALERT|RESOLVED) T(\d) +(?:([^\s:]+) +)?(\w+):/;
-// The shipped mail subject: `[ussdwatch T3] FIRING: ShortCodeInternalErrors *710# (1 firing)`;
+// The notifier's mail subject (notifier/src/mail-body.ts): `[ussdwatch T3] FIRING: ShortCodeInternalErrors *710# (1 firing)`;
 // alerts without a short code go straight to the count: `... LogSourceSilent (1 firing)`.
 const SUBJECT = /^\[ussdwatch T(\d)\] (FIRING|RESOLVED): (\w+)(?: ([^\s(]\S*))?/;
 

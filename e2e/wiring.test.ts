@@ -41,7 +41,7 @@ describe('the stack rewires the shipped configurations', () => {
     expect(tier3.group_wait).toBe(shippedTier3.group_wait);
     for (const r of [cfg.route, ...cfg.route.routes]) expect(durationMs(r.group_wait)).toBeLessThanOrEqual(30_000);
     for (const ti of cfg.time_intervals) expect(ti.time_intervals).toEqual([{ weekdays: ['sunday:saturday'] }]);
-    // The real checker, with the templates and secrets next to it as the launcher lays them out.
+    // The real checker, with the secrets next to it as the launcher lays them out.
     const dir = await mkdtemp(join(tmpdir(), 'ussdwatch-e2e-am-'));
     await cp(join(REPO_ROOT, 'alertmanager'), dir, { recursive: true });
     await writeFile(join(dir, 'alertmanager.yml'), text);

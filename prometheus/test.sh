@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Checks prometheus.yml and the rule files, runs every promtool unit test in tests/, then
-# the real Prometheus with the shipped rules (launcher.test.ts, through the testkit launcher).
+# Checks prometheus.yml and the rule files, runs every promtool unit test in tests/, checks
+# the generated files against slo.yaml, then the vitest tests: the real Prometheus with the
+# shipped rules (launcher.test.ts, through the testkit launcher) and the generator's.
 # Exits non-zero if anything fails; the last line is "promtool: N passed, M failed".
 set -uo pipefail
 cd "$(dirname "$0")"
@@ -30,7 +31,9 @@ printf '%s\n' tests/*.yml | xargs -P 2 -I{} bash -c 'f={}; check "test-$(basenam
 # Every alert links to docs/runbooks/<AlertName>.md: the page must exist.
 check runbooks bash -c 'rc=0; for a in $(sed -n "s/^ *- alert: *//p" rules/*.yml | sort -u); do
   [ -f "../docs/runbooks/$a.md" ] || { echo "alert $a has no runbook: write docs/runbooks/$a.md"; rc=1; }; done; exit $rc'
-check real-prometheus bash -c 'cd .. && npx vitest run --root prometheus'
+# The generated rule files and tables are what slo.yaml generates (edit it, then npm run rules).
+check generated bash -c 'cd .. && npx tsx --conditions=source prometheus/generate/main.ts --check'
+check vitest bash -c 'cd .. && npx vitest run --root prometheus'
 
 passed=0; failed=0
 for log in "$results"/*.log; do

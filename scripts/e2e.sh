@@ -11,7 +11,7 @@ case " $* " in *" --help "*|*" -h "*) exec node --import tsx --conditions=source
 trap 'echo "FAIL e2e preparation (see above)"; echo "e2e: scenarios=0 passed=0 detection_p50_s=na detection_max_s=na dpss_lead_min_s=na duplicate_sms=0 lost_journal=0"' ERR
 bash scripts/install-deps.sh
 # The services, and the Grafana app harness that `npm start` (checked below) serves: two builds at once.
-npm run build --silent -w exporter -w simulator -w notifier >/dev/null &
+npm run build --silent -w common -w exporter -w simulator -w notifier >/dev/null &
 services=$!
 npm run build:harness --silent -w grafana-app >/dev/null &
 harness=$!

@@ -31,8 +31,9 @@ const summarised = (name, cmd) => ({ name, cmd, count: (out) => {
 const check = (name, cmd) => ({ name, cmd, count: () => null });
 
 const SUITES = [
-  check('lint', ['bash', '-c', 'npx eslint . && npm run typecheck --workspaces --if-present && npx tsc -p deploy/tsconfig.json && npx tsc -p e2e/tsconfig.json']),
+  check('lint', ['bash', '-c', 'npx eslint . && npm run typecheck --workspaces --if-present && npx tsc -p tsconfig.json && npx tsc -p deploy/tsconfig.json && npx tsc -p e2e/tsconfig.json && npx tsc -p prometheus/tsconfig.json']),
   check('build', ['npm', 'run', 'build', '--workspaces', '--if-present']),
+  vitest('common', 'common'),
   vitest('exporter', 'exporter'),
   vitest('simulator', 'simulator'),
   vitest('notifier', 'notifier'),

@@ -178,9 +178,9 @@ function stopRequested(): Promise<string> {
 
 /** Builds what the stack runs, two builds at once; a stop request stops them (whole process groups). */
 async function build(stop: Promise<string>): Promise<'built' | 'stopped'> {
-  say('up: building the exporter, the simulator, the notifier and the Grafana app harness');
+  say('up: building the shared core, the exporter, the simulator, the notifier and the Grafana app harness');
   const builds = await Promise.all([
-    startProcess('npm', ['run', 'build', '--silent', '-w', 'exporter', '-w', 'simulator', '-w', 'notifier'], { cwd: REPO_ROOT, name: 'npm run build' }),
+    startProcess('npm', ['run', 'build', '--silent', '-w', 'common', '-w', 'exporter', '-w', 'simulator', '-w', 'notifier'], { cwd: REPO_ROOT, name: 'npm run build' }),
     startProcess('npm', ['run', 'build:harness', '--silent', '-w', 'grafana-app'], { cwd: REPO_ROOT, name: 'npm run build:harness' }),
   ]);
   const outcome = await Promise.race([Promise.all(builds.map((b) => b.exit)), stop.then(() => null)]);

@@ -1,5 +1,6 @@
 // `npm run bench`: measures the real binaries on a generated corpus.
-//   classify  lines/s of `ussdwatch classify` (stdout to /dev/null)
+//   classify  lines/s of `ussdwatch classify` (stdout to /dev/null), on the usual mix and,
+//             at catalogue scale, on unknown-heavy traffic with a 500-code and a large catalogue
 //   mtail     lines/s of an equivalent mtail program, where mtail is installed
 //   serve     lag behind a writer appending at a steady rate, max lines/s at full speed,
 //             peak RSS, and /metrics render time with a large catalogue
@@ -11,7 +12,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { setTimeout as delay } from 'node:timers/promises';
-import { benchCodes, catalogueYaml, CorpusGenerator } from './corpus.js';
+import { benchCodes, catalogueYaml, CorpusGenerator, type CorpusOptions } from './corpus.js';
 
 const BIN = fileURLToPath(new URL('../../exporter/bin/ussdwatch.js', import.meta.url));
 const MTAIL_PROG = fileURLToPath(new URL('../src/ussd.mtail', import.meta.url));
@@ -22,6 +23,9 @@ interface Args {
   codes: number;
   rate: number;
   scrapes: number;
+  scaleCodes: number;
+  scaleLines: number;
+  cpu: number;
   keep: boolean;
 }
 
@@ -32,20 +36,26 @@ function readArgs(): Args {
       codes: { type: 'string', default: '500' },
       rate: { type: 'string', default: '100000' },
       scrapes: { type: 'string', default: '50' },
+      'scale-codes': { type: 'string', default: '100000' },
+      'scale-lines': { type: 'string', default: '1000000' },
+      cpu: { type: 'string', default: '1' },
       keep: { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h', default: false },
     },
   });
   if (values.help) {
     process.stdout.write(
-      'usage: npm run bench -- [--lines N] [--codes N] [--rate LINES_PER_S] [--scrapes N] [--keep]\n' +
-        'defaults: 2,000,000 lines, 500 catalogue codes, 100,000 lines/s, 50 scrapes; --keep leaves the temp folder\n',
+      'usage: npm run bench -- [--lines N] [--codes N] [--rate LINES_PER_S] [--scrapes N]\n' +
+        '                        [--scale-codes N] [--scale-lines N] [--cpu N] [--keep]\n' +
+        'defaults: 2,000,000 lines, 500 catalogue codes, 100,000 lines/s, 50 scrapes;\n' +
+        'catalogue scale: 1,000,000 unknown-heavy lines with 500 and with 100,000 codes (--scale-codes 0 skips it);\n' +
+        'classify runs pinned to CPU 1 (--cpu) when taskset exists; --keep leaves the temp folder\n',
     );
     process.exit(0);
   }
-  const num = (name: string, v: string | undefined) => {
+  const num = (name: string, v: string | undefined, min = 1) => {
     const n = Number(v);
-    if (!Number.isInteger(n) || n < 1) throw new Error(`--${name} must be a positive integer, got ${v}`);
+    if (!Number.isInteger(n) || n < min) throw new Error(`--${name} must be an integer >= ${min}, got ${v}`);
     return n;
   };
   return {
@@ -53,6 +63,9 @@ function readArgs(): Args {
     codes: num('codes', values.codes),
     rate: num('rate', values.rate),
     scrapes: num('scrapes', values.scrapes),
+    scaleCodes: num('scale-codes', values['scale-codes'], 0),
+    scaleLines: num('scale-lines', values['scale-lines']),
+    cpu: num('cpu', values.cpu, 0),
     keep: values.keep === true,
   };
 }
@@ -61,8 +74,8 @@ const progress = (msg: string) => process.stderr.write(`[bench ${new Date().toIS
 const fmt = (n: number) => Math.round(n).toLocaleString('en-US');
 
 /** The corpus file plus the byte offset of every BLOCK_LINES-th line, so blocks can be replayed without parsing. */
-function writeCorpus(file: string, lines: number, codes: number): number[] {
-  const gen = new CorpusGenerator({ codes });
+function writeCorpus(file: string, lines: number, opts: CorpusOptions): number[] {
+  const gen = new CorpusGenerator(opts);
   const fd = openSync(file, 'w');
   const offsets = [0];
   let at = 0;
@@ -84,12 +97,30 @@ function timeRun(cmd: string, args: string[]): { seconds: number; status: number
   return { seconds: (performance.now() - t0) / 1000, status: r.status, stderr: r.stderr?.toString() ?? '' };
 }
 
-const CLASSIFY_RUNS = 3;
+const CLASSIFY_RUNS = 5;
+const SCALE_RUNS = 3;
+/** Lines per thousand that are typos in the catalogue-scale corpus: unknown-heavy traffic. */
+const SCALE_TYPOS_PER_MILLE = 500;
 
 /** Pins a command to one CPU with taskset when it is installed (util-linux), else runs it as is. */
-function onOneCore(cmd: string, args: string[]): [string, string[]] {
-  return spawnSync('taskset', ['-c', '0', 'true'], { stdio: 'ignore' }).status === 0 ? ['taskset', ['-c', '0', cmd, ...args]] : [cmd, args];
+function onCore(cpu: number, cmd: string, args: string[]): [string, string[]] {
+  return spawnSync('taskset', ['-c', String(cpu), 'true'], { stdio: 'ignore' }).status === 0 ? ['taskset', ['-c', String(cpu), cmd, ...args]] : [cmd, args];
 }
+
+/** Wall seconds of `ussdwatch classify` on each input, `runs` times, the inputs interleaved so a busy moment hits them alike. */
+function timeClassify(cpu: number, runs: number, catalogue: string, inputs: string[]): number[][] {
+  const times = inputs.map((): number[] => []);
+  for (let i = 0; i < runs; i++) {
+    inputs.forEach((input, k) => {
+      const r = timeRun(...onCore(cpu, process.execPath, [BIN, 'classify', '--catalogue', catalogue, '--format', 'ussd-cdr', input]));
+      if (r.status !== 0) throw new Error(`classify failed (${r.status}): ${r.stderr}`);
+      times[k].push(r.seconds);
+    });
+  }
+  return times.map((t) => t.sort((a, b) => a - b));
+}
+
+const median = (sorted: number[]) => sorted[Math.floor(sorted.length / 2)];
 
 function hasMtail(): boolean {
   return spawnSync('mtail', ['--version'], { stdio: 'ignore' }).status === 0;
@@ -172,6 +203,30 @@ function percentile(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
 }
 
+/**
+ * Unknown-heavy traffic (half the lines one edit from a code) with the usual catalogue and
+ * with a large one: the near-code search must cost the same whatever the catalogue's size.
+ * Start-up (reading a large YAML catalogue takes seconds) is measured on an empty input and
+ * taken out, so the figure is the per-line rate.
+ */
+function catalogueScale(args: Args, dir: string, report: (line: string) => void): void {
+  const empty = path.join(dir, 'empty.log');
+  writeFileSync(empty, '');
+  for (const codes of [args.codes, args.scaleCodes]) {
+    progress(`catalogue scale: ${fmt(args.scaleLines)} lines, ${SCALE_TYPOS_PER_MILLE / 10} % typos, ${fmt(codes)} codes ...`);
+    const corpus = path.join(dir, `scale-${codes}.log`);
+    writeCorpus(corpus, args.scaleLines, { codes, typosPerMille: SCALE_TYPOS_PER_MILLE, typos: 'near' });
+    const catalogue = path.join(dir, `catalogue-${codes}.yaml`);
+    writeFileSync(catalogue, catalogueYaml(benchCodes(codes)));
+    const [full, startup] = timeClassify(args.cpu, SCALE_RUNS, catalogue, [corpus, empty]);
+    const perLine = median(full) - median(startup);
+    report(
+      `scale:    ${fmt(args.scaleLines / perLine)} lines/s with ${fmt(codes)} codes, ${SCALE_TYPOS_PER_MILLE / 10} % near typos (start-up ${median(startup).toFixed(2)} s taken out; medians of ${SCALE_RUNS})`,
+    );
+    rmSync(corpus);
+  }
+}
+
 async function main(): Promise<void> {
   const args = readArgs();
   const dir = mkdtempSync(path.join(tmpdir(), 'ussdwatch-bench-'));
@@ -184,23 +239,20 @@ async function main(): Promise<void> {
   try {
     progress(`corpus: ${fmt(args.lines)} CDR lines, ${args.codes}-code catalogue, in ${dir}`);
     const corpus = path.join(dir, 'corpus.log');
-    const offsets = writeCorpus(corpus, args.lines, args.codes);
+    const offsets = writeCorpus(corpus, args.lines, { codes: args.codes });
     const catalogue = path.join(dir, 'catalogue.yaml');
     writeFileSync(catalogue, catalogueYaml(benchCodes(args.codes)));
 
-    // One run is at the mercy of whatever else the machine does: take three, on one core
-    // where taskset exists (the target is per core), and report the best and the median.
-    const runs: number[] = [];
-    for (let i = 1; i <= CLASSIFY_RUNS; i++) {
-      progress(`classify run ${i}/${CLASSIFY_RUNS} ...`);
-      const cls = timeRun(...onOneCore(process.execPath, [BIN, 'classify', '--catalogue', catalogue, '--format', 'ussd-cdr', corpus]));
-      if (cls.status !== 0) throw new Error(`classify failed (${cls.status}): ${cls.stderr}`);
-      runs.push(cls.seconds);
-    }
-    runs.sort((a, b) => a - b);
-    const classifyRate = args.lines / runs[0];
-    const median = runs[Math.floor(runs.length / 2)];
-    report(`classify: ${fmt(classifyRate)} lines/s best, ${fmt(args.lines / median)} median of ${CLASSIFY_RUNS} (${runs[0].toFixed(2)} s best; one core; target >= 500,000)`);
+    // One run is at the mercy of whatever else the machine does: take five, on one core
+    // where taskset exists (the target is per core), and report the median and the best.
+    progress(`classify: ${CLASSIFY_RUNS} runs on CPU ${args.cpu} ...`);
+    const [runs] = timeClassify(args.cpu, CLASSIFY_RUNS, catalogue, [corpus]);
+    const classifyRate = args.lines / median(runs);
+    report(
+      `classify: ${fmt(classifyRate)} lines/s median, ${fmt(args.lines / runs[0])} best of ${CLASSIFY_RUNS} (${median(runs).toFixed(2)} s median, start-up included; CPU ${args.cpu}; target >= 500,000)`,
+    );
+
+    if (args.scaleCodes > 0) catalogueScale(args, dir, report);
 
     if (hasMtail()) {
       progress('mtail --one_shot ...');
@@ -210,7 +262,7 @@ async function main(): Promise<void> {
       const mt = timeRun('mtail', ['--one_shot', '--one_shot_format', 'prometheus', '--progs', progs, '--logs', corpus]);
       if (mt.status !== 0) throw new Error(`mtail failed (${mt.status}): ${mt.stderr.slice(-1000)}`);
       const mtailRate = args.lines / mt.seconds;
-      report(`mtail:    ${fmt(mtailRate)} lines/s (${mt.seconds.toFixed(2)} s); classify is ${(classifyRate / mtailRate).toFixed(1)}x mtail`);
+      report(`mtail:    ${fmt(mtailRate)} lines/s (${mt.seconds.toFixed(2)} s, one run, unpinned); classify (median) is ${(classifyRate / mtailRate).toFixed(1)}x mtail`);
     } else {
       report('mtail:    not installed, skipped');
     }

@@ -6,6 +6,15 @@ import { Rng } from '@ussdwatch/simulator/random.js';
 export interface CorpusOptions {
   codes: number;
   seed?: number;
+  /** Lines per thousand that dial a code outside the catalogue (NO_ROUTING_RULE). Default 39. */
+  typosPerMille?: number;
+  /**
+   * How a typo is made. `distinct` (default): `*9<n>#`, a first segment no code has, new on
+   * every line, longer than any code's. `near`: one random edit (substitution, insertion,
+   * deletion, swap) of a catalogue code's digits, as a subscriber slips, which gives the
+   * near-code search its full work; an edit may land on another catalogue code.
+   */
+  typos?: 'distinct' | 'near';
 }
 
 /** `*1000#`, `*1007#`, ...: one segment each, spaced so that most typos are unknown codes. */
@@ -37,6 +46,8 @@ export class CorpusGenerator {
   private readonly codes: string[];
   private readonly table: string[] = [];
   private readonly mapErrors: string[] = [];
+  private readonly typosPerMille: number;
+  private readonly nearTypos: boolean;
   private seq = 0;
   /** ISO date and time to the second of the last line, rebuilt only when the second changes. */
   private second = -1;
@@ -45,6 +56,8 @@ export class CorpusGenerator {
   constructor(opts: CorpusOptions) {
     this.rng = new Rng(opts.seed ?? 42);
     this.codes = benchCodes(opts.codes);
+    this.typosPerMille = opts.typosPerMille ?? 39;
+    this.nearTypos = opts.typos === 'near';
     for (const [w, status, map] of OUTCOMES) {
       for (let i = 0; i < w; i++) {
         this.table.push(status);
@@ -77,9 +90,8 @@ export class CorpusGenerator {
       let ussd: string;
       let status: string;
       let map = '';
-      if (roll < 40) {
-        // A typo: a first segment no catalogue code has, distinct per line.
-        ussd = `*9${k}#`;
+      if (roll <= this.typosPerMille) {
+        ussd = this.nearTypos ? this.nearTypo() : `*9${k}#`;
         status = 'NO_ROUTING_RULE';
       } else {
         ussd = this.codes[rng.int(this.codes.length)];
@@ -91,5 +103,24 @@ export class CorpusGenerator {
       parts[i] = `${ts}|${node}|${k.toString(16)}|${msisdn}|${ussd}|PULL|1|${status}|${map}|1|${app}|${2000 + rng.int(8000)}\n`;
     }
     return parts.join('');
+  }
+
+  /** A catalogue code's digits with one random edit. */
+  private nearTypo(): string {
+    const rng = this.rng;
+    const code = this.codes[rng.int(this.codes.length)];
+    const seg = code.slice(1, -1);
+    const at = rng.int(seg.length);
+    const digit = String(rng.int(10));
+    switch (rng.int(4)) {
+      case 0:
+        return `*${seg.slice(0, at)}${digit}${seg.slice(at + 1)}#`;
+      case 1:
+        return `*${seg.slice(0, at)}${digit}${seg.slice(at)}#`;
+      case 2:
+        return `*${seg.slice(0, at)}${seg.slice(at + 1)}#`;
+      default:
+        return at + 1 < seg.length ? `*${seg.slice(0, at)}${seg[at + 1]}${seg[at]}${seg.slice(at + 2)}#` : `*${seg}${digit}#`;
+    }
   }
 }

@@ -113,10 +113,9 @@ describe('docker-compose.yml', () => {
     for (const target of ['/var/log/ussd', '/var/spool/dpss']) expect(mounts.find((m) => m.target === target)?.mode).toBe('ro');
   });
 
-  it('uses the files the other checks test: Prometheus config and rules, Alertmanager config and templates, provisioning', () => {
+  it('uses the files the other checks test: Prometheus config and rules, Alertmanager config, provisioning', () => {
     const bindSources = services.flatMap(([, s]) => (s.volumes ?? []).map((v) => mount(v).source)).filter(isBind);
     for (const p of ['./prometheus/prometheus.yml', './prometheus/rules', './alertmanager', './provisioning']) expect(bindSources).toContain(p);
-    expect(existsSync(join(ROOT, 'alertmanager/templates'))).toBe(true);
   });
 });
 
@@ -143,9 +142,8 @@ describe('the files docker-compose mounts', () => {
     expect(compose.services.notifier.volumes).toContain('notifier-journal:/var/lib/ussdwatch-notifier');
     // Everything else, the teams first, is the shipped file's.
     expect([...deployed.teams.entries()]).toEqual([...shipped.teams.entries()]);
-    const rest = (c: typeof shipped) => ({ ...c, file: '', listen: null, templatesFile: '', journal: { ...c.journal, dir: '' }, sms: { ...c.sms, sendsmsUrl: '' }, email: { ...c.email, host: '', port: 0 } });
+    const rest = (c: typeof shipped) => ({ ...c, file: '', listen: null, journal: { ...c.journal, dir: '' }, sms: { ...c.sms, sendsmsUrl: '' }, email: { ...c.email, host: '', port: 0 } });
     expect(rest(deployed)).toEqual(rest(shipped));
-    expect(deployed.templatesFile.endsWith('/etc/ussdwatch/alertmanager/templates/ussdwatch.tmpl')).toBe(true);
   });
 
   it('Kannel accepts the notifier: same sendsms user, password and port', () => {

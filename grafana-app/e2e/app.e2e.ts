@@ -1,9 +1,9 @@
 // The app in a real browser against the real chain: simulator -> exporter -> Prometheus ->
-// Alertmanager -> notifier, with *710#'s application down. An SRE's three clicks: overview,
-// the failing code, its cause and sample dialogs; then the alerts page shows the alert and
-// who was told. Screenshots go to grafana-app/test-results/.
-import { mkdirSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
+// Alertmanager -> notifier. Every page is seen in both themes before and during an
+// app_down on *710#, as a person would see it: screenshots kept in .run/artifacts/grafana-app/,
+// no label cut short, no console warning or error. Then an SRE's three clicks: overview, the
+// failing code (its outage visible in the latency panel), its cause and sample dialogs; then
+// the alerts page shows the alert and who was told.
 import type { AddressInfo } from 'node:net';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -11,10 +11,19 @@ import { freePort, startPrometheus, waitFor } from '@ussdwatch/testkit';
 import { startStack, type Stack } from '@ussdwatch/testkit/stack';
 import { createHarness, listen, type HarnessConfig } from '../harness/server.js';
 import { launchBrowser, watchErrors } from './browser.js';
+import { settled, shot, THEMES, truncatedLabels } from './look.js';
 
-const RESULTS = fileURLToPath(new URL('../test-results/', import.meta.url));
 const CODE = '*710#';
 const APP = '/a/djezzy-ussdwatch-app';
+const RANGE = 'from=now-15m&to=now';
+/** Every page, with the state an SRE would reach it in. */
+const PAGES: Record<string, string> = {
+  overview: `overview?${RANGE}`,
+  code: `code?code=${encodeURIComponent(CODE)}&cause=app_timeout&${RANGE}`,
+  cause: `cause?cause=app_timeout&${RANGE}`,
+  alerts: `alerts?${RANGE}`,
+  sources: `sources?${RANGE}`,
+};
 
 let stack: Stack;
 let browser: Browser;
@@ -22,7 +31,11 @@ let page: Page;
 let errors: string[];
 
 const refresh = () => page.getByTestId('data-testid RefreshPicker run button').click();
-const shot = (name: string) => page.screenshot({ path: `${RESULTS}${name}.png`, fullPage: true });
+
+async function promHas(expr: string): Promise<boolean> {
+  const res = await fetch(`${stack.urls.prometheus}/api/v1/query?query=${encodeURIComponent(expr)}`);
+  return ((await res.json()) as { data: { result: unknown[] } }).data.result.length > 0;
+}
 
 async function firingFor(code: string): Promise<Array<{ labels: Record<string, string> }>> {
   const res = await fetch(`${stack.urls.alertmanager}/api/v2/alerts?active=true`);
@@ -30,15 +43,34 @@ async function firingFor(code: string): Promise<Array<{ labels: Record<string, s
   return alerts.filter((a) => a.labels.short_code === code);
 }
 
+/** Every page in both themes: a screenshot each, and the labels cut short, by page. */
+async function tour(phase: string): Promise<string[]> {
+  const cut: string[] = [];
+  for (const theme of THEMES) {
+    for (const [name, path] of Object.entries(PAGES)) {
+      await page.goto(`${stack.urls.harness}${APP}/${path}&theme=${theme}`);
+      await settled(page);
+      // The page is in the theme asked for: a light background or a dark one.
+      const background = await page.evaluate(() => getComputedStyle(document.body).backgroundColor);
+      const brightness = (background.match(/\d+/g) ?? []).slice(0, 3).reduce((a, v) => a + Number(v), 0);
+      expect(brightness > 600, `${theme} ${name}: ${background}`).toBe(theme === 'light');
+      for (const label of await truncatedLabels(page)) cut.push(`${phase} ${theme} ${name}: ${label}`);
+      await shot(page, `${phase}-${theme}-${name}`);
+    }
+  }
+  return cut;
+}
+
+/** A percentage on screen as a number ("97.5%" -> 97.5). */
+const percentIn = (text: string | null) => Number(/([\d.]+)%/.exec(text ?? '')?.[1] ?? NaN);
+
 beforeAll(async () => {
-  mkdirSync(RESULTS, { recursive: true });
   stack = await startStack({
     harness: true,
     simulator: { rate: 40, flat: true, periodS: 60, dpssLagS: 5 },
     prometheus: { scrapeInterval: '2s', evaluationInterval: '2s' },
     alertmanager: { maxGroupWait: '1s', maxGroupInterval: '5s', openTimeIntervals: true },
   });
-  await stack.faults.start({ scenario: 'app_down', target: CODE, share: 1 });
   browser = await launchBrowser();
   page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
   errors = watchErrors(page);
@@ -50,28 +82,55 @@ afterAll(async () => {
 });
 
 describe('the Grafana app against the real stack', () => {
-  it('overview -> *710# -> cause -> sample dialogs, masked, with the reason', async () => {
+  it('before the fault: every page in both themes, no label cut short', async () => {
     // Prometheus needs a few scrapes before rate() has two samples.
-    await waitFor(async () => {
-      const res = await fetch(`${stack.urls.prometheus}/api/v1/query?query=${encodeURIComponent(`sum(rate(ussd_errors_total{short_code="${CODE}",cause="app_timeout"}[1m])) > 0`)}`);
-      return ((await res.json()) as { data: { result: unknown[] } }).data.result.length > 0;
-    }, { timeoutMs: 60_000, intervalMs: 1000, what: 'app_timeout errors of *710# in Prometheus' });
+    await waitFor(() => promHas('sum(rate(ussd_dialogs_total[1m])) > 0'), { timeoutMs: 60_000, intervalMs: 1000, what: 'dialogs in Prometheus' });
+    // The check itself sees a label cut by an ellipsis.
+    await page.goto(`${stack.urls.harness}${APP}/overview?${RANGE}`);
+    await page.evaluate(() => {
+      const cut = Object.assign(document.createElement('span'), { textContent: 'internal / app_timeout: 1,234' });
+      Object.assign(cut.style, { display: 'inline-block', width: '60px', overflow: 'hidden', textOverflow: 'ellipsis', whiteSpace: 'nowrap' });
+      document.body.append(cut);
+    });
+    expect(await truncatedLabels(page)).toEqual(['span: internal / app_timeout: 1,234']);
+    expect(await tour('before')).toEqual([]);
+    await stack.faults.start({ scenario: 'app_down', target: CODE, share: 1 });
+  });
 
-    await page.goto(`${stack.urls.harness}${APP}/overview?from=now-15m&to=now`);
+  it('overview -> *710# (its outage in the latency panel) -> cause -> sample dialogs, masked, with the reason', async () => {
+    await waitFor(() => promHas(`sum(rate(ussd_errors_total{short_code="${CODE}",cause="app_timeout"}[1m])) > 0`), {
+      timeoutMs: 60_000,
+      intervalMs: 1000,
+      what: 'app_timeout errors of *710# in Prometheus',
+    });
+
+    await page.goto(`${stack.urls.harness}${APP}/overview?${RANGE}`);
     const link = page.getByTestId(`code-link-${CODE}`);
     await link.waitFor({ timeout: 30_000 });
     // Worst internal-error ratio first: the code whose application is down tops the table.
     await expect.poll(() => page.locator('[data-testid^="code-link-"]').first().textContent(), { timeout: 20_000 }).toBe(CODE);
-    await expect(page.getByTestId('stat-rate').textContent()).resolves.toMatch(/\d\/s/);
-    await shot('1-overview');
+    // The current rate is labelled "now"; the range average is beside it, labelled as such.
+    const rate = (await page.getByTestId('stat-rate').textContent()) ?? '';
+    expect(rate).toMatch(/Dialogs per second, now \(last \d+ s\)\d+\.\d+\/srange average \d+\.\d+\/s/);
 
     await link.click();
     await page.waitForURL((u) => u.pathname === `${APP}/code` && u.searchParams.get('code') === CODE && u.searchParams.get('from') === 'now-15m');
-    // A RadioButtonGroup option: its radio input takes the click.
-    const cause = page.getByRole('radio', { name: /^internal \/ app_timeout/ });
-    await cause.waitFor({ timeout: 30_000 });
-    await shot('2-short-code');
+    // A code that no longer answers looks like it: most dialogs unanswered, p95 at the top.
+    await expect
+      .poll(async () => {
+        await refresh();
+        return percentIn(await page.getByTestId('latency-no-answer-now').textContent());
+      }, { timeout: 60_000, interval: 2000 })
+      .toBeGreaterThan(50);
+    await expect.poll(() => page.getByTestId('latency-p95-now').textContent(), { timeout: 30_000 }).toContain('≥ 30 s or no answer');
+    expect(percentIn(await page.getByTestId('distribution-no-answer').textContent())).toBeGreaterThan(0);
+    // User and internal errors are counted apart, never added together.
+    expect(await page.getByTestId('stat-internal-errors').textContent()).toMatch(/Internal errors in range[\d,]+/);
+    expect(await page.getByTestId('stat-user-errors').textContent()).toMatch(/User errors in range[\d,]+/);
 
+    // The cause buttons show the whole name and the count.
+    const cause = page.getByRole('radio', { name: /^internal \/ app_timeout: [\d,]+$/ });
+    await cause.waitFor({ timeout: 30_000 });
     await cause.click();
     await page.waitForURL((u) => u.searchParams.get('cause') === 'app_timeout');
     const samples = page.getByTestId('samples');
@@ -81,13 +140,13 @@ describe('the Grafana app against the real stack', () => {
     expect(text).toMatch(/\d{5}\*+\d{3}/);
     // No whole Algerian MSISDN on screen.
     expect(text).not.toMatch(/213\d{9}/);
-    await shot('3-sample-dialogs');
+    // Each time with its zone and its age.
+    expect(text).toMatch(/\d{4}-\d\d-\d\d \d\d:\d\d:\d\d [A-Z][A-Z+\d]*, \d+ (s|min) ago/);
 
     await page.getByText('All codes and nodes with this cause').click();
     await page.waitForURL((u) => u.pathname === `${APP}/cause` && u.searchParams.get('cause') === 'app_timeout');
     await page.getByTestId('cause-codes').getByText(CODE).first().waitFor({ timeout: 20_000 });
     await page.getByTestId('cause-nodes').getByText(/gw0\d/).first().waitFor({ timeout: 20_000 });
-    await shot('4-cause');
   });
 
   it('the alerts page shows the injected fault alert by tier and who was told', async () => {
@@ -113,16 +172,18 @@ describe('the Grafana app against the real stack', () => {
       return (await journal.textContent()) ?? '';
     }, { timeout: 60_000, interval: 2000 }).toMatch(/sms/);
     expect(await journal.textContent()).toContain(CODE);
-    await shot('5-alerts');
 
-    // Back on the overview, the code's row carries the alert's tier and since when it fires.
+    // Back on the overview, the code's row carries the alert's tier and since when it fires, with its age.
     await page.getByRole('tab', { name: 'Overview' }).click();
     const row = page.locator('tr', { has: page.getByTestId(`code-link-${CODE}`) });
-    await expect.poll(async () => (await row.textContent()) ?? '', { timeout: 20_000 }).toMatch(new RegExp(`Tier ${firing[0].labels.tier} since \\d{4}-`));
-    await shot('6-overview-alerting');
+    await expect.poll(async () => (await row.textContent()) ?? '', { timeout: 20_000 }).toMatch(new RegExp(`Tier ${firing[0].labels.tier} since \\d{4}-.*ago`));
   });
 
-  it('no console errors on any page', () => {
+  it('during the fault: every page in both themes, no label cut short', async () => {
+    expect(await tour('during')).toEqual([]);
+  });
+
+  it('no console warning or error on any page', () => {
     expect(errors).toEqual([]);
   });
 });
@@ -139,7 +200,7 @@ describe('no data, backend down, configuration', () => {
     try {
       await p.goto(`http://127.0.0.1:${port}${path}`);
       await check(p);
-      await p.screenshot({ path: `${RESULTS}${shotName}.png`, fullPage: true });
+      await shot(p, shotName);
       // Only the requests to the dead backends may fail.
       expect(pageErrors.filter((e) => !/status of 502 \(Bad Gateway\)/.test(e))).toEqual([]);
     } finally {
@@ -149,7 +210,7 @@ describe('no data, backend down, configuration', () => {
   }
 
   it('says which backend is down instead of a blank page', async () => {
-    await pageWith({}, `${APP}/overview`, '7-prometheus-down', async (p) => {
+    await pageWith({}, `${APP}/overview`, 'prometheus-down', async (p) => {
       const error = p.getByTestId('load-error').first();
       await error.waitFor({ timeout: 20_000 });
       expect(await error.textContent()).toMatch(/Prometheus is down.*unreachable \(HTTP 502\)/);
@@ -159,7 +220,7 @@ describe('no data, backend down, configuration', () => {
   it('says there is no data, and where to look, when Prometheus has none', async () => {
     const empty = await startPrometheus({ targets: {}, ruleFiles: [] });
     try {
-      await pageWith({ prometheusUrl: empty.url }, `${APP}/overview`, '8-no-data', async (p) => {
+      await pageWith({ prometheusUrl: empty.url }, `${APP}/overview`, 'no-data', async (p) => {
         const none = p.getByTestId('no-data').first();
         await none.waitFor({ timeout: 20_000 });
         expect(await none.textContent()).toContain('Check the Sources page');
@@ -170,7 +231,7 @@ describe('no data, backend down, configuration', () => {
   });
 
   it('the configuration page shows the settings, flags a bad URL, keeps the token secret and saves', async () => {
-    await pageWith({ notifierToken: 'e2e-secret' }, '/plugins/djezzy-ussdwatch-app', '9-config', async (p) => {
+    await pageWith({ notifierToken: 'e2e-secret' }, '/plugins/djezzy-ussdwatch-app', 'config', async (p) => {
       const exporter = p.getByPlaceholder('http://exporter:9716');
       await exporter.waitFor({ timeout: 20_000 });
       expect(await p.content()).not.toContain('e2e-secret');

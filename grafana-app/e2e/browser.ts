@@ -11,11 +11,11 @@ export function launchBrowser(): Promise<Browser> {
   });
 }
 
-/** Collects console errors and uncaught exceptions of a page, for a "no errors" assertion. */
+/** Collects console errors and warnings and uncaught exceptions of a page, for a "none" assertion. */
 export function watchErrors(page: Page): string[] {
   const errors: string[] = [];
   page.on('console', (msg) => {
-    if (msg.type() === 'error') errors.push(`console: ${msg.text()}`);
+    if (msg.type() === 'error' || msg.type() === 'warning') errors.push(`console ${msg.type()}: ${msg.text()}`);
   });
   page.on('pageerror', (err) => errors.push(`uncaught: ${err.message}`));
   return errors;

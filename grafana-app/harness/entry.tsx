@@ -2,8 +2,8 @@
 // runtime's backendSrv pointed at the harness server instead of Grafana.
 import React from 'react';
 import { createRoot } from 'react-dom/client';
-import { AppPlugin, type AppPluginMeta } from '@grafana/data';
-import { setBackendSrv, getBackendSrv } from '@grafana/runtime';
+import { AppPlugin, ThemeContext, type AppPluginMeta } from '@grafana/data';
+import { config, setBackendSrv, getBackendSrv } from '@grafana/runtime';
 import { GlobalStyles } from '@grafana/ui';
 import { App } from '../src/App.js';
 import { AppConfig } from '../src/config/AppConfig.js';
@@ -31,6 +31,8 @@ async function main() {
   const root = createRoot(document.getElementById('root')!);
   root.render(
     <React.StrictMode>
+      {/* As Grafana does: the user's theme (boot data, `?theme=light` in the harness) for every component. */}
+      <ThemeContext.Provider value={config.theme2}>
       <GlobalStyles />
       <div style={{ padding: 16 }}>
         {configPage ? (
@@ -39,6 +41,7 @@ async function main() {
           <App meta={meta} basename={APP_BASE} query={{}} path={window.location.pathname} onNavChanged={() => undefined} />
         )}
       </div>
+      </ThemeContext.Provider>
     </React.StrictMode>,
   );
 }

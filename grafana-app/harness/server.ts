@@ -33,18 +33,29 @@ interface Target {
 const BUNDLE_DIR = fileURLToPath(new URL('../.harness-dist/', import.meta.url));
 // @grafana/ui's icons, which Grafana serves under public/build/img/icons.
 const ICON_DIR = join(dirname(createRequire(import.meta.url).resolve('@grafana/ui')), '../public/img/');
+// Grafana's fonts (public/fonts/), from the same typefaces' Fontsource packages: without them
+// every page logs font-decoding warnings and the screenshots show a fallback face.
+const fontFile = (pkg: string, file: string) => join(dirname(createRequire(import.meta.url).resolve(`${pkg}/package.json`)), 'files', file);
+const FONTS: Record<string, string> = {
+  'inter/Inter-Regular.woff2': fontFile('@fontsource/inter', 'inter-latin-400-normal.woff2'),
+  'inter/Inter-Medium.woff2': fontFile('@fontsource/inter', 'inter-latin-500-normal.woff2'),
+  'inter/Inter-Italic.woff2': fontFile('@fontsource/inter', 'inter-latin-400-italic.woff2'),
+  'inter/Inter-MediumItalic.woff2': fontFile('@fontsource/inter', 'inter-latin-500-italic.woff2'),
+};
+const ROBOTO_MONO = fontFile('@fontsource/roboto-mono', 'roboto-mono-latin-400-normal.woff2');
 const STATIC: Array<[prefix: string, dir: string]> = [
   ['/public/build/img/', ICON_DIR],
   ['/public/', BUNDLE_DIR],
 ];
-const TYPES: Record<string, string> = { '.js': 'text/javascript', '.svg': 'image/svg+xml', '.css': 'text/css' };
+const TYPES: Record<string, string> = { '.js': 'text/javascript', '.svg': 'image/svg+xml', '.css': 'text/css', '.woff2': 'font/woff2' };
 
-function indexHtml(): string {
+/** The page; `?theme=light` picks Grafana's light theme, as it does in Grafana. */
+function indexHtml(theme: 'light' | 'dark'): string {
   // Boot data first: @grafana/runtime reads it when its config module loads.
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>ussdwatch harness</title>
 <script>window.__grafana_public_path__ = '/public/';
-window.grafanaBootData = { settings: { appSubUrl: '', buildInfo: { version: '13.1.1', edition: 'harness' }, featureToggles: {} }, user: { timezone: 'browser', theme: 'dark', orgRole: 'Viewer' }, navTree: [] };</script>
+window.grafanaBootData = { settings: { appSubUrl: '', buildInfo: { version: '13.1.1', edition: 'harness' }, featureToggles: {} }, user: { timezone: 'browser', theme: '${theme}', orgRole: 'Viewer' }, navTree: [] };</script>
 </head><body><div id="root"></div><script src="/public/harness.js"></script></body></html>`;
 }
 
@@ -121,8 +132,13 @@ export function createHarness(cfg: HarnessConfig): Server {
       return json(res, 200, settings());
     }
     if (path.startsWith('/api/')) return json(res, 404, { message: 'Not found' });
-    // Grafana's Inter font files are not on npm: the browser falls back to its sans-serif.
-    if (path.startsWith('/public/fonts/')) return void res.writeHead(204).end();
+    if (path.startsWith('/public/fonts/')) {
+      const name = path.slice('/public/fonts/'.length).split('?')[0];
+      const file = FONTS[name] ?? (name.startsWith('roboto/') ? ROBOTO_MONO : undefined);
+      if (!file) return json(res, 404, { message: `${path} not found` });
+      res.writeHead(200, { 'content-type': TYPES['.woff2'], 'cache-control': 'max-age=86400' });
+      return void createReadStream(file).pipe(res);
+    }
     const served = STATIC.find(([prefix]) => path.startsWith(prefix));
     if (served) {
       const [prefix, dir] = served;
@@ -137,7 +153,7 @@ export function createHarness(cfg: HarnessConfig): Server {
       return void createReadStream(file).pipe(res);
     }
     res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
-    res.end(indexHtml());
+    res.end(indexHtml(new URL(path, 'http://harness').searchParams.get('theme') === 'light' ? 'light' : 'dark'));
   });
 }
 

@@ -3,6 +3,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { parse } from 'yaml';
 import { INSTANT, queryParams, SERIES } from '../src/queries/promql.js';
 
 export interface Expression {
@@ -60,10 +61,24 @@ export function dashboardExpressions(): Expression[] {
   return out;
 }
 
-/** Metric names the expression uses (all ussdwatch metrics start ussd_ or dpss_). */
+/**
+ * Metric names the expression uses: all ussdwatch metrics start ussd_ or dpss_, and so do
+ * the series its rules record (`ussd_shortcode:good_dialogs:rate5m`).
+ */
 export function metricNames(expr: string): string[] {
-  const names = expr.replace(/"(?:[^"\\]|\\.)*"/g, '""').match(/\b(?:ussd|dpss)_[a-z0-9_]+/g) ?? [];
-  return [...new Set(names.map((n) => n.replace(/_(bucket|sum|count)$/, '')))];
+  const names = expr.replace(/"(?:[^"\\]|\\.)*"/g, '""').match(/\b(?:ussd|dpss)_[a-z0-9_:]+/g) ?? [];
+  return [...new Set(names.map((n) => (n.includes(':') ? n : n.replace(/_(bucket|sum|count)$/, ''))))];
+}
+
+/** The series the shipped recording rules (prometheus/rules/*.yml) record. */
+export function recordedNames(): Set<string> {
+  const dir = fileURLToPath(new URL('../../prometheus/rules/', import.meta.url));
+  const names = new Set<string>();
+  for (const file of readdirSync(dir).filter((f) => f.endsWith('.yml'))) {
+    const { groups } = parse(readFileSync(join(dir, file), 'utf8')) as { groups: Array<{ rules: Array<{ record?: string }> }> };
+    for (const rule of groups.flatMap((g) => g.rules)) if (rule.record) names.add(rule.record);
+  }
+  return names;
 }
 
 /** The metric names of shared/spec/metrics.md's table. */

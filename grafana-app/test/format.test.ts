@@ -1,10 +1,11 @@
 // @vitest-environment happy-dom
 import { describe, expect, it } from 'vitest';
-import { age, clock, count, DASH, pct, perSecond, secs } from '../src/components/format.js';
+import { age, clock, count, DASH, pct, perSecond, responseTime, secs, stamp } from '../src/components/format.js';
 
 describe('formats', () => {
   it('shows a dash where there is nothing to judge', () => {
     for (const f of [pct, secs, count, perSecond, age, clock]) expect(f(NaN)).toBe(DASH);
+    expect(stamp(NaN, Date.now())).toBe(DASH);
   });
 
   it('keeps small ratios readable', () => {
@@ -16,6 +17,8 @@ describe('formats', () => {
   it('uses ms below a second, and a readable unit for ages', () => {
     expect(secs(0.2504)).toBe('250 ms');
     expect(secs(2)).toBe('2.00 s');
+    expect(responseTime(2)).toBe('2.00 s');
+    expect(responseTime(30)).toBe('≥ 30 s or no answer');
     expect(age(30)).toBe('30 s');
     expect(age(600)).toBe('10 min');
     expect(age(7200)).toBe('2.0 h');
@@ -26,5 +29,11 @@ describe('formats', () => {
   it('formats times in the given zone (Algeria: UTC+1)', () => {
     expect(clock(Date.parse('2026-11-21T12:45:02Z'), 'Africa/Algiers')).toBe('2026-11-21 13:45:02');
     expect(clock(Date.parse('2026-11-21T12:45:02Z'), 'utc')).toBe('2026-11-21 12:45:02');
+  });
+
+  it('stamps a time with its zone and its age', () => {
+    const at = Date.parse('2026-11-21T12:45:02Z');
+    expect(stamp(at, at + 4 * 60_000, 'Africa/Algiers')).toBe('2026-11-21 13:45:02 CET, 4 min ago');
+    expect(stamp(at, at + 30_000, 'utc')).toBe('2026-11-21 12:45:02 UTC, 30 s ago');
   });
 });

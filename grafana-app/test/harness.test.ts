@@ -32,6 +32,20 @@ afterAll(async () => {
 });
 
 describe('harness server', () => {
+  it('serves Grafana\'s fonts as real WOFF2 files', async () => {
+    for (const font of ['inter/Inter-Regular.woff2', 'inter/Inter-MediumItalic.woff2', 'roboto/L0xTDF4xlVMF-BfR8bXMIhJHg45mwgGEFl0_3vrtSM1J-gEPT5Ese6hmHSh0mQ.woff2']) {
+      const res = await fetch(`${base}/public/fonts/${font}`);
+      expect(res.headers.get('content-type'), font).toBe('font/woff2');
+      expect(Buffer.from(await res.arrayBuffer()).subarray(0, 4).toString('latin1'), font).toBe('wOF2');
+    }
+    expect((await fetch(`${base}/public/fonts/inter/Nope.woff2`)).status).toBe(404);
+  });
+
+  it('boots the page in the theme the URL asks for, dark by default', async () => {
+    expect(await (await fetch(`${base}/a/djezzy-ussdwatch-app/overview?theme=light`)).text()).toContain("theme: 'light'");
+    expect(await (await fetch(`${base}/a/djezzy-ussdwatch-app/overview`)).text()).toContain("theme: 'dark'");
+  });
+
   it('proxies a datasource uid to its backend, path and query intact', async () => {
     const res = await fetch(`${base}/api/datasources/proxy/uid/ussdwatch-prometheus/api/v1/query?query=up`);
     expect(res.status).toBe(200);

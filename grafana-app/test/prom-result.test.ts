@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { byLabel, byTwoLabels, matrixOf, nonZero, single, vectorOf, type PromResponse } from '../src/data/prom-result.js';
+import { byLabel, byTwoLabels, latest, matrixOf, nonZero, single, vectorOf, type PromResponse } from '../src/data/prom-result.js';
 
 const vector: PromResponse = {
   status: 'success',
@@ -39,5 +39,10 @@ describe('Prometheus results', () => {
   it('drops series that never left zero', () => {
     const s = (values: number[]) => ({ labels: {}, times: values.map((_, i) => i), values });
     expect(nonZero([s([0, 0]), s([0, NaN]), s([0, 0.1])])).toEqual([s([0, 0.1])]);
+  });
+
+  it('reads the latest finite value of a series, as a chart\'s "now"', () => {
+    expect(latest([{ labels: {}, times: [1, 2, 3], values: [0.2, 0.9, NaN] }])).toBe(0.9);
+    expect(latest([])).toBeUndefined();
   });
 });

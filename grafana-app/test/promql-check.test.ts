@@ -3,7 +3,7 @@
 // of an SRE.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startPrometheus, type RunningPrometheus } from '@ussdwatch/testkit';
-import { appExpressions, dashboardExpressions, metricNames, exporterMetricNames, specMetricNames, type Expression } from './expressions.js';
+import { appExpressions, dashboardExpressions, metricNames, exporterMetricNames, recordedNames, specMetricNames, type Expression } from './expressions.js';
 
 let prom: RunningPrometheus;
 let base: string;
@@ -29,10 +29,12 @@ describe('PromQL of the app and the dashboards', () => {
     expect(all.every((e) => !e.expr.includes('$'))).toBe(true);
   });
 
-  it('uses only metrics the exporter exposes: the contract of shared/spec/metrics.md and its documented extras', () => {
-    const known = exporterMetricNames();
+  it('uses only metrics the exporter exposes (shared/spec/metrics.md and its documented extras) or the shipped rules record', () => {
+    const known = new Set([...exporterMetricNames(), ...recordedNames()]);
     expect(specMetricNames().has('ussd_dialogs_total')).toBe(true);
     expect(known.has('ussd_node_errors_total')).toBe(true);
+    expect(known.has('ussd_shortcode:good_dialogs:rate5m')).toBe(true);
+    expect(metricNames('sum(ussd_shortcode:good_dialogs:rate5m) / sum(rate(ussd_dialogs_total[5m]))')).toEqual(['ussd_shortcode:good_dialogs:rate5m', 'ussd_dialogs_total']);
     const unknown = all.flatMap((e) => metricNames(e.expr).filter((n) => !known.has(n)).map((n) => `${e.where}: ${n}`));
     expect(unknown).toEqual([]);
   });

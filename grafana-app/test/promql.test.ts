@@ -18,17 +18,23 @@ describe('query builders', () => {
     expect(str('back\\slash')).toBe('"back\\\\slash"');
   });
 
-  it('excludes subscriber errors from the success ratio', () => {
+  it('reads success from the recording rules that define it, weighted by traffic over the range', () => {
     expect(INSTANT.successRatio(p)).toBe(
-      'sum(increase(ussd_dialogs_total{class="ok"}[3600s])) / sum(increase(ussd_dialogs_total{class!="user"}[3600s]))',
+      'sum(avg_over_time(ussd_shortcode:good_dialogs:rate5m[3600s])) / sum(avg_over_time(ussd_shortcode:valid_dialogs:rate5m[3600s]))',
     );
   });
 
   it('scopes short-code queries to the code and typo queries to near_code', () => {
     expect(INSTANT.codeCauses(p)).toContain('ussd_errors_total{short_code="*710#"}');
     expect(INSTANT.codeTypos(p)).toContain('ussd_wrong_code_total{near_code="*710#"}');
-    expect(SERIES.codeP95(p)).toBe('histogram_quantile(0.95, sum by (le) (rate(ussd_app_response_seconds_bucket{short_code="*710#"}[120s])))');
-    expect(INSTANT.codeP95(p)).toBe('histogram_quantile(0.95, sum by (short_code, le) (rate(ussd_app_response_seconds_bucket[3600s])))');
+    // Unanswered dialogs (app_timeout) join the +Inf bucket: a code that stopped answering is not fast.
+    expect(SERIES.codeP95(p)).toBe(
+      'histogram_quantile(0.95, sum by (le) (rate(ussd_app_response_seconds_bucket{short_code="*710#"}[120s]) or label_replace(rate(ussd_errors_total{cause="app_timeout", short_code="*710#"}[120s]), "le", "+Inf", "", "")))',
+    );
+    expect(INSTANT.codeP95(p)).toBe(
+      'histogram_quantile(0.95, sum by (short_code, le) (rate(ussd_app_response_seconds_bucket{}[3600s]) or label_replace(rate(ussd_errors_total{cause="app_timeout"}[3600s]), "le", "+Inf", "", "")))',
+    );
+    expect(SERIES.codeNoAnswerRatio(p)).toContain('ussd_errors_total{cause="app_timeout", short_code="*710#"}');
     expect(SERIES.causeByCodeRate(p)).toContain('{cause="app_timeout"}');
   });
 });

@@ -4,6 +4,8 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
+import { CAUSES_BY_CLASS } from '@ussdwatch/common/causes.js';
+import { CAUSE_COLOURS, CLASS_COLOURS } from '@ussdwatch/common/colours.js';
 import { DEFAULT_ALERTMANAGER_UID, DEFAULT_PROMETHEUS_UID, PLUGIN_ID } from '../src/constants.js';
 
 const read = (path: string) => parse(readFileSync(fileURLToPath(new URL(`../../provisioning/${path}`, import.meta.url)), 'utf8'));
@@ -36,5 +38,33 @@ describe('provisioning', () => {
     for (const uid of ['ussdwatch-overview', 'ussdwatch-short-code']) {
       expect(read(`dashboards/json/${uid}.json`)).toMatchObject({ uid });
     }
+  });
+
+  it('paints every class and cause series of both dashboards in the project\'s colours', () => {
+    interface Override {
+      matcher: { id: string; options: string };
+      properties: Array<{ id: string; value: { fixedColor?: string } }>;
+    }
+    interface Panel {
+      title: string;
+      targets?: Array<{ legendFormat?: string }>;
+      fieldConfig: { overrides: Override[] };
+    }
+    const expected = new Map<string, string>(Object.entries(CLASS_COLOURS));
+    for (const cls of ['user', 'internal'] as const) for (const c of CAUSES_BY_CLASS[cls]) expected.set(`${cls} / ${c}`, CAUSE_COLOURS[c]);
+    let checked = 0;
+    for (const uid of ['ussdwatch-overview', 'ussdwatch-short-code']) {
+      for (const panel of (read(`dashboards/json/${uid}.json`) as { panels: Panel[] }).panels) {
+        const legends = (panel.targets ?? []).map((t) => t.legendFormat);
+        const colourOf = new Map(panel.fieldConfig.overrides.map((o) => [o.matcher.options, o.properties.find((p) => p.id === 'color')?.value.fixedColor]));
+        const wanted = legends.includes('{{class}}') ? Object.keys(CLASS_COLOURS) : legends.includes('{{class}} / {{cause}}') ? [...expected.keys()].filter((k) => k.includes(' / ')) : [];
+        for (const name of wanted) {
+          expect(colourOf.get(name), `${uid} "${panel.title}" ${name}`).toBe(expected.get(name));
+          checked++;
+        }
+      }
+    }
+    // Two class panels and two cause panels.
+    expect(checked).toBe(2 * 4 + 2 * 11);
   });
 });

@@ -1,14 +1,17 @@
 // From one webhook notification to messages in people's hands: resolve the recipients
 // of the tier and teams, skip those who already got this alert state, deliver the rest
 // with retries, and journal the receipt and every attempt before answering.
+import { maskEmail, maskMsisdn, maskMsisdns } from '@ussdwatch/common/mask.js';
 import type { NotifierConfig } from './config.js';
 import type { EmailSender } from './email.js';
 import type { AlertSummary, Channel, Journal, NewEntry } from './journal.js';
-import { keyedHash, maskEmail, maskNumber } from './mask.js';
-import type { Messages, RenderedEmail } from './messages.js';
+import { keyedHash } from './keyed-hash.js';
+import { mailMessage, type RenderedEmail } from './mail-body.js';
+import { smsMessage } from './messages.js';
 import type { NotifierMetrics } from './metrics.js';
 import type { WebhookPayload } from './payload.js';
 import { withRetry, type Outcome } from './retry.js';
+import { capSummarySms, SMS_CAP_WINDOW_MS, smsAllowance } from './sms-cap.js';
 import type { FittedSms } from './sms-fit.js';
 import type { SmsSender } from './sms.js';
 
@@ -52,6 +55,8 @@ export interface DispatchResult {
   duplicates: number;
   /** Not resent: an earlier attempt was interrupted mid-request and may have been delivered. */
   inDoubt: number;
+  /** SMS not sent: the recipient reached the hourly cap (the mail still went). */
+  held: number;
   /** Given up for good (4xx, SMTP 5xx): Alertmanager retrying would not help. */
   refused: number;
   /** Still failing after the retries on a transient error: worth Alertmanager's retry. */
@@ -61,7 +66,6 @@ export interface DispatchResult {
 export interface DispatchDeps {
   cfg: NotifierConfig;
   journal: Journal;
-  messages: Messages;
   sms: SmsSender;
   email: EmailSender;
   metrics: NotifierMetrics;
@@ -76,7 +80,8 @@ function alertSummaries(p: WebhookPayload): AlertSummary[] {
     tier: a.labels.tier,
     team: a.labels.team,
     severity: a.labels.severity,
-    summary: a.annotations.summary,
+    // A number quoted in a rule's summary stays out of the journal, as it does out of messages.
+    summary: a.annotations.summary === undefined ? undefined : maskMsisdns(a.annotations.summary),
     startsAt: a.startsAt,
   }));
 }
@@ -114,13 +119,13 @@ export class Dispatcher {
     const dedupKeys = p.alerts.map((a) => keyedHash(cfg.token, `${p.groupKey}|${a.fingerprint}|${a.startsAt}|${a.status}`));
     let sms: FittedSms | undefined;
     let email: RenderedEmail | undefined;
-    const result: DispatchResult = { notification: received.seq, sent: 0, duplicates: 0, inDoubt: 0, refused: 0, unavailable: 0 };
+    const result: DispatchResult = { notification: received.seq, sent: 0, duplicates: 0, inDoubt: 0, held: 0, refused: 0, unavailable: 0 };
 
     await Promise.all(recipients.map((r) => this.exclusive(`${r.channel}|${r.address}`, async () => {
       const recipientKey = keyedHash(cfg.token, `${r.channel}|${r.address}`);
       const base = {
         kind: 'attempt' as const, notification: received.seq, channel: r.channel, team: r.team,
-        recipient: r.channel === 'sms' ? maskNumber(r.address) : maskEmail(r.address),
+        recipient: r.channel === 'sms' ? maskMsisdn(r.address) : maskEmail(r.address),
         recipientKey, dedupKeys, shortCodes, tiers,
       };
       const since = Date.now() - cfg.dedupWindowMs;
@@ -140,16 +145,32 @@ export class Dispatcher {
         result.inDoubt++;
         return;
       }
+      let capSummary: FittedSms | undefined;
+      if (r.channel === 'sms') {
+        const now = Date.now();
+        const cap = cfg.sms.maxPerRecipientPerHour;
+        const allowance = smsAllowance(journal.smsDeliveries(recipientKey, now - SMS_CAP_WINDOW_MS), cap, now);
+        if (allowance.send === 'none') {
+          await journal.append([{ ...base, result: 'held', attempt: 0, durationMs: 0, message: `${cap} SMS in the last hour: held, the summary was sent; the mail still goes` }]);
+          this.deps.metrics.notification('sms', 'held');
+          result.held++;
+          return;
+        }
+        if (allowance.send === 'summary') capSummary = capSummarySms(cap, p.alerts.length, allowance.resumeAt);
+      }
+      const entryBase = capSummary
+        ? { ...base, capSummary: true as const, message: `${cfg.sms.maxPerRecipientPerHour} SMS/h cap reached: this summary was sent instead of the alert` }
+        : base;
       const send = (): Promise<Outcome> => r.channel === 'sms'
-        ? this.deps.sms(r.address, (sms ??= this.deps.messages.sms(p)))
-        : this.deps.email.send(r.address, (email ??= this.deps.messages.email(p)));
+        ? this.deps.sms(r.address, capSummary ?? (sms ??= smsMessage(p)))
+        : this.deps.email.send(r.address, (email ??= mailMessage(p)));
       const outcome = await withRetry(r.channel === 'sms' ? cfg.sms.retry : cfg.email.retry, send, {
         started: async (attempt) => {
-          await journal.append([{ ...base, result: 'started', attempt, durationMs: 0 }]);
+          await journal.append([{ ...entryBase, result: 'started', attempt, durationMs: 0 }]);
         },
         finished: async (attempt, o, willRetry, durationMs) => {
           const res = o.ok ? 'sent' : willRetry ? 'retry' : 'failed';
-          const entry: NewEntry = { ...base, result: res, attempt, gatewayStatus: o.status, gatewayAnswer: o.answer, durationMs };
+          const entry: NewEntry = { ...entryBase, result: res, attempt, gatewayStatus: o.status, gatewayAnswer: o.answer, durationMs };
           await journal.append([entry]);
           this.deps.metrics.notification(r.channel, res);
         },

@@ -2,8 +2,9 @@
 // delivery is journaled and deduplicated on its own.
 import nodemailer from 'nodemailer';
 import type { NotifierConfig } from './config.js';
-import type { RenderedEmail } from './messages.js';
-import { shorten, type Outcome } from './retry.js';
+import type { RenderedEmail } from './mail-body.js';
+import { journalText } from './journal-text.js';
+import type { Outcome } from './retry.js';
 
 export interface EmailSender {
   send(to: string, mail: RenderedEmail): Promise<Outcome>;
@@ -15,6 +16,9 @@ export function smtpSender(cfg: NotifierConfig['email']): EmailSender {
     host: cfg.host,
     port: cfg.port,
     secure: cfg.secure,
+    // STARTTLS or no mail at all: without it the message, and the password of AUTH, would cross in clear.
+    requireTLS: cfg.requireTls,
+    tls: cfg.tlsCa ? { ca: cfg.tlsCa } : undefined,
     auth: cfg.user ? { user: cfg.user, pass: cfg.password ?? '' } : undefined,
     connectionTimeout: cfg.timeoutMs,
     greetingTimeout: cfg.timeoutMs,
@@ -24,11 +28,11 @@ export function smtpSender(cfg: NotifierConfig['email']): EmailSender {
     async send(to, mail) {
       try {
         const info = await transport.sendMail({ from: cfg.from, to, subject: mail.subject, text: mail.text, html: mail.html });
-        return { ok: true, transient: false, answer: shorten(info.response) };
+        return { ok: true, transient: false, answer: journalText(info.response) };
       } catch (err) {
         const code = (err as { responseCode?: number }).responseCode;
         // SMTP 5xx is a permanent refusal; 4xx and connection problems pass.
-        return { ok: false, transient: code === undefined || code < 500, status: code, answer: shorten((err as Error).message) };
+        return { ok: false, transient: code === undefined || code < 500, status: code, answer: journalText((err as Error).message) };
       }
     },
     close: () => transport.close(),

@@ -1,19 +1,24 @@
 // The alert journal: every alert received, every request refused and every delivery
 // attempt, appended as JSON lines to segment files and fsynced before the caller goes on.
 // Writes that arrive together share one write + fdatasync (group commit). At start the
-// segments are read back, so the query index and the deduplication memory survive a
-// crash; a torn last line (killed mid-write) is skipped, never fatal.
-import { mkdir, open, readdir, readFile, rm, stat, type FileHandle } from 'node:fs/promises';
+// segments are read back from their end, newest first: the newest entries up to a byte
+// budget for queries, and the attempts of the state window (deduplication, interrupted
+// attempts, the SMS cap) so those survive a crash; nothing older is read, so a start
+// takes the same time over 30 MB or 30 GB. A torn last line (killed mid-write) is
+// skipped, never fatal.
+import { mkdir, open, readdir, rm, stat, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
+import { linesFromEnd } from './lines-from-end.js';
 
 export type Channel = 'sms' | 'email';
 /**
  * `started` is written (durably) before each gateway request and is not a result: an
  * attempt left `started` with no result after it was interrupted (the process died) and
  * may or may not have been delivered. `in_doubt` is what a redelivery of such a message
- * records instead of sending it again.
+ * records instead of sending it again. `held`: an SMS not sent because the recipient
+ * reached the hourly cap (the mail still goes).
  */
-export type AttemptResult = 'started' | 'sent' | 'retry' | 'failed' | 'duplicate' | 'in_doubt';
+export type AttemptResult = 'started' | 'sent' | 'retry' | 'failed' | 'duplicate' | 'in_doubt' | 'held';
 
 export interface AlertSummary {
   fingerprint: string;
@@ -67,8 +72,10 @@ export interface AttemptEntry extends Common {
   gatewayStatus?: number;
   gatewayAnswer?: string;
   durationMs: number;
-  /** Why the notifier decided what it did, when the result alone does not say (in_doubt). */
+  /** Why the notifier decided what it did, when the result alone does not say (in_doubt, held, the cap's summary). */
   message?: string;
+  /** This SMS was the cap's one summary ("N more alerts held"), sent instead of the notification's text. */
+  capSummary?: true;
 }
 
 export type JournalEntry = ReceivedEntry | RejectedEntry | AttemptEntry;
@@ -87,16 +94,41 @@ export interface JournalOptions {
   dir: string;
   retentionDays: number;
   segmentMaxBytes: number;
+  /**
+   * Newest entries kept in memory for queries, counted by the length of their JSON lines
+   * (older ones stay on disk, in the segments, until retention deletes them).
+   */
+  memoryMaxBytes: number;
+  /**
+   * How far back deduplication, interrupted attempts and the SMS cap look: the attempts
+   * this recent are read back at start even past the memory budget, and forgotten after.
+   */
+  stateWindowMs: number;
   /** Called with the seconds each group commit took (write + fdatasync). */
   onWrite?: (seconds: number) => void;
-  /** Newest entries kept in memory for queries (older ones stay on disk). */
-  maxInMemory?: number;
+}
+
+/** An SMS that reached the gateway, as the hourly cap counts them. */
+export interface SmsDelivery {
+  at: number;
+  capSummary: boolean;
 }
 
 /** One delivery attempt: its `started` entry and its result share this. */
 const attemptId = (e: AttemptEntry) => `${e.notification}|${e.channel}|${e.recipientKey}|${e.attempt}`;
 
 const SEGMENT = /^journal-(\d+)\.jsonl$/;
+const startOf = (name: string) => Number(SEGMENT.exec(name)![1]);
+/** How append() writes every entry: enough to skip a line at start without parsing it. */
+const HEAD = /^\{"seq":(\d+),"ts":"([^"]+)","kind":"(\w+)"/;
+const DAY_MS = 86_400_000;
+
+/** A line read back at start, newest first, and whether it is kept for queries or only for the state. */
+interface Loaded {
+  entry: JournalEntry;
+  size: number;
+  query: boolean;
+}
 
 interface Pending {
   data: string;
@@ -105,10 +137,16 @@ interface Pending {
 }
 
 export class Journal {
+  /** Entries for queries, oldest first; those before `head` have left memory (compacted now and then). */
   private entries: JournalEntry[] = [];
+  private sizes: number[] = [];
+  private head = 0;
+  private memoryBytes = 0;
   private readonly sent = new Map<string, number>();
   /** Attempts journaled as started with no result yet, by attemptId(). */
   private readonly started = new Map<string, AttemptEntry>();
+  /** SMS delivered per recipientKey within the state window, oldest first. */
+  private readonly smsSent = new Map<string, SmsDelivery[]>();
   private seq = 0;
   private fh!: FileHandle;
   private size = 0;
@@ -129,52 +167,104 @@ export class Journal {
 
   private async segments(): Promise<string[]> {
     const names = (await readdir(this.opts.dir)).filter((n) => SEGMENT.test(n));
-    return names.sort((a, b) => Number(a.match(SEGMENT)![1]) - Number(b.match(SEGMENT)![1]));
+    return names.sort((a, b) => startOf(a) - startOf(b));
   }
 
   private async load(): Promise<void> {
-    const horizon = Date.now() - this.opts.retentionDays * 86_400_000;
-    for (const name of await this.segments()) {
-      const path = join(this.opts.dir, name);
-      let newest = 0;
-      for (const line of (await readFile(path, 'utf8')).split('\n')) {
-        if (!line) continue;
-        let e: JournalEntry;
-        try {
-          e = JSON.parse(line) as JournalEntry;
-        } catch {
-          this.skippedLines++;
-          continue;
-        }
-        const t = Date.parse(e.ts);
-        if (typeof e.seq !== 'number' || Number.isNaN(t)) {
-          this.skippedLines++;
-          continue;
-        }
-        newest = Math.max(newest, t);
-        this.seq = Math.max(this.seq, e.seq);
-        if (t >= horizon) this.index(e);
+    const now = Date.now();
+    const horizon = now - this.opts.retentionDays * DAY_MS;
+    const stateHorizon = Math.max(horizon, now - this.opts.stateWindowMs);
+    const names = await this.segments();
+    const loaded: Loaded[] = [];
+    let budget = this.opts.memoryMaxBytes;
+    let done = false;
+    for (let i = names.length - 1; i >= 0; i--) {
+      const path = join(this.opts.dir, names[i]);
+      const { size, mtimeMs } = await stat(path);
+      // Every entry of a segment was written by its last write, and before the next segment started:
+      // a segment wholly past retention goes without being read.
+      const writtenBefore = Math.min(mtimeMs, i + 1 < names.length ? startOf(names[i + 1]) : Infinity);
+      if (size === 0 || writtenBefore < horizon) {
+        await rm(path, { force: true });
+        continue;
       }
-      // Wholly past retention (or empty): the segment goes.
-      if (newest < horizon) await rm(path, { force: true });
+      if (done || (budget <= 0 && writtenBefore < stateHorizon)) {
+        done = true;
+        continue;
+      }
+      for await (const lines of linesFromEnd(path)) {
+        for (const line of lines) {
+          const head = HEAD.exec(line);
+          const t = head ? Date.parse(head[2]) : NaN;
+          if (head) this.seq = Math.max(this.seq, Number(head[1]));
+          if (t < horizon || (budget <= 0 && t < stateHorizon)) {
+            done = true;
+            break;
+          }
+          // The kept entries are the newest, without a gap: the first that does not fit closes the budget.
+          if (line.length > budget) budget = 0;
+          const query = budget > 0;
+          if (!query && head && head[3] !== 'attempt') continue;
+          const entry = this.parse(line);
+          if (!entry) continue;
+          this.seq = Math.max(this.seq, entry.seq);
+          loaded.push({ entry, size: line.length, query });
+          if (query) budget -= line.length;
+        }
+        if (done) break;
+      }
     }
-    this.trimMemory();
+    for (let k = loaded.length - 1; k >= 0; k--) {
+      const { entry, size, query } = loaded[k];
+      if (query) this.remember(entry, size);
+      if (Date.parse(entry.ts) >= stateHorizon) this.track(entry);
+    }
   }
 
-  private index(e: JournalEntry): void {
+  private parse(line: string): JournalEntry | undefined {
+    try {
+      const e = JSON.parse(line) as JournalEntry;
+      if (typeof e.seq === 'number' && !Number.isNaN(Date.parse(e.ts))) return e;
+    } catch {
+      // A torn write: counted below.
+    }
+    this.skippedLines++;
+    return undefined;
+  }
+
+  /** Keeps an entry for queries, dropping the oldest past the memory budget. */
+  private remember(e: JournalEntry, size: number): void {
     this.entries.push(e);
+    this.sizes.push(size);
+    this.memoryBytes += size;
+    while (this.memoryBytes > this.opts.memoryMaxBytes && this.head < this.entries.length) this.forgetOldest();
+  }
+
+  private forgetOldest(): void {
+    this.memoryBytes -= this.sizes[this.head];
+    this.head++;
+    // Dropped entries are cut off in one go once they are half the array: O(1) per entry.
+    if (this.head >= 1024 && this.head * 2 >= this.entries.length) {
+      this.entries = this.entries.slice(this.head);
+      this.sizes = this.sizes.slice(this.head);
+      this.head = 0;
+    }
+  }
+
+  /** The memory of deliveries: deduplication, interrupted attempts, SMS per recipient. */
+  private track(e: JournalEntry): void {
     if (e.kind !== 'attempt') return;
     if (e.result === 'started') this.started.set(attemptId(e), e);
     else this.started.delete(attemptId(e));
-    if (e.result === 'sent') {
-      const at = Date.parse(e.ts);
-      for (const k of e.dedupKeys) this.sent.set(`${e.channel}|${e.recipientKey}|${k}`, at);
+    if (e.result !== 'sent') return;
+    const at = Date.parse(e.ts);
+    if (e.channel === 'sms') {
+      const list = this.smsSent.get(e.recipientKey) ?? [];
+      list.push({ at, capSummary: e.capSummary === true });
+      this.smsSent.set(e.recipientKey, list);
     }
-  }
-
-  private trimMemory(): void {
-    const max = this.opts.maxInMemory ?? 200_000;
-    if (this.entries.length > max) this.entries = this.entries.slice(-max);
+    // The cap's summary did not carry the alerts: they were held, not delivered.
+    if (!e.capSummary) for (const k of e.dedupKeys) this.sent.set(`${e.channel}|${e.recipientKey}|${k}`, at);
   }
 
   private async startSegment(): Promise<void> {
@@ -189,12 +279,15 @@ export class Journal {
   async append(news: NewEntry[]): Promise<JournalEntry[]> {
     const ts = new Date().toISOString();
     const full = news.map((n) => ({ seq: ++this.seq, ts, ...n }) as JournalEntry);
+    const lines = full.map((e) => JSON.stringify(e));
     await new Promise<void>((resolve, reject) => {
-      this.queue.push({ data: full.map((e) => `${JSON.stringify(e)}\n`).join(''), resolve, reject });
+      this.queue.push({ data: lines.map((l) => `${l}\n`).join(''), resolve, reject });
       this.flushing ??= this.flush();
     });
-    for (const e of full) this.index(e);
-    this.trimMemory();
+    full.forEach((e, i) => {
+      this.remember(e, lines[i].length);
+      this.track(e);
+    });
     return full;
   }
 
@@ -223,15 +316,22 @@ export class Journal {
   private async rotate(): Promise<void> {
     await this.fh.close();
     await this.startSegment();
-    const horizon = Date.now() - this.opts.retentionDays * 86_400_000;
+    const now = Date.now();
+    const horizon = now - this.opts.retentionDays * DAY_MS;
     const names = await this.segments();
     // Segment names are their start times; one is wholly expired when its successor started before the horizon.
     for (let i = 0; i + 1 < names.length; i++) {
-      if (Number(names[i + 1].match(SEGMENT)![1]) < horizon) await rm(join(this.opts.dir, names[i]), { force: true });
+      if (startOf(names[i + 1]) < horizon) await rm(join(this.opts.dir, names[i]), { force: true });
     }
-    this.entries = this.entries.filter((e) => Date.parse(e.ts) >= horizon);
-    for (const [k, at] of this.sent) if (at < horizon) this.sent.delete(k);
-    for (const [k, e] of this.started) if (Date.parse(e.ts) < horizon) this.started.delete(k);
+    while (this.head < this.entries.length && Date.parse(this.entries[this.head].ts) < horizon) this.forgetOldest();
+    const stateHorizon = now - this.opts.stateWindowMs;
+    for (const [k, at] of this.sent) if (at < stateHorizon) this.sent.delete(k);
+    for (const [k, e] of this.started) if (Date.parse(e.ts) < stateHorizon) this.started.delete(k);
+    for (const [k, list] of this.smsSent) {
+      const recent = list.filter((d) => d.at >= stateHorizon);
+      if (recent.length) this.smsSent.set(k, recent);
+      else this.smsSent.delete(k);
+    }
   }
 
   /** When the recipient last got a message carrying this alert state, within the window. */
@@ -254,10 +354,15 @@ export class Journal {
     return undefined;
   }
 
-  /** Newest first. */
+  /** SMS delivered to this recipient since `sinceMs` (within the state window), oldest first. */
+  smsDeliveries(recipientKey: string, sinceMs: number): SmsDelivery[] {
+    return (this.smsSent.get(recipientKey) ?? []).filter((d) => d.at >= sinceMs);
+  }
+
+  /** Newest first, from the entries in memory. */
   query(q: JournalQuery): JournalEntry[] {
     const out: JournalEntry[] = [];
-    for (let i = this.entries.length - 1; i >= 0 && out.length < q.limit; i--) {
+    for (let i = this.entries.length - 1; i >= this.head && out.length < q.limit; i--) {
       const e = this.entries[i];
       const t = Date.parse(e.ts);
       if (q.toMs !== undefined && t > q.toMs) continue;

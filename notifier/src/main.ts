@@ -1,40 +1,46 @@
 #!/usr/bin/env node
 // Command line: ussdwatch-notifier [--config FILE]. The configuration is NOTIFIER_CONFIG
 // or the file shipped in notifier/config/ when neither is given.
-import { ConfigError, DEFAULT_CONFIG_FILE, loadConfig } from './config.js';
-import { TemplateError } from './gotemplate.js';
+import { runCommand } from '@ussdwatch/common/cli.js';
+import { runUntilSignal } from '@ussdwatch/common/lifecycle.js';
+import { jsonLogger } from '@ussdwatch/common/log.js';
+import { DEFAULT_CONFIG_FILE, loadConfig } from './config.js';
 import { startNotifier } from './service.js';
 
-function configPath(argv: string[]): string {
-  const i = argv.indexOf('--config');
-  if (i >= 0) {
-    if (!argv[i + 1]) throw new ConfigError('--config needs a file: ussdwatch-notifier --config notifier.yaml');
-    return argv[i + 1];
-  }
-  const eq = argv.find((a) => a.startsWith('--config='));
-  return eq?.slice('--config='.length) || process.env.NOTIFIER_CONFIG || DEFAULT_CONFIG_FILE;
+const USAGE = `usage: ussdwatch-notifier [--config FILE]
+
+Receives Alertmanager's webhooks, sends the SMS (Kannel) and e-mails, keeps the journal,
+and serves /webhook/tier1..3, /api/journal, /metrics, /healthz and /ready.
+
+options:
+  -c, --config FILE   configuration (default: $NOTIFIER_CONFIG, else the shipped
+                      notifier/config/notifier.yaml)
+  -h, --help          this help
+
+exit status: 0 after SIGTERM/SIGINT, 2 for bad usage, configuration or listen address, 1 for
+any other failure.
+`;
+
+const COMMAND = { program: 'ussdwatch-notifier', usage: USAGE, options: { config: { type: 'string', short: 'c' } } } as const;
+
+async function serve(configFile: string): Promise<number> {
+  const logger = jsonLogger();
+  const cfg = loadConfig(configFile);
+  return runUntilSignal(
+    logger,
+    async () => {
+      const running = await startNotifier(cfg, { logger });
+      logger.log('info', 'listening', { url: running.url, config: cfg.file, journal: cfg.journal.dir });
+      return running;
+    },
+    { config: cfg.file },
+  );
 }
 
-async function main(): Promise<void> {
-  const cfg = loadConfig(configPath(process.argv.slice(2)));
-  const running = await startNotifier(cfg);
-  console.log(`notifier: listening on ${running.url} (config ${cfg.file}, journal ${cfg.journal.dir})`);
-  let stopping = false;
-  const shutdown = (signal: string) => {
-    if (stopping) return;
-    stopping = true;
-    console.log(`notifier: ${signal}: finishing requests in flight`);
-    running.stop().then(() => process.exit(0), (err: Error) => {
-      console.error(`notifier: shutdown failed: ${err.message}`);
-      process.exit(1);
-    });
-  };
-  process.on('SIGTERM', () => shutdown('SIGTERM'));
-  process.on('SIGINT', () => shutdown('SIGINT'));
-}
-
-main().catch((err: Error) => {
-  const known = err instanceof ConfigError || err instanceof TemplateError;
-  console.error(`notifier: ${known ? err.message : err.stack}`);
-  process.exit(2);
-});
+runCommand(COMMAND, process.argv.slice(2), ({ values }) => serve(values.config ?? (process.env.NOTIFIER_CONFIG || DEFAULT_CONFIG_FILE))).then(
+  (code) => process.exit(code),
+  (err: Error) => {
+    process.stderr.write(`ussdwatch-notifier: ${err.stack ?? err.message}\n`);
+    process.exit(1);
+  },
+);

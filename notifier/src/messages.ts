@@ -1,43 +1,93 @@
-// The texts people receive, rendered from alertmanager/templates/ (the same file
-// Alertmanager loads), so wording is changed in one place.
-import { readFileSync } from 'node:fs';
-import { escapeHtml, TemplateError, TemplateSet } from './gotemplate.js';
-import type { WebhookPayload } from './payload.js';
+// What a notification tells people, read from the webhook payload. The alert text itself
+// is rendered by Prometheus from the rule's annotations (summary, description,
+// runbook_url, dashboard_url); here it is only picked, counted and masked, and the SMS is
+// built from it. The mail is laid out in mail-body.ts from the same Notice.
+import { maskMsisdns } from '@ussdwatch/common/mask.js';
+import type { WebhookAlert, WebhookPayload } from './payload.js';
 import { fitSms, type FittedSms } from './sms-fit.js';
 
-export interface RenderedEmail {
-  subject: string;
-  text: string;
-  html: string;
+export interface AlertNotice {
+  status: 'firing' | 'resolved';
+  summary: string;
+  description: string;
+  shortCode: string;
+  class: string;
+  cause: string;
+  node: string;
+  /** startsAt as `2026-11-21 12:45:02 UTC`. */
+  since: string;
+  /** As Prometheus rendered them: not yet checked to be web links (see mail-body.ts). */
+  runbookUrl: string;
+  dashboardUrl: string;
 }
 
-const NAMES = ['ussdwatch.sms', 'ussdwatch.email.subject', 'ussdwatch.email.text', 'ussdwatch.email.html'];
+export interface Notice {
+  status: 'firing' | 'resolved';
+  tier: string;
+  alertname: string;
+  /** Empty for alerts about a node, a log source or the DPSS feed. */
+  shortCode: string;
+  team: string;
+  receiver: string;
+  firing: number;
+  total: number;
+  /** The group's common summary, else each alert's, distinct ones joined by "; ". */
+  summary: string;
+  alerts: AlertNotice[];
+}
 
-export class Messages {
-  constructor(private readonly templates: TemplateSet) {}
+function since(startsAt: string): string {
+  const t = new Date(startsAt);
+  return Number.isNaN(t.getTime()) ? maskMsisdns(startsAt) : `${t.toISOString().slice(0, 19).replace('T', ' ')} UTC`;
+}
 
-  static load(file: string): Messages {
-    let text: string;
-    try {
-      text = readFileSync(file, 'utf8');
-    } catch (err) {
-      throw new TemplateError(`${file}: cannot read the message templates (${(err as NodeJS.ErrnoException).code}); point "templates:" in the notifier config at alertmanager/templates/ussdwatch.tmpl`);
-    }
-    const set = new TemplateSet(text, file);
-    const missing = NAMES.filter((n) => !set.has(n));
-    if (missing.length) throw new TemplateError(`${file}: missing {{ define }} for ${missing.join(', ')}; the notifier renders these`);
-    return new Messages(set);
-  }
+function alertNotice(a: WebhookAlert): AlertNotice {
+  // A subscriber number that slipped into a label or an annotation (a USSD string with a
+  // number in it, a description quoting a log line) never reaches a phone or a mailbox in clear.
+  const label = (name: string) => maskMsisdns(a.labels[name] ?? '');
+  const note = (name: string) => maskMsisdns(a.annotations[name] ?? '');
+  return {
+    status: a.status,
+    summary: note('summary'),
+    description: note('description'),
+    shortCode: label('short_code'),
+    class: label('class'),
+    cause: label('cause'),
+    node: label('node'),
+    since: since(a.startsAt),
+    runbookUrl: note('runbook_url'),
+    dashboardUrl: note('dashboard_url'),
+  };
+}
 
-  sms(p: WebhookPayload): FittedSms {
-    return fitSms(this.templates.render('ussdwatch.sms', p));
-  }
+export function noticeOf(p: WebhookPayload): Notice {
+  const alerts = p.alerts.map(alertNotice);
+  const common = (name: string) => maskMsisdns(p.commonLabels[name] ?? '');
+  const group = (name: string) => maskMsisdns(p.groupLabels[name] ?? '');
+  const summary = p.commonAnnotations.summary
+    ? maskMsisdns(p.commonAnnotations.summary)
+    : [...new Set(alerts.map((a) => a.summary).filter(Boolean))].join('; ');
+  return {
+    status: p.status,
+    tier: common('tier'),
+    alertname: group('alertname') || common('alertname'),
+    shortCode: group('short_code'),
+    team: common('team'),
+    receiver: maskMsisdns(p.receiver),
+    firing: alerts.filter((a) => a.status === 'firing').length,
+    total: alerts.length,
+    summary,
+    alerts,
+  };
+}
 
-  email(p: WebhookPayload): RenderedEmail {
-    return {
-      subject: this.templates.render('ussdwatch.email.subject', p).replace(/\s+/g, ' ').trim(),
-      text: this.templates.render('ussdwatch.email.text', p),
-      html: this.templates.render('ussdwatch.email.html', p, escapeHtml),
-    };
-  }
+/**
+ * `ALERT T3 *710# ShortCodeAppTimeouts: <summary>`, RESOLVED once resolved; a group of
+ * several alerts ends with `(firing/total firing)`, kept whole when the summary is cut.
+ * e2e/messages.ts reads these words back: change both together.
+ */
+export function smsMessage(p: WebhookPayload): FittedSms {
+  const n = noticeOf(p);
+  const head = [n.status === 'firing' ? 'ALERT' : 'RESOLVED', `T${n.tier}`, n.shortCode, n.alertname].filter(Boolean).join(' ');
+  return fitSms(`${head}: ${n.summary}`, n.total > 1 ? `(${n.firing}/${n.total} firing)` : '');
 }

@@ -3,12 +3,30 @@
 import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import type { AttemptResult, Channel } from './journal.js';
 
-export type WebhookResult = 'accepted' | 'unauthorized' | 'too_large' | 'bad_json' | 'bad_version' | 'bad_payload' | 'missing_label' | 'not_found' | 'failed';
-const WEBHOOK_RESULTS: WebhookResult[] = ['accepted', 'unauthorized', 'too_large', 'bad_json', 'bad_version', 'bad_payload', 'missing_label', 'not_found', 'failed'];
+/** Why a request was answered 4xx: a bounded label set. */
+const REFUSALS = [
+  'unauthorized',
+  'too_large',
+  'bad_json',
+  'bad_version',
+  'bad_payload',
+  'missing_label',
+  'not_found',
+  'method_not_allowed',
+  'bad_request',
+] as const;
+const WEBHOOK_RESULTS = ['accepted', ...REFUSALS, 'failed'] as const;
+export type WebhookResult = (typeof WEBHOOK_RESULTS)[number];
+
+export function isWebhookResult(s: string): s is WebhookResult {
+  return (WEBHOOK_RESULTS as readonly string[]).includes(s);
+}
+/** On any path: `forbidden` for a credential without the right, `other` for a reason not listed. */
+const REFUSAL_REASONS = [...REFUSALS, 'forbidden', 'other'] as const;
 const CHANNELS: Channel[] = ['sms', 'email'];
 /** A `started` entry is not an outcome: counting it would count every attempt twice. */
 export type CountedResult = Exclude<AttemptResult, 'started'>;
-const RESULTS: CountedResult[] = ['sent', 'retry', 'failed', 'duplicate', 'in_doubt'];
+const RESULTS: CountedResult[] = ['sent', 'retry', 'failed', 'duplicate', 'in_doubt', 'held'];
 
 // prom-client creates a child's series on its first inc(); inc(0) makes it visible at 0.
 function zeroed(child: Counter.Internal): Counter.Internal {
@@ -20,24 +38,32 @@ export class NotifierMetrics {
   readonly registry = new Registry();
   private readonly notifications = new Map<string, Counter.Internal>();
   private readonly webhooks = new Map<WebhookResult, Counter.Internal>();
+  private readonly refusals = new Map<string, Counter.Internal>();
   readonly journalWrite: Histogram;
 
   constructor() {
     collectDefaultMetrics({ register: this.registry, prefix: 'notifier_' });
     const notifications = new Counter({
       name: 'notifier_notifications_total',
-      help: 'Delivery attempts by channel and result: sent, retry (transient failure, tried again), failed (given up), duplicate (suppressed by deduplication), in_doubt (not resent: an earlier attempt was interrupted after it may have reached the gateway).',
+      help: 'Delivery attempts by channel and result: sent, retry (transient failure, tried again), failed (given up), duplicate (suppressed by deduplication), in_doubt (not resent: an earlier attempt was interrupted after it may have reached the gateway), held (SMS over the per-recipient hourly cap; the mail still goes).',
       labelNames: ['channel', 'result'],
       registers: [this.registry],
     });
     for (const c of CHANNELS) for (const r of RESULTS) this.notifications.set(`${c}|${r}`, zeroed(notifications.labels(c, r)));
     const webhooks = new Counter({
       name: 'notifier_webhook_requests_total',
-      help: 'Webhook requests by result; anything but accepted was refused with a 4xx (or failed with a 5xx) and journaled.',
+      help: 'Webhook requests by result; anything but accepted was refused with a 4xx (a refused payload is also journaled) or failed with a 5xx.',
       labelNames: ['result'],
       registers: [this.registry],
     });
     for (const r of WEBHOOK_RESULTS) this.webhooks.set(r, zeroed(webhooks.labels(r)));
+    const refused = new Counter({
+      name: 'notifier_requests_refused_total',
+      help: 'Requests answered 4xx on any path, by reason: counted, never journaled verbatim. A burst is someone probing or forging (NotifierRequestsRefused).',
+      labelNames: ['reason'],
+      registers: [this.registry],
+    });
+    for (const r of REFUSAL_REASONS) this.refusals.set(r, zeroed(refused.labels(r)));
     this.journalWrite = new Histogram({
       name: 'notifier_journal_write_seconds',
       help: 'Time to make a batch of journal entries durable (write + fdatasync).',
@@ -52,5 +78,9 @@ export class NotifierMetrics {
 
   webhook(result: WebhookResult): void {
     this.webhooks.get(result)!.inc();
+  }
+
+  refused(reason: string): void {
+    (this.refusals.get(reason) ?? this.refusals.get('other')!).inc();
   }
 }

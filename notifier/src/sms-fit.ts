@@ -30,27 +30,37 @@ export function gsm7Units(text: string): number | null {
   return n;
 }
 
-export function fitSms(text: string): FittedSms {
-  const clean = text.replace(/\s+/g, ' ').trim();
-  const septets = gsm7Units(clean);
-  if (septets !== null) {
-    if (septets <= GSM7_LIMIT) return { text: clean, encoding: 'gsm7', units: septets, truncated: false };
-    let out = '';
+const fold = (s: string) => s.replace(/\s+/g, ' ').trim();
+const joined = (body: string, tail: string) => (tail ? `${body} ${tail}` : body);
+
+/**
+ * Fits `text` followed by `tail` into one SMS. Only `text` is cut, so a short tail (a
+ * group's alert count) always arrives; whitespace is folded so newlines cost nothing.
+ */
+export function fitSms(text: string, tail = ''): FittedSms {
+  const body = fold(text);
+  const end = fold(tail);
+  const whole = joined(body, end);
+  const encoding = gsm7Units(whole) === null ? 'ucs2' : 'gsm7';
+  // A character's cost: septets in GSM-7, UTF-16 units in UCS-2 (an emoji takes two).
+  const cost = encoding === 'gsm7' ? (ch: string) => (GSM7_EXTENSION.has(ch) ? 2 : 1) : (ch: string) => ch.length;
+  const units = (s: string) => {
     let n = 0;
-    for (const ch of clean) {
-      const cost = GSM7_EXTENSION.has(ch) ? 2 : 1;
-      if (n + cost > GSM7_LIMIT - 3) break;
-      out += ch;
-      n += cost;
-    }
-    return { text: `${out}...`, encoding: 'gsm7', units: n + 3, truncated: true };
-  }
-  if (clean.length <= UCS2_LIMIT) return { text: clean, encoding: 'ucs2', units: clean.length, truncated: false };
-  let out = '';
+    for (const ch of s) n += cost(ch);
+    return n;
+  };
+  const limit = encoding === 'gsm7' ? GSM7_LIMIT : UCS2_LIMIT;
+  if (units(whole) <= limit) return { text: whole, encoding, units: units(whole), truncated: false };
+  const mark = encoding === 'gsm7' ? '...' : '…';
+  const room = limit - units(mark) - (end ? units(end) + 1 : 0);
+  let cut = '';
+  let used = 0;
   // Iterating by code point never splits a surrogate pair.
-  for (const ch of clean) {
-    if (out.length + ch.length > UCS2_LIMIT - 1) break;
-    out += ch;
+  for (const ch of body) {
+    if (used + cost(ch) > room) break;
+    cut += ch;
+    used += cost(ch);
   }
-  return { text: `${out}…`, encoding: 'ucs2', units: out.length + 1, truncated: true };
+  const fitted = joined(cut + mark, end);
+  return { text: fitted, encoding, units: units(fitted), truncated: true };
 }

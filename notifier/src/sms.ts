@@ -1,7 +1,8 @@
 // SMS through Kannel's smsbox HTTP interface (sendsms), one request per recipient.
 import type { NotifierConfig } from './config.js';
 import type { FittedSms } from './sms-fit.js';
-import { shorten, type Outcome } from './retry.js';
+import { journalText } from './journal-text.js';
+import type { Outcome } from './retry.js';
 
 // Kannel answers 503 when its queue is full or the bearerbox is away; the other 5xx of a
 // proxy in front of it mean the same. 4xx (bad credentials, bad number) never get better.
@@ -21,11 +22,11 @@ export function kannelSender(cfg: NotifierConfig['sms']): SmsSender {
     url.searchParams.set('coding', sms.encoding === 'ucs2' ? '2' : '0');
     try {
       const res = await fetch(url, { signal: AbortSignal.timeout(cfg.timeoutMs) });
-      const answer = shorten(await res.text());
+      const answer = journalText(await res.text());
       return { ok: res.ok, transient: TRANSIENT.has(res.status), status: res.status, answer };
     } catch (err) {
       const cause = (err as { cause?: { code?: string } }).cause?.code;
-      return { ok: false, transient: true, answer: shorten(`transport error: ${cause ?? (err as Error).message}`) };
+      return { ok: false, transient: true, answer: journalText(`transport error: ${cause ?? (err as Error).message}`) };
     }
   };
 }

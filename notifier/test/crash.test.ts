@@ -20,7 +20,8 @@ let tc: TestConfig;
 let proc: RunningProcess | undefined;
 
 function startMain(): Promise<RunningProcess> {
-  return startProcess(process.execPath, ['--import', 'tsx', MAIN, '--config', tc.file], {
+  // `source`: workspace packages (common) from their TypeScript, built or not.
+  return startProcess(process.execPath, ['--conditions=source', '--import', 'tsx', MAIN, '--config', tc.file], {
     name: 'notifier', readyUrl: `http://127.0.0.1:${tc.cfg.listen.port}/ready`, env: { ...process.env, NOTIFIER_TOKEN: '' },
   });
 }

@@ -88,8 +88,7 @@ describe('delivery through Kannel and SMTP', () => {
     ['an unknown payload version', JSON.stringify({ ...payload(), version: '3' }), TOKEN, 400, 'bad_version', /unsupported payload version "3"/],
     ['a missing label', JSON.stringify(payload({ team: '' })), TOKEN, 422, 'missing_label', /lacks required label\(s\) team/],
     ['an oversized body', JSON.stringify({ ...payload(), pad: 'x'.repeat(1_100_000) }), TOKEN, 413, 'too_large', /over the 1048576-byte limit/],
-    ['a wrong token', JSON.stringify(payload()), 'nope', 401, 'unauthorized', /bearer token/],
-  ])('refuses %s with a clear 4xx, journaled and counted', async (_what, body, token, status, reason, message) => {
+  ])('refuses %s from Alertmanager with a clear 4xx, journaled and counted', async (_what, body, token, status, reason, message) => {
     const res = await postWebhook(notifier.url, '2', body, token);
     expect(res.status).toBe(status);
     expect(res.json).toMatchObject({ reason, error: expect.stringMatching(message) });
@@ -97,7 +96,20 @@ describe('delivery through Kannel and SMTP', () => {
     expect(latest).toMatchObject({ kind: 'rejected', httpStatus: status, reason });
     const metrics = await (await fetch(`${notifier.url}/metrics`)).text();
     expect(metrics).toMatch(new RegExp(`notifier_webhook_requests_total\\{result="${reason}"\\} [1-9]`));
+    expect(metrics).toMatch(new RegExp(`notifier_requests_refused_total\\{reason="${reason}"\\} [1-9]`));
     expect((await fetch(`${notifier.url}/healthz`)).status).toBe(200);
+  });
+
+  it('refuses a wrong token with 401, counted but not journaled: anyone can send those', async () => {
+    const [before] = await journal(notifier.url, '?limit=1');
+    const res = await postWebhook(notifier.url, '2', payload(), 'nope');
+    expect(res.status).toBe(401);
+    expect(res.json).toMatchObject({ reason: 'unauthorized', error: expect.stringMatching(/bearer token/) });
+    const [latest] = await journal(notifier.url, '?limit=1');
+    expect(latest.seq).toBe(before.seq);
+    const metrics = await (await fetch(`${notifier.url}/metrics`)).text();
+    expect(metrics).toMatch(/notifier_webhook_requests_total\{result="unauthorized"\} [1-9]/);
+    expect(metrics).toMatch(/notifier_requests_refused_total\{reason="unauthorized"\} [1-9]/);
   });
 
   it('serves the journal filtered by time, short code and tier, newest first', async () => {

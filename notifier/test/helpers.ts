@@ -5,11 +5,11 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { startKannel, startSmtp, type KannelGateway, type SmtpSink } from '@ussdwatch/testkit';
 import { loadConfig, type NotifierConfig } from '../src/config.js';
+import { parsePayload, type WebhookPayload } from '../src/payload.js';
 import { startNotifier, type RunningNotifier } from '../src/service.js';
 
 export const TOKEN = 'test-token-0123456789';
 export const REPO = resolve(import.meta.dirname, '../..');
-export const TEMPLATES = join(REPO, 'alertmanager/templates/ussdwatch.tmpl');
 
 export interface TestConfig {
   dir: string;
@@ -26,6 +26,10 @@ export interface TestConfigOptions {
   port?: number;
   dir?: string;
   smsAttempts?: number;
+  smsCap?: number;
+  /** The SMTP server offers STARTTLS with a certificate signed by this CA (PEM file); else it is testkit's plain sink. */
+  smtpCaFile?: string;
+  smtpUser?: { user: string; pass: string };
 }
 
 /** Writes a complete notifier.yaml (teams as shipped, transports pointed at the test's servers). */
@@ -35,7 +39,6 @@ export async function testConfig(o: TestConfigOptions): Promise<TestConfig> {
   await writeFile(file, `listen: { host: 127.0.0.1, port: ${o.port ?? 0} }
 auth: { token: ${TOKEN} }
 journal: { dir: ${join(dir, 'journal')} }
-templates: ${TEMPLATES}
 sms:
   sendsms_url: ${o.sendsmsUrl}
   user: ${o.smsUser ?? 'u'}
@@ -43,9 +46,14 @@ sms:
   sender: Djezzy-NOC
   timeout_ms: 3000
   retry: { attempts: ${o.smsAttempts ?? 3}, initial_backoff_ms: 20, max_backoff_ms: 50 }
+  max_per_recipient_per_hour: ${o.smsCap ?? 20}
 email:
   host: 127.0.0.1
   port: ${o.smtpPort}
+  # testkit's SMTP sink speaks plain SMTP on loopback.
+  ${o.smtpCaFile ? `tls_ca_file: ${o.smtpCaFile}` : 'require_tls: false'}
+  ${o.smtpUser ? `user: ${o.smtpUser.user}
+  password: ${o.smtpUser.pass}` : ''}
   from: ussdwatch <ussdwatch@djezzy.dz>
   timeout_ms: 3000
   retry: { attempts: 2, initial_backoff_ms: 20, max_backoff_ms: 50 }
@@ -76,13 +84,13 @@ export interface AlertSpec {
 
 export function payload(spec: AlertSpec = {}, extra: AlertSpec[] = []) {
   const alerts = [spec, ...extra].map((s, i) => {
-    const labels = {
+    const labels: Record<string, string> = {
       alertname: s.alertname ?? 'UssdAppTimeouts', tier: s.tier ?? '2', severity: 'warning',
       team: s.team ?? 'billing', short_code: s.short_code ?? '*710#', class: 'internal', cause: 'app_timeout',
     };
     return {
       status: s.status ?? 'firing', labels,
-      annotations: { summary: s.summary ?? `${labels.short_code} Solde: application timeouts at 31%`, runbook_url: 'https://runbooks.example/app-timeout' },
+      annotations: { summary: s.summary ?? `${labels.short_code} Solde: application timeouts at 31%`, runbook_url: 'https://runbooks.example/app-timeout' } as Record<string, string>,
       startsAt: s.startsAt ?? '2026-11-21T12:45:02.123Z', endsAt: '0001-01-01T00:00:00Z', generatorURL: 'http://prometheus/graph',
       fingerprint: s.fingerprint ?? `f${i}${labels.alertname.length}${labels.short_code.length}`,
     };
@@ -91,9 +99,16 @@ export function payload(spec: AlertSpec = {}, extra: AlertSpec[] = []) {
   return {
     version: '4', groupKey: `{}/{tier="${first.tier}"}:{alertname="${first.alertname}", short_code="${first.short_code}"}`,
     truncatedAlerts: 0, status: alerts.some((a) => a.status === 'firing') ? 'firing' : 'resolved', receiver: `tier${first.tier}`,
-    groupLabels: { alertname: first.alertname, short_code: first.short_code }, commonLabels: first,
+    groupLabels: { alertname: first.alertname, short_code: first.short_code } as Record<string, string>, commonLabels: first,
     commonAnnotations: alerts.length === 1 ? alerts[0].annotations : {}, externalURL: 'http://alertmanager:9093', alerts,
   };
+}
+
+/** payload(), optionally edited, through the notifier's own parser: what the message builders get. */
+export function parsedPayload(spec: AlertSpec = {}, extra: AlertSpec[] = [], edit: (raw: ReturnType<typeof payload>) => void = () => {}): WebhookPayload {
+  const raw = payload(spec, extra);
+  edit(raw);
+  return parsePayload(JSON.stringify(raw), []);
 }
 
 export async function postWebhook(baseUrl: string, tier: string, body: unknown, token = TOKEN): Promise<{ status: number; json: Record<string, unknown> }> {
@@ -119,9 +134,9 @@ export interface RealChain {
   stop(): Promise<void>;
 }
 
-export async function startRealChain(token?: string): Promise<RealChain> {
+export async function startRealChain(token?: string, extra: Partial<TestConfigOptions> = {}): Promise<RealChain> {
   const [kannel, smtp] = await Promise.all([startKannel(), startSmtp()]);
-  const tc = await testConfig({ sendsmsUrl: kannel.sendsmsUrl, smsUser: kannel.user, smsPassword: kannel.password, smtpPort: smtp.port });
+  const tc = await testConfig({ sendsmsUrl: kannel.sendsmsUrl, smsUser: kannel.user, smsPassword: kannel.password, smtpPort: smtp.port, ...extra });
   const notifier = await startNotifier(token ? { ...tc.cfg, token } : tc.cfg);
   return {
     kannel, smtp, notifier,

@@ -1,6 +1,9 @@
 // `ussdwatch-simulate`: realistic gateway logs and DPSS files with fault injection
 // (docs/simulator.md). This file is the edge: options, signals, the control endpoint.
-import { ConfigError } from '@ussdwatch/exporter/config/errors.js';
+import { reportUsageError } from '@ussdwatch/common/cli.js';
+import { ConfigError } from '@ussdwatch/common/config-file.js';
+import { ListenError } from '@ussdwatch/common/http.js';
+import { jsonLogger } from '@ussdwatch/common/log.js';
 import { BUNDLED_CATALOGUE, loadCatalogueFile } from '@ussdwatch/exporter/config/files.js';
 import { startControlServer } from './control-server.js';
 import { runFaultClient } from './fault-command.js';
@@ -15,11 +18,8 @@ export async function run(argv: string[]): Promise<number> {
   try {
     return argv[0] === 'fault' ? await runFaultClient(argv.slice(1)) : await simulate(argv);
   } catch (err) {
-    if (err instanceof UsageError) {
-      process.stderr.write(`ussdwatch-simulate: ${err.message}\n\n${USAGE}\n`);
-      return 2;
-    }
-    if (err instanceof ConfigError || err instanceof FaultError) {
+    if (err instanceof UsageError) return reportUsageError('ussdwatch-simulate', USAGE, err);
+    if (err instanceof ConfigError || err instanceof FaultError || err instanceof ListenError) {
       log(err.message);
       return 2;
     }
@@ -56,7 +56,7 @@ async function simulate(argv: string[]): Promise<number> {
   process.once('SIGINT', handler);
   process.once('SIGTERM', handler);
 
-  const control = opts.control ? await startControlServer(runner, opts.control.host, opts.control.port) : null;
+  const control = opts.control ? await startControlServer(runner, opts.control.host, opts.control.port, jsonLogger()) : null;
   if (control) log(`control endpoint on ${control.url}`);
   try {
     if (opts.fast) await runner.runFast(startMs + opts.durationMs!, () => stopRequested);
@@ -65,7 +65,7 @@ async function simulate(argv: string[]): Promise<number> {
     sim.close();
     process.off('SIGINT', handler);
     process.off('SIGTERM', handler);
-    if (control) await new Promise((r) => control.server.close(r));
+    if (control) await control.close();
   }
   return 0;
 }

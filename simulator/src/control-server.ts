@@ -1,7 +1,7 @@
 // The simulator's control endpoint: start and stop faults while it runs, and see what
-// it writes. Plain node:http: five routes do not need a framework.
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+// it writes. On the services' HTTP layer, so it is as safe as they are.
+import { bodyText, createService, HttpError, listen, sendText, type Listening, type Request, type Route } from '@ussdwatch/common/http.js';
+import type { Logger } from '@ussdwatch/common/log.js';
 import { FaultError, type Fault, type FaultRequest } from './faults.js';
 
 export interface ControlTarget {
@@ -27,22 +27,9 @@ export function faultView(f: Fault) {
   };
 }
 
-function send(res: ServerResponse, code: number, body: unknown): void {
-  const text = typeof body === 'string' ? body : JSON.stringify(body) + '\n';
-  res.writeHead(code, { 'content-type': typeof body === 'string' ? 'text/plain; charset=utf-8' : 'application/json' });
-  res.end(text);
-}
-
-async function readJson(req: IncomingMessage): Promise<unknown> {
-  let size = 0;
-  const chunks: Buffer[] = [];
-  for await (const chunk of req) {
-    size += (chunk as Buffer).length;
-    if (size > MAX_BODY) throw new FaultError(`request body over ${MAX_BODY} bytes`);
-    chunks.push(chunk as Buffer);
-  }
+function jsonBody(req: Request): unknown {
   try {
-    return JSON.parse(Buffer.concat(chunks).toString('utf8'));
+    return JSON.parse(bodyText(req));
   } catch {
     throw new FaultError('the body is not JSON; send e.g. {"scenario":"app_down","target":"*710#"}');
   }
@@ -70,38 +57,41 @@ export function faultRequestFrom(body: unknown): FaultRequest {
   };
 }
 
-async function route(target: ControlTarget, req: IncomingMessage, res: ServerResponse): Promise<void> {
-  const path = new URL(req.url ?? '/', 'http://simulator').pathname;
-  const method = req.method ?? 'GET';
-  if (path === '/healthz' && method === 'GET') return send(res, 200, 'ok\n');
-  if (path === '/status' && method === 'GET') return send(res, 200, target.status());
-  if (path === '/faults' && method === 'GET') return send(res, 200, { faults: target.faults().map(faultView) });
-  if (path === '/faults' && method === 'POST') {
-    const fault = target.startFault(faultRequestFrom(await readJson(req)));
-    return send(res, 201, faultView(fault));
-  }
-  const m = /^\/faults\/([^/]+)$/.exec(path);
-  if (m && method === 'DELETE') {
-    const id = decodeURIComponent(m[1]);
-    return target.stopFault(id) ? send(res, 200, { stopped: id }) : send(res, 404, { error: `no fault '${id}' (GET /faults lists them)` });
-  }
-  const known = ['/healthz', '/status', '/faults'].includes(path) || m !== null;
-  send(res, known ? 405 : 404, { error: `${method} ${path}: not a route; try GET /healthz, GET /status, GET|POST /faults, DELETE /faults/ID` });
+/** A FaultError (a request the simulator cannot honour) is the caller's mistake: 400 with the reason. */
+function asRefusal(err: unknown): never {
+  if (err instanceof FaultError) throw new HttpError(400, 'bad_fault', err.message);
+  throw err;
 }
 
-export function startControlServer(target: ControlTarget, host: string, port: number): Promise<{ server: Server; url: string }> {
-  const server = createServer((req, res) => {
-    route(target, req, res).catch((err: unknown) => {
-      if (err instanceof FaultError) send(res, 400, { error: err.message });
-      else send(res, 500, { error: (err as Error).message });
-    });
-  });
-  return new Promise((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(port, host, () => {
-      server.off('error', reject);
-      const a = server.address() as AddressInfo;
-      resolve({ server, url: `http://${a.family === 'IPv6' ? `[${a.address}]` : a.address}:${a.port}` });
-    });
-  });
+export function startControlServer(target: ControlTarget, host: string, port: number, logger: Logger): Promise<Listening> {
+  const routes: Route[] = [
+    { method: 'GET', path: '/healthz', access: 'read', handle: (_req, res) => sendText(res, 'text/plain; charset=utf-8', 'ok\n') },
+    { method: 'GET', path: '/status', access: 'read', handle: (_req, res) => void res.json(target.status()) },
+    { method: 'GET', path: '/faults', access: 'read', handle: (_req, res) => void res.json({ faults: target.faults().map(faultView) }) },
+    {
+      method: 'POST',
+      path: '/faults',
+      access: 'act',
+      handle: (req, res) => {
+        let fault;
+        try {
+          fault = target.startFault(faultRequestFrom(jsonBody(req)));
+        } catch (err) {
+          asRefusal(err);
+        }
+        res.status(201).json(faultView(fault));
+      },
+    },
+    {
+      method: 'DELETE',
+      path: '/faults/:id',
+      access: 'act',
+      handle: (req, res) => {
+        const id = String(req.params.id);
+        if (!target.stopFault(id)) throw new HttpError(404, 'not_found', `no fault '${id}' (GET /faults lists them)`);
+        res.json({ stopped: id });
+      },
+    },
+  ];
+  return listen(createService({ name: 'simulator', logger, routes, bodyLimit: { bytes: MAX_BODY } }), { host, port, setting: '--control' });
 }

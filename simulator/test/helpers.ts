@@ -5,8 +5,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { run } from '../src/cli.js';
 import { BUNDLED_CATALOGUE, loadCatalogueFile } from '@ussdwatch/exporter/config/files.js';
+import { defaultStatusMap } from '@ussdwatch/exporter/config/status-map-file.js';
 import { Classifier } from '@ussdwatch/exporter/core/classifier.js';
-import { defaultStatusMap } from '@ussdwatch/exporter/core/status-map.js';
 import type { Dialog } from '@ussdwatch/exporter/core/types.js';
 import { createLineParser } from '@ussdwatch/exporter/parsers/index.js';
 

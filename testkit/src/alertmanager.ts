@@ -8,8 +8,8 @@ export interface AlertmanagerOptions {
   /** alertmanager.yml content; written into a temp dir as alertmanager.yml. */
   config: string;
   /**
-   * A directory copied next to the config first, so relative paths in it (templates/,
-   * secrets/) resolve: e.g. the repository's alertmanager/ folder.
+   * A directory copied next to the config first, so relative paths in it (secrets/)
+   * resolve: e.g. the repository's alertmanager/ folder.
    */
   baseDir?: string;
   /**

@@ -164,6 +164,7 @@ class Parts {
  */
 export async function startStack(opts: StackOptions = {}): Promise<Stack> {
   const progress = opts.onProgress ?? (() => {});
+  requireBuilt(join(REPO_ROOT, 'common/dist/http.js'), 'npm run build -w common');
   requireBuilt(join(REPO_ROOT, 'exporter/dist/cli/main.js'), 'npm run build -w exporter');
   requireBuilt(join(REPO_ROOT, 'notifier/dist/main.js'), 'npm run build -w notifier');
   requireBuilt(join(REPO_ROOT, 'simulator/dist/cli.js'), 'npm run build -w simulator');

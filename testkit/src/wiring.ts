@@ -38,7 +38,7 @@ export interface NotifierWiring {
   smtp: { host: string; port: number };
 }
 
-/** The shipped notifier.yaml (teams, templates, retries untouched) wired to this stack's gateways. */
+/** The shipped notifier.yaml (teams, retries untouched) wired to this stack's gateways. */
 export function notifierConfig(shippedYaml: string, w: NotifierWiring): string {
   const cfg = asMap(parseYaml(shippedYaml));
   const abs = (section: Yaml, key: string) => {
@@ -47,7 +47,6 @@ export function notifierConfig(shippedYaml: string, w: NotifierWiring): string {
   cfg.listen = { host: '127.0.0.1', port: w.port };
   const auth = (cfg.auth = asMap(cfg.auth));
   abs(auth, 'token_file');
-  abs(cfg, 'templates');
   cfg.journal = { ...asMap(cfg.journal), dir: w.journalDir };
   const sms = asMap(cfg.sms);
   delete sms.password_file;

@@ -3,20 +3,20 @@
 // the consumer, so memory stays flat whatever the input size.
 import { accessSync, constants, createReadStream, statSync } from 'node:fs';
 import { once } from 'node:events';
-import { parseArgs } from 'node:util';
 import type { Readable } from 'node:stream';
-import { ConfigError } from '../config/errors.js';
-import { loadCatalogueFile, loadStatusMapFile } from '../config/files.js';
+import { parseOptions, reportUsageError, UsageError } from '@ussdwatch/common/cli.js';
+import { ConfigError } from '@ussdwatch/common/config-file.js';
+import { parseUtcOffset } from '@ussdwatch/common/config-values.js';
+import { BUNDLED_CATALOGUE, loadCatalogueFile, loadStatusMapFile } from '../config/files.js';
+import { defaultStatusMap } from '../config/status-map-file.js';
 import type { LineFormat } from '../config/types.js';
-import { parseUtcOffset } from '../config/validate.js';
 import { Classifier } from '../core/classifier.js';
-import { defaultStatusMap } from '../core/status-map.js';
 import { MALFORMED_REASONS, type Classification, type LineParser } from '../core/types.js';
 import { createLineParser } from '../parsers/index.js';
 import { MAX_LINE_BYTES } from '../parsers/line.js';
 import { LineSplitter } from '../tailer/line-splitter.js';
 
-const USAGE = `usage: ussdwatch classify --catalogue FILE [options] [LOGFILE...]
+const USAGE = `usage: ussdwatch classify [--catalogue FILE] [options] [LOGFILE...]
 
 Classifies USSD gateway log lines (standard input when no LOGFILE is named, and for a
 LOGFILE written -) and writes one JSON object per input line, in order, to standard output:
@@ -26,7 +26,8 @@ has class "malformed" and the reason as cause:
   ${MALFORMED_REASONS.join(', ')}.
 
 options:
-  --catalogue FILE      short-code catalogue YAML (required)
+  --catalogue FILE      short-code catalogue YAML (default: the bundled Djezzy catalogue,
+                        ${BUNDLED_CATALOGUE})
   --format FORMAT       ussd-cdr | ussd-json | auto | regex (default: auto, a line
                         starting with { is JSON)
   --status-map FILE     status map YAML changing the default table
@@ -44,7 +45,6 @@ const OUTPUT_CHUNK = 1 << 20;
 /** The file name that means standard input, as in cat and grep. */
 const STDIN = '-';
 
-class UsageError extends Error {}
 class InputError extends Error {}
 
 export async function run(argv: string[]): Promise<number> {
@@ -52,13 +52,9 @@ export async function run(argv: string[]): Promise<number> {
   try {
     setup = prepare(argv);
   } catch (err) {
-    if (err instanceof UsageError) {
-      process.stderr.write(`ussdwatch classify: ${err.message}\n\n${USAGE}\n`);
-    } else if (err instanceof ConfigError || err instanceof InputError) {
-      process.stderr.write(`ussdwatch classify: ${err.message}\n`);
-    } else {
-      throw err;
-    }
+    if (err instanceof UsageError) return reportUsageError('ussdwatch classify', USAGE, err);
+    if (!(err instanceof ConfigError || err instanceof InputError)) throw err;
+    process.stderr.write(`ussdwatch classify: ${err.message}\n`);
     return 2;
   }
   if (setup === 'help') {
@@ -76,29 +72,20 @@ export async function run(argv: string[]): Promise<number> {
   return 0;
 }
 
+const OPTIONS = {
+  catalogue: { type: 'string' },
+  format: { type: 'string', default: 'auto' },
+  'status-map': { type: 'string' },
+  'utc-offset': { type: 'string', default: '+01:00' },
+  regex: { type: 'string' },
+  'time-format': { type: 'string' },
+  explain: { type: 'boolean', default: false },
+} as const;
+
 function prepare(argv: string[]) {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args: argv,
-      allowPositionals: true,
-      options: {
-        catalogue: { type: 'string' },
-        format: { type: 'string', default: 'auto' },
-        'status-map': { type: 'string' },
-        'utc-offset': { type: 'string', default: '+01:00' },
-        regex: { type: 'string' },
-        'time-format': { type: 'string' },
-        explain: { type: 'boolean', default: false },
-        help: { type: 'boolean', short: 'h', default: false },
-      },
-    });
-  } catch (err) {
-    throw new UsageError((err as Error).message);
-  }
+  const parsed = parseOptions({ program: 'ussdwatch classify', usage: USAGE, options: OPTIONS, positionals: true }, argv);
+  if (parsed === 'help') return parsed;
   const { values: o, positionals: files } = parsed;
-  if (o.help) return 'help' as const;
-  if (o.catalogue === undefined) throw new UsageError('--catalogue FILE is required');
   const format = o.format as LineFormat;
   if (!FORMATS.includes(format)) throw new UsageError(`--format must be one of ${FORMATS.join(', ')}; got "${o.format}"`);
   if (format === 'regex' && o.regex === undefined) throw new UsageError('--format regex needs --regex PATTERN');
@@ -114,7 +101,7 @@ function prepare(argv: string[]) {
       throw new InputError(`cannot read ${f}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
     }
   }
-  const catalogue = loadCatalogueFile(o.catalogue);
+  const catalogue = loadCatalogueFile(o.catalogue ?? BUNDLED_CATALOGUE);
   const statusMap = o['status-map'] === undefined ? defaultStatusMap() : loadStatusMapFile(o['status-map']);
   const classifier = new Classifier(catalogue, statusMap);
   let parser;
@@ -142,15 +129,19 @@ function formatter(parser: LineParser, classifier: Classifier, explain: boolean)
   const malformed = new Map(MALFORMED_REASONS.map((r) => [r, Buffer.from(`,"class":"malformed","cause":"${r}","short_code":null,"near_code":null}\n`)]));
   const textOf = (c: Classification) =>
     `,"class":"${c.cls}","cause":"${c.cause}","short_code":${JSON.stringify(c.shortCode)},"near_code":${JSON.stringify(c.nearCode)}}\n`;
-  const bytes = new Map<Classification, Uint8Array>();
+  // By classifyIndex: the tail's bytes, built when first needed.
+  const tails: Array<Uint8Array | undefined> = [];
   return (line) => {
     const r = parser.parse(line);
     if (typeof r === 'string') return malformed.get(r)!;
-    const c = classifier.classify(r);
-    // The reason goes last: the tail without its closing `}\n`, then the field.
-    if (explain) return `${textOf(c).slice(0, -2)},"reason":${JSON.stringify(classifier.explain(r, c))}}\n`;
-    let t = bytes.get(c);
-    if (t === undefined) bytes.set(c, (t = Buffer.from(textOf(c))));
+    const i = classifier.classifyIndex(r);
+    if (explain) {
+      // The reason goes last: the tail without its closing `}\n`, then the field.
+      const c = classifier.classification(i);
+      return `${textOf(c).slice(0, -2)},"reason":${JSON.stringify(classifier.explain(r, c))}}\n`;
+    }
+    let t = tails[i];
+    if (t === undefined) tails[i] = t = Buffer.from(textOf(classifier.classification(i)));
     return t;
   };
 }

@@ -1,5 +1,7 @@
 // The ussdwatch command line: one binary, subcommands loaded on demand so that
 // `classify` never pays for the HTTP server. (The simulator is its own workspace: simulator/.)
+import { reportUsageError, UsageError } from '@ussdwatch/common/cli.js';
+
 const COMMANDS: Record<string, { summary: string; load: () => Promise<{ run(argv: string[]): Promise<number> }> }> = {
   serve: { summary: 'tail the gateway logs and DPSS files, expose /metrics (default)', load: () => import('./serve.js') },
   classify: { summary: 'classify log lines to JSON, one object per line', load: () => import('./classify.js') },
@@ -19,10 +21,7 @@ export async function main(argv: string[]): Promise<number> {
   // No command, or an option first: serve is the default command.
   const name = first === undefined || first.startsWith('-') ? 'serve' : first;
   const command = COMMANDS[name];
-  if (!command) {
-    process.stderr.write(`ussdwatch: unknown command '${name}'\n\n${usage()}\n`);
-    return 2;
-  }
+  if (!command) return reportUsageError('ussdwatch', usage(), new UsageError(`unknown command '${name}'`));
   const args = name === first ? rest : argv;
   const mod = await command.load();
   return mod.run(args);

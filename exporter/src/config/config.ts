@@ -2,17 +2,16 @@
 // Everything is checked here, at start-up, so a running exporter never meets a bad value.
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { defaultStatusMap } from '../core/status-map.js';
+import { child, fail, readYamlFile, topOf, type Place } from '@ussdwatch/common/config-file.js';
+import { readBoolean, readEnum, readList, readMapping, readNumber, readString, readUtcOffset } from '@ussdwatch/common/config-values.js';
 import { compileTimeFormat } from '../parsers/timestamp.js';
 import { compileVendorRegex } from '../parsers/regex.js';
 import { expandEnv } from './env.js';
-import { child, fail, type Place } from './errors.js';
 import { BUNDLED_CATALOGUE, catalogueFrom, loadCatalogueFile, statusMapFrom } from './files.js';
+import { defaultStatusMap } from './status-map-file.js';
 import type { DpssConfig, ExporterConfig, LineFormat, SourceConfig } from './types.js';
-import { readEnum, readList, readMapping, readNumber, readString, readUtcOffset } from './validate.js';
-import { readYamlFile } from './yaml-file.js';
 
-export { ConfigError } from './errors.js';
+export { ConfigError } from '@ussdwatch/common/config-file.js';
 
 export const EMBEDDED_DEFAULTS = '<embedded defaults>';
 const DEFAULT_FILE = fileURLToPath(new URL('../../config/default.yaml', import.meta.url));
@@ -21,7 +20,7 @@ export const DEFAULT_LISTEN = '127.0.0.1:9716';
 export const DEFAULT_UTC_OFFSET_MINUTES = 60; // Africa/Algiers, no daylight saving
 const FORMATS: readonly LineFormat[] = ['ussd-cdr', 'ussd-json', 'auto', 'regex'];
 const TOP_KEYS = ['catalogue', 'sources', 'nodes', 'status_map', 'listen', 'state_dir', 'dpss', 'events_per_key', 'malformed_per_source', 'utc_offset'];
-const SOURCE_KEYS = ['name', 'path', 'format', 'regex', 'time_format', 'status_map', 'utc_offset', 'start_at'];
+const SOURCE_KEYS = ['name', 'path', 'format', 'regex', 'time_format', 'status_map', 'utc_offset', 'start_at', 'follow_symlinks_outside'];
 const SOURCE_NAME = /^[A-Za-z0-9_.-]+$/;
 
 /**
@@ -31,7 +30,7 @@ const SOURCE_NAME = /^[A-Za-z0-9_.-]+$/;
 export function loadConfig(file?: string, env: NodeJS.ProcessEnv = process.env): ExporterConfig {
   const y = readYamlFile(file ?? DEFAULT_FILE, 'check the path given to --config');
   const baseDir = file ? dirname(resolve(file)) : process.cwd();
-  const top: Place = { file: y.file, lineOf: y.lineOf, path: [] };
+  const top = topOf(y);
   const doc = readMapping(expandEnv(y.value ?? {}, top, env), top, TOP_KEYS);
   const at = (key: string) => child(top, key);
   const path = (v: unknown, p: Place) => resolve(baseDir, readString(v, p));
@@ -90,6 +89,7 @@ function readSources(v: unknown, at: Place, baseDir: string, utcOffset: number):
       format,
       utcOffsetMinutes: m.utc_offset === undefined ? utcOffset : readUtcOffset(m.utc_offset, child(s, 'utc_offset')),
       startAt: m.start_at === undefined ? 'end' : readEnum(m.start_at, child(s, 'start_at'), ['end', 'beginning'] as const),
+      followSymlinksOutside: m.follow_symlinks_outside === undefined ? false : readBoolean(m.follow_symlinks_outside, child(s, 'follow_symlinks_outside')),
     };
     if (format === 'regex') {
       if (m.regex === undefined) fail(child(s, 'regex'), 'missing; format regex needs a pattern with named groups (?<ts>...), (?<ussd>...), (?<status>...)');

@@ -1,6 +1,6 @@
 // ${VAR} and ${VAR:-default} in string values, so one config file serves docker, the
 // launcher and a laptop. `$${` writes a literal `${`.
-import { child, fail, type Place } from './errors.js';
+import { child, fail, type Place } from '@ussdwatch/common/config-file.js';
 
 const REF = /\$\$\{|\$\{([A-Za-z_][A-Za-z0-9_]*)(?::-([^}]*))?\}/g;
 

@@ -3,11 +3,12 @@
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { parseCatalogue, type Catalogue } from '../core/catalogue.js';
-import { compileStatusMap, type StatusMap } from '../core/status-map.js';
-import { fail, type KeyPath, type LineOf, type Place } from './errors.js';
-import { isMapping } from './validate.js';
-import { readYamlFile } from './yaml-file.js';
+import { fail, readYamlFile, type KeyPath, type LineOf, type Place } from '@ussdwatch/common/config-file.js';
+import { isMapping } from '@ussdwatch/common/config-values.js';
+import type { Catalogue } from '../core/catalogue.js';
+import type { StatusMap } from '../core/status-map.js';
+import { parseCatalogue } from './catalogue-file.js';
+import { compileStatusMap } from './status-map-file.js';
 
 /** The Djezzy catalogue shipped with the exporter, used when a config names none. */
 export const BUNDLED_CATALOGUE = fileURLToPath(new URL('../../config/catalogue.yaml', import.meta.url));

@@ -20,6 +20,8 @@ export interface SourceConfig {
   statusMap?: StatusMap;
   /** Offset used for timestamps written without one, in minutes east of UTC (Africa/Algiers: 60). */
   utcOffsetMinutes: number;
+  /** Read files whose real path, through symbolic links, leaves the folder of `path` (default false). */
+  followSymlinksOutside: boolean;
   /** Where a file seen for the first time starts: its end (default) or its beginning. */
   startAt: 'end' | 'beginning';
 }

@@ -1,6 +1,7 @@
 // The (class, cause) pairs a status can lead to. There are only a dozen, so each exists
 // once and carries a small index: the classifier's tables are arrays indexed by it.
-import { CLASSES, INTERNAL_CAUSES, USER_CAUSES, type Cause, type DialogClass } from './types.js';
+import { CAUSES_BY_CLASS } from '@ussdwatch/common/causes.js';
+import { CLASSES, type Cause, type DialogClass } from './types.js';
 
 export interface Outcome {
   readonly cls: DialogClass;
@@ -10,13 +11,6 @@ export interface Outcome {
   /** `class/cause`, as written in status maps. */
   readonly name: string;
 }
-
-const CAUSES_BY_CLASS: Record<DialogClass, readonly Cause[]> = {
-  ok: ['ok'],
-  user: USER_CAUSES,
-  internal: INTERNAL_CAUSES,
-  unclassified: ['unknown_status'],
-};
 
 export const ALL_OUTCOMES: readonly Outcome[] = CLASSES.flatMap((cls) => CAUSES_BY_CLASS[cls].map((cause) => ({ cls, cause }))).map(
   (o, id) => Object.freeze({ ...o, id, name: `${o.cls}/${o.cause}` }),

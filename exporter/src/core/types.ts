@@ -1,23 +1,18 @@
 // The shapes every part of the exporter agrees on (../shared/spec/classification.md,
 // log-formats.md). Parsing and classifying are pure functions over these types; I/O
 // (tailing, HTTP, files) lives in other folders and only consumes them.
+import type { Cause, DialogClass } from '@ussdwatch/common/causes.js';
 
-export const CLASSES = ['ok', 'user', 'internal', 'unclassified'] as const;
-export type DialogClass = (typeof CLASSES)[number];
-
-export const USER_CAUSES = ['wrong_code', 'invalid_input', 'abandoned', 'subscriber'] as const;
-export const INTERNAL_CAUSES = [
-  'slow_response',
-  'routing',
-  'app_timeout',
-  'network_timeout',
-  'system_failure',
-  'connector',
-  'overload',
-] as const;
-export type UserCause = (typeof USER_CAUSES)[number];
-export type InternalCause = (typeof INTERNAL_CAUSES)[number];
-export type Cause = 'ok' | 'unknown_status' | UserCause | InternalCause;
+// The classes and causes are the project's, shared with the Grafana app.
+export {
+  CLASSES,
+  INTERNAL_CAUSES,
+  USER_CAUSES,
+  type Cause,
+  type DialogClass,
+  type InternalCause,
+  type UserCause,
+} from '@ussdwatch/common/causes.js';
 
 /** The short_code label of a dialed string that no catalogue code prefixes. */
 export const UNKNOWN_CODE = 'unknown';
@@ -46,7 +41,7 @@ export interface Dialog {
   ts: number;
   node: string;
   session: string;
-  /** Personal data: never a label, masked wherever shown (see maskMsisdn). */
+  /** Personal data: never a label, masked wherever shown (see @ussdwatch/common/mask.js). */
   msisdn: string;
   /** The dialed string, parameters included. Typed by a subscriber: never a label. */
   ussd: string;

@@ -17,6 +17,16 @@ function digits(s: string, i: number, n: number): number {
   return v;
 }
 
+/**
+ * Value of the two digits at s[i] and s[i + 1], or -1: the fixed-width parts of an ISO
+ * timestamp, without the loop of digits() (a measurable share of the per-line time).
+ */
+function twoDigits(s: string, i: number): number {
+  const a = s.charCodeAt(i) - 48;
+  const b = s.charCodeAt(i + 1) - 48;
+  return a >= 0 && a <= 9 && b >= 0 && b <= 9 ? a * 10 + b : -1;
+}
+
 // Consecutive log lines nearly always share their date: the last valid day is remembered
 // so that the calendar check and Date.UTC run once per day, not once per line.
 let lastDay = -1;
@@ -59,13 +69,15 @@ export const parseIsoTimestamp: TimeParser = (s, start, end, defaultOffsetMinute
   const sep = s.charCodeAt(start + 10);
   if (s.charCodeAt(start + 4) !== 45 || s.charCodeAt(start + 7) !== 45 || (sep !== 84 && sep !== 32 && sep !== 116)) return NaN;
   if (s.charCodeAt(start + 13) !== 58 || s.charCodeAt(start + 16) !== 58) return NaN;
-  const y = digits(s, start, 4);
-  const mo = digits(s, start + 5, 2);
-  const d = digits(s, start + 8, 2);
-  const h = digits(s, start + 11, 2);
-  const mi = digits(s, start + 14, 2);
-  const sec = digits(s, start + 17, 2);
-  if ((y | mo | d | h | mi | sec) < 0) return NaN;
+  const century = twoDigits(s, start);
+  const year = twoDigits(s, start + 2);
+  const mo = twoDigits(s, start + 5);
+  const d = twoDigits(s, start + 8);
+  const h = twoDigits(s, start + 11);
+  const mi = twoDigits(s, start + 14);
+  const sec = twoDigits(s, start + 17);
+  if ((century | year | mo | d | h | mi | sec) < 0) return NaN;
+  const y = century * 100 + year;
   let i = start + 19;
   let ms = 0;
   if (i < end && (s.charCodeAt(i) === 46 || s.charCodeAt(i) === 44)) {

@@ -1,12 +1,12 @@
 // The JSON API behind /api/events and /api/malformed: query validation and the shape of
 // what is served. Pure functions of the stores; the HTTP layer only routes to them.
+import { CAUSES } from '@ussdwatch/common/causes.js';
+import { maskMsisdn, maskMsisdns } from '@ussdwatch/common/mask.js';
 import type { Classifier } from '../core/classifier.js';
-import { maskMsisdn } from '../core/mask.js';
-import { CLASSES, INTERNAL_CAUSES, UNKNOWN_CODE, USER_CAUSES, type DialogClass, type LineParser } from '../core/types.js';
+import { CLASSES, UNKNOWN_CODE, type DialogClass, type LineParser } from '../core/types.js';
 import type { EventQuery, EventStore, StoredEvent } from './event-store.js';
 import type { MalformedStore } from './malformed-store.js';
 
-export const CAUSES: readonly string[] = ['ok', 'unknown_status', ...USER_CAUSES, ...INTERNAL_CAUSES];
 export const DEFAULT_LIMIT = 50;
 export const MAX_LIMIT = 1000;
 
@@ -64,20 +64,24 @@ export interface SourceTools {
   classifierOf(source: string): Classifier;
 }
 
-/** The event as served; null if its line no longer parses (cannot happen: parsers are pure). */
+/**
+ * The event as served; null if its line no longer parses (cannot happen: parsers are pure).
+ * Subscribers type numbers into the dialed string (*140*0770123456#) and menus echo them:
+ * every free text field is masked, not only msisdn.
+ */
 export function eventJson(e: StoredEvent, tools: SourceTools): Record<string, unknown> | null {
   const d = tools.parserOf(e.source).parse(e.line);
   if (typeof d === 'string') return null;
   const c = e.classification;
   return {
     ts: new Date(d.ts).toISOString(),
-    node: d.node,
-    session: d.session,
+    node: maskMsisdns(d.node),
+    session: maskMsisdns(d.session),
     msisdn: maskMsisdn(d.msisdn),
-    ussd: d.ussd,
-    type: d.type,
-    menu: d.menu,
-    status: d.status,
+    ussd: maskMsisdns(d.ussd),
+    type: maskMsisdns(d.type),
+    menu: maskMsisdns(d.menu),
+    status: maskMsisdns(d.status),
     map_error: d.mapError,
     steps: d.steps,
     app_ms: d.appMs,
@@ -88,7 +92,7 @@ export function eventJson(e: StoredEvent, tools: SourceTools): Record<string, un
     near_code: c.nearCode,
     source: e.source,
     // Computed when served, not per line: explaining costs string work nobody reads otherwise.
-    reason: tools.classifierOf(e.source).explain(d, c),
+    reason: maskMsisdns(tools.classifierOf(e.source).explain(d, c)),
   };
 }
 
@@ -109,6 +113,6 @@ export function malformedResponse(params: URLSearchParams, store: MalformedStore
   if (bad) return bad;
   const source = oneOf(params, 'source', sources);
   if (typeof source === 'object') return source;
-  const samples = store.query(source).map((s) => ({ source: s.source, reason: s.reason, file: s.file, time: new Date(s.at).toISOString(), line: s.line }));
+  const samples = store.query(source).map((s) => ({ source: s.source, reason: s.reason, file: maskMsisdns(s.file), time: new Date(s.at).toISOString(), line: s.line }));
   return { status: 200, body: { malformed: samples } };
 }

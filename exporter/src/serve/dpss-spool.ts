@@ -3,12 +3,15 @@
 // place, so a file is read when its size and mtime stopped changing and it ends with a
 // newline, or when it has not changed for the settle time (a writer that omits the final
 // newline, or an empty file that will stay empty).
+//
+// Only names dpss_kpi_ + a valid date are ever looked at: logged as NotPersonal, they are
+// not masked (their 12-digit stamp would look like a subscriber number).
 import { readdir, readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
+import { NotPersonal, type Logger, type RateLimitedLog } from '@ussdwatch/common/log.js';
 import { dpssPeriodFromFileName, parseDpssCsv } from '../parsers/dpss-parser.js';
 import type { DpssRow } from '../core/types.js';
 import type { DpssLatest } from './dpss-ingest.js';
-import type { Logger, RateLimitedLog } from './log.js';
 import { readJsonIfExists, writeJsonAtomic } from '../state/state-file.js';
 import type { UssdMetrics } from './ussd-metrics.js';
 
@@ -117,7 +120,7 @@ export class DpssSpool {
       if (!text.endsWith('\n') && !settled) return false;
       return this.ingest(name, text);
     } catch (err) {
-      this.opts.rateLimited.log(`dpss:${name}`, 'warn', 'cannot read DPSS file, will retry', { file, error: (err as Error).message });
+      this.opts.rateLimited.log(`dpss:${name}`, 'warn', 'cannot read DPSS file, will retry', { file: new NotPersonal(file), error: (err as Error).message });
       return false;
     }
   }
@@ -128,14 +131,17 @@ export class DpssSpool {
       const reason = errors.map((e) => `line ${e.line}: ${e.reason}`).slice(0, 3).join('; ') || 'no rows';
       return this.malformed(name, reason);
     }
-    const counts: Record<string, number> = { ok: 0, unknown_code: 0, stale: 0, bad: errors.length };
-    for (const row of rows) counts[this.opts.latest.apply(row)]++;
+    const counts: Record<string, number> = { ok: 0, unknown_code: 0, stale: 0, wrong_period: 0, bad: errors.length };
+    // The name matched the KPI pattern when the folder was listed.
+    const filePeriod = dpssPeriodFromFileName(name, this.opts.utcOffsetMinutes)!;
+    const now = this.now();
+    for (const row of rows) counts[this.opts.latest.apply(row, filePeriod, now)]++;
     this.opts.latest.badRows(errors.length);
     this.opts.metrics.dpssFile('ok').inc();
     this.done(name);
-    const level = errors.length > 0 ? 'warn' : 'info';
+    const level = errors.length > 0 || counts.wrong_period > 0 ? 'warn' : 'info';
     this.opts.logger.log(level, 'DPSS file read', {
-      file: name,
+      file: new NotPersonal(name),
       rows: rows.length,
       ...counts,
       ...(errors.length > 0 ? { first_errors: errors.slice(0, 3) } : {}),
@@ -146,7 +152,7 @@ export class DpssSpool {
   private malformed(name: string, reason: string): boolean {
     this.opts.metrics.dpssFile('malformed').inc();
     this.done(name);
-    this.opts.logger.log('warn', 'malformed DPSS file skipped', { file: name, reason });
+    this.opts.logger.log('warn', 'malformed DPSS file skipped', { file: new NotPersonal(name), reason });
     return true;
   }
 
@@ -173,7 +179,13 @@ export class DpssSpool {
       return;
     }
     for (const f of state.files) if (typeof f === 'string') this.seen.add(f);
-    this.opts.latest.restore(state.latest.filter(isDpssRow));
+    const refused = this.opts.latest.restore(state.latest.filter(isDpssRow), this.now());
+    if (refused.length > 0) {
+      this.opts.logger.log('warn', 'DPSS state held periods far in the future: dropped, so later real periods are not stale', {
+        file: this.opts.stateFile,
+        dropped: refused.map((r) => ({ short_code: r.shortCode, period_start: new Date(r.periodStart).toISOString() })),
+      });
+    }
   }
 
   private async saveState(): Promise<void> {

@@ -1,5 +1,6 @@
 // Samples of recent malformed lines per source, for diagnosing a vendor format change
 // from /api/malformed without shell access to the gateway.
+import { maskMsisdns } from '@ussdwatch/common/mask.js';
 import { Ring } from './ring.js';
 
 export const MAX_SAMPLE_CHARS = 512;
@@ -9,18 +10,25 @@ export interface MalformedSample {
   file: string;
   /** Wall-clock time the line was read, epoch ms. */
   at: number;
-  /** At most MAX_SAMPLE_CHARS of the line, control bytes escaped, marked when cut. */
+  /** At most MAX_SAMPLE_CHARS of the line (more to finish a number), control bytes escaped, numbers masked, marked when cut. */
   line: string;
 }
 
+/** The longest digit run the mask treats as a number (mask.ts). */
+const MAX_NUMBER_DIGITS = 15;
+
 /**
  * Makes a raw line safe to show: cut first (a 1 MB line must not be copied or retained
- * whole), then control characters and U+FFFD made visible as escapes.
+ * whole), never inside a number (half a number would escape the mask), then control
+ * characters and U+FFFD made visible as escapes, then subscriber numbers masked (after
+ * escaping: an escape such as \x01 must not join two digit runs into an unmasked one).
  */
 export function sampleOf(line: string): string {
-  const cut = line.length > MAX_SAMPLE_CHARS;
+  let end = Math.min(line.length, MAX_SAMPLE_CHARS);
+  while (end < line.length && end < MAX_SAMPLE_CHARS + MAX_NUMBER_DIGITS && isDigit(line.charCodeAt(end))) end++;
+  const cut = end < line.length;
   // A plain slice may share the parent string's memory in V8: copy so the long line can be freed.
-  const head = cut ? Buffer.from(line.slice(0, MAX_SAMPLE_CHARS)).toString() : line;
+  const head = cut ? Buffer.from(line.slice(0, end)).toString() : line;
   // eslint-disable-next-line no-control-regex
   const escaped = head.replace(/[\u0000-\u001f\u007f\ufffd]/g, (ch) => {
     const c = ch.charCodeAt(0);
@@ -29,7 +37,12 @@ export function sampleOf(line: string): string {
     if (c === 0x0a) return '\\n';
     return c > 0xff ? `\\u${c.toString(16)}` : `\\x${c.toString(16).padStart(2, '0')}`;
   });
-  return cut ? `${escaped}... [${line.length} chars]` : escaped;
+  const masked = maskMsisdns(escaped);
+  return cut ? `${masked}... [${line.length} chars]` : masked;
+}
+
+function isDigit(c: number): boolean {
+  return c >= 48 && c <= 57;
 }
 
 export class MalformedStore {

@@ -3,6 +3,8 @@
 // /healthz and /ready answer while the tailers start.
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
+import { createService, listen, searchParams, sendText, type Response, type Route } from '@ussdwatch/common/http.js';
+import { jsonLogger, maskingLogger, RateLimitedLog, type Logger } from '@ussdwatch/common/log.js';
 import client from 'prom-client';
 import { Classifier } from '../core/classifier.js';
 import type { ExporterConfig } from '../config/types.js';
@@ -13,9 +15,8 @@ import { eventsResponse, malformedResponse, type ApiResponse, type SourceTools }
 import { DpssLatest } from './dpss-ingest.js';
 import { DpssSpool } from './dpss-spool.js';
 import { EventStore } from './event-store.js';
-import { createHttpServer, json, listen, type Handler } from './http.js';
-import { jsonLogger, RateLimitedLog, type Logger } from './log.js';
 import { MalformedStore } from './malformed-store.js';
+import { noSourceReadable, type SourceAccess } from './source-access.js';
 import { SourceIngest } from './source-ingest.js';
 import { UssdMetrics } from './ussd-metrics.js';
 
@@ -45,7 +46,8 @@ export const DEFAULT_DPSS_POLL_MS = 5_000;
 export const DEFAULT_DPSS_SETTLE_MS = 30_000;
 
 export async function startServer(config: ExporterConfig, opts: ServeOptions = {}): Promise<RunningServer> {
-  const logger = opts.logger ?? jsonLogger();
+  // Whatever a message quotes (a file name, a DPSS cell, an error), numbers in it are masked.
+  const logger = maskingLogger(opts.logger ?? jsonLogger());
   const rateLimited = new RateLimitedLog(logger, opts.logIntervalMs);
   const startedAt = Date.now();
 
@@ -72,31 +74,47 @@ export async function startServer(config: ExporterConfig, opts: ServeOptions = {
       ),
   );
   const tailers: SourceTailer[] = [];
+  // Started and still nothing to read (wrong paths, permissions) is not ready either.
+  const access: SourceAccess[] = config.sources.map((s, i) => ({
+    name: s.name,
+    glob: s.path,
+    followSymlinksOutside: s.followSymlinksOutside,
+    following: () => (tailers[i]?.stats().files ?? 0) > 0,
+  }));
   let readyState: { ready: boolean; reason: string } = { ready: false, reason: 'starting: tailers not started yet' };
 
   const codes = config.catalogue.entries.map((e) => e.code);
   const sourceNames = config.sources.map((s) => s.name);
   const ingestOf = new Map(ingests.map((i) => [i.source, i]));
   const tools: SourceTools = { parserOf: (s) => ingestOf.get(s)!.parser, classifierOf: (s) => ingestOf.get(s)!.classifier };
-  const answer = (r: ApiResponse) => json(r.status, r.body);
-  const routes = new Map<string, Handler>([
-    ['/', () => ({ status: 200, contentType: 'text/html; charset=utf-8', body: indexPage() })],
-    [
-      '/metrics',
-      async () => {
+  const answer = (res: Response, r: ApiResponse) => void res.status(r.status).json(r.body);
+  const routes: Route[] = [
+    { method: 'GET', path: '/', access: 'read', handle: (_req, res) => sendText(res, 'text/html; charset=utf-8', indexPage()) },
+    {
+      method: 'GET',
+      path: '/metrics',
+      access: 'read',
+      handle: async (_req, res) => {
         tailers.forEach((t, i) => ingests[i].refresh(t.stats()));
-        const body = metrics.exposition.render() + (await registry.metrics());
-        return { status: 200, contentType: registry.contentType, body };
+        sendText(res, registry.contentType, metrics.exposition.render() + (await registry.metrics()));
       },
-    ],
-    ['/healthz', () => json(200, { status: 'ok' })],
-    ['/ready', () => (readyState.ready ? json(200, { status: 'ready' }) : json(503, { status: 'not ready', reason: readyState.reason }))],
-    ['/api/events', (url) => answer(eventsResponse(url.searchParams, events, codes, tools))],
-    ['/api/malformed', (url) => answer(malformedResponse(url.searchParams, malformed, sourceNames))],
-  ]);
-  const http = createHttpServer(routes, logger);
-  const port = await listen(http, config.listen.host, config.listen.port);
-  const url = `http://${config.listen.host.includes(':') ? `[${config.listen.host}]` : config.listen.host}:${port}`;
+    },
+    { method: 'GET', path: '/healthz', access: 'read', handle: (_req, res) => void res.json({ status: 'ok' }) },
+    {
+      method: 'GET',
+      path: '/ready',
+      access: 'read',
+      handle: async (_req, res) => {
+        const reason = readyState.ready ? await noSourceReadable(access) : readyState.reason;
+        if (reason === null) res.json({ status: 'ready' });
+        else res.status(503).json({ status: 'not ready', reason });
+      },
+    },
+    { method: 'GET', path: '/api/events', access: 'read', handle: (req, res) => answer(res, eventsResponse(searchParams(req), events, codes, tools)) },
+    { method: 'GET', path: '/api/malformed', access: 'read', handle: (req, res) => answer(res, malformedResponse(searchParams(req), malformed, sourceNames)) },
+  ];
+  const http = await listen(createService({ name: 'exporter', logger, routes }), config.listen);
+  const { url, port } = http;
   logger.log('info', 'listening', { url, config: config.file, sources: sourceNames.length, short_codes: codes.length });
 
   let dpssTimer: NodeJS.Timeout | undefined;
@@ -113,6 +131,7 @@ export async function startServer(config: ExporterConfig, opts: ServeOptions = {
       const tailer = new SourceTailer({
         source: s.name,
         glob: s.path,
+        followSymlinksOutside: s.followSymlinksOutside,
         startAt: s.startAt,
         positions,
         pollIntervalMs: opts.tailerPollMs,
@@ -162,10 +181,7 @@ export async function startServer(config: ExporterConfig, opts: ServeOptions = {
       await ready.catch(() => undefined);
       await dpssScan;
       await Promise.all(tailers.map((t) => t.stop()));
-      await new Promise<void>((resolve) => {
-        http.close(() => resolve());
-        http.closeAllConnections();
-      });
+      await http.close();
       logger.log('info', 'stopped', {});
     },
   };

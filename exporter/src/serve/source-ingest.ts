@@ -1,11 +1,11 @@
 // One source's per-line path: parse, classify, count, keep a sample. Runs for every line
 // the tailer delivers, so it allocates nothing beyond what the parser returns: the series
 // and the event ring of each distinct (interned) classification are resolved once.
+import type { RateLimitedLog } from '@ussdwatch/common/log.js';
 import type { Classifier } from '../core/classifier.js';
 import type { Classification, LineParser } from '../core/types.js';
 import type { TailerEvent } from '../tailer/source-tailer.js';
 import type { EventRing, EventStore } from './event-store.js';
-import type { RateLimitedLog } from './log.js';
 import type { MalformedStore } from './malformed-store.js';
 import type { OutcomeSeries, SourceSeries, UssdMetrics } from './ussd-metrics.js';
 

@@ -11,8 +11,11 @@ export const APP_RESPONSE_BUCKETS = [0.05, 0.1, 0.25, 0.5, 1, 2, 3, 5, 10, 20, 3
 export const OTHER_NODE = 'other';
 export const TAILER_EVENT_KINDS = ['opened', 'rotated', 'truncated', 'copytruncate', 'gone', 'error'] as const;
 export const DPSS_FILE_RESULTS = ['ok', 'malformed'] as const;
-/** What became of a DPSS row: applied, unparsable, for a code outside the catalogue, or older than the period held. */
-export const DPSS_ROW_RESULTS = ['ok', 'bad', 'unknown_code', 'stale'] as const;
+/**
+ * What became of a DPSS row: applied, unparsable, for a code outside the catalogue, older than
+ * the period held, or dated outside its file's period (or far in the future).
+ */
+export const DPSS_ROW_RESULTS = ['ok', 'bad', 'unknown_code', 'stale', 'wrong_period'] as const;
 export type DpssRowResult = (typeof DPSS_ROW_RESULTS)[number];
 
 /** The series one classified dialog touches, resolved once per distinct Classification. */
@@ -126,7 +129,7 @@ export class UssdMetrics {
   );
   private readonly dpssFiles = this.exposition.add(counter('dpss_files_total', 'DPSS KPI files read, ok or malformed.', ['result']));
   private readonly dpssRows = this.exposition.add(
-    counter('dpss_file_rows_total', 'DPSS KPI rows read: ok, bad (unparsable), unknown_code (not in the catalogue), stale.', ['result']),
+    counter('dpss_file_rows_total', "DPSS KPI rows read: ok, bad (unparsable), unknown_code (not in the catalogue), stale, wrong_period (not its file's period).", ['result']),
   );
 
   private readonly codes: ReadonlySet<string>;

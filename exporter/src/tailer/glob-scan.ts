@@ -1,7 +1,12 @@
 // Lists the files a source's glob matches right now, with their identity on disk. Run at
 // every poll, so files that appear later are picked up without any watch machinery.
-import { lstat, readdir, stat } from 'node:fs/promises';
-import { join } from 'node:path';
+//
+// Whoever can write in a log folder must not make the exporter read (and show, in
+// /api/malformed) any file it can read: a match whose real path, through symbolic links of
+// the file or of a folder below the source's folder, leaves that folder is skipped unless
+// the source is configured to follow such links.
+import { lstat, readdir, realpath, stat } from 'node:fs/promises';
+import { dirname, join, sep } from 'node:path';
 import picomatch from 'picomatch';
 
 export interface ScannedFile {
@@ -26,18 +31,27 @@ export class GlobScanner {
   private readonly base: string;
   private readonly match: ((relative: string) => boolean) | null;
   private readonly recursive: boolean;
+  /** The folder a matched file must really be in: the glob's base, or an exact path's folder. */
+  private readonly folder: string;
 
-  constructor(readonly glob: string) {
+  constructor(
+    readonly glob: string,
+    private readonly followSymlinksOutside = false,
+  ) {
     const parts = picomatch.scan(glob);
     this.base = parts.base;
     this.match = parts.isGlob ? picomatch(parts.glob) : null;
     this.recursive = parts.glob.includes('/');
+    this.folder = parts.isGlob ? parts.base : dirname(parts.base);
   }
 
   async scan(): Promise<ScanResult> {
     const problems = new Map<string, string>();
     const files: ScannedFile[] = [];
+    // The folder itself may be a link (/var/log/ussd -> /data/ussd): that is the operator's choice.
+    const folder = this.followSymlinksOutside ? null : await realpath(this.folder).catch(() => null);
     for (const path of await this.candidates(problems)) {
+      if (folder !== null && !(await staysInside(path, folder, problems))) continue;
       const file = await describe(path, problems);
       if (file) files.push(file);
     }
@@ -73,6 +87,19 @@ export async function describe(path: string, problems?: Map<string, string>): Pr
     else if (await isLink(path)) problems?.set(path, `${path} is a symbolic link to a missing file: it is skipped until its target exists`);
   }
   return null;
+}
+
+/** False, with the problem, when the real path of `path` is outside `folder` (a real path). */
+async function staysInside(path: string, folder: string, problems: Map<string, string>): Promise<boolean> {
+  let real: string;
+  try {
+    real = await realpath(path);
+  } catch {
+    return true; // gone, or a dangling link: describe() says which
+  }
+  if (real.startsWith(folder + sep) || folder === sep) return true;
+  problems.set(path, `${path} leads, through a symbolic link, to ${real} outside the source's folder ${folder}: it is not read (set follow_symlinks_outside: true on the source to read it)`);
+  return false;
 }
 
 function kind(s: { isDirectory(): boolean; isFIFO(): boolean; isSocket(): boolean }): string {

@@ -32,6 +32,8 @@ export interface SourceTailerOptions {
    */
   startAt: 'end' | 'beginning';
   positions: PositionStore;
+  /** Read matched files whose real path (through symbolic links) leaves the glob's folder. Default false. */
+  followSymlinksOutside?: boolean;
   /** Default 250. */
   pollIntervalMs?: number;
   /** Default 65536. A longer line is delivered cut to maxLineBytes + 1 bytes, so the parser reports too_long. */
@@ -99,7 +101,7 @@ export class SourceTailer {
       throw new Error(`source ${opts.source}: path ${opts.glob} must be absolute (the config loader resolves a relative path against the config file's folder)`);
     }
     this.opts = opts;
-    this.scanner = new GlobScanner(opts.glob);
+    this.scanner = new GlobScanner(opts.glob, opts.followSymlinksOutside);
     this.pollIntervalMs = opts.pollIntervalMs ?? 250;
     this.maxLineBytes = opts.maxLineBytes ?? 65536;
     this.rotateWaitMs = opts.rotateWaitMs ?? 5000;

@@ -29,7 +29,7 @@ interface Result {
 /** Runs the command; `input` is written to stdin (a generator is streamed, honouring backpressure). */
 function classify(args: string[], input: string | Iterable<string> = '', nodeArgs: string[] = [], env: NodeJS.ProcessEnv = {}): Promise<Result> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', ...nodeArgs, CLI, 'classify', ...args], { cwd: EXPORTER, env: { ...process.env, ...env }, stdio: ['pipe', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, ['--conditions=source', '--import', 'tsx', ...nodeArgs, CLI, 'classify', ...args], { cwd: EXPORTER, env: { ...process.env, ...env }, stdio: ['pipe', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
     child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
@@ -262,10 +262,35 @@ describe('ussdwatch classify options and errors, in this process', () => {
     const r = await classifyHere(['--help']);
     expect(r.code).toBe(0);
     expect(r.stdout).toContain('--format FORMAT       ussd-cdr | ussd-json | auto | regex (default: auto');
+    expect(r.stdout).toContain(`--catalogue FILE      short-code catalogue YAML (default: the bundled Djezzy catalogue,\n                        ${join(EXPORTER, 'config/catalogue.yaml')})`);
+  });
+
+  it('without --catalogue, the bundled catalogue decides, as for serve and the simulator', async () => {
+    // *711# is in the bundled catalogue, not in CATALOGUE: it tells them apart.
+    const log = file('bundled.log', [cdr('*711#', 'SUCCESS'), cdr('*7111#', 'NO_ROUTING_RULE')].join('\n'));
+    const r = await classifyHere([log]);
+    expect(r.code).toBe(0);
+    expect(rows(r.stdout).map((x) => [x.short_code, x.near_code])).toEqual([
+      ['*711#', null],
+      ['unknown', '*711#'],
+    ]);
+  });
+
+  it('codes starting with # are their own family (classification.md)', async () => {
+    const catalogue = file('hash.yaml', 'short_codes:\n  - { code: "*123#", name: Star, team: care }\n  - { code: "#123#", name: Hash, team: care }\n');
+    const dialed = ['#123#', '*123#', '#123*4#', '#124#', '*124#', '#999#'];
+    const r = await classifyHere(['--catalogue', catalogue, file('hash.log', dialed.map((d) => cdr(d, 'NO_ROUTING_RULE')).join('\n'))]);
+    expect(rows(r.stdout).map((x) => [x.cause, x.short_code, x.near_code])).toEqual([
+      ['routing', '#123#', null],
+      ['routing', '*123#', null],
+      ['routing', '#123#', null],
+      ['wrong_code', 'unknown', '#123#'],
+      ['wrong_code', 'unknown', '*123#'],
+      ['wrong_code', 'unknown', 'none'],
+    ]);
   });
 
   it.each([
-    [[], /--catalogue FILE is required[\s\S]*usage: ussdwatch classify/],
     [['--catalogue', CATALOGUE, '--format', 'csv'], /--format must be one of ussd-cdr, ussd-json, auto, regex; got "csv"/],
     [['--catalogue', CATALOGUE, '--utc-offset', '1h'], /--utc-offset must look like \+01:00/],
     [['--catalogue', CATALOGUE, join(dir, 'missing.log')], /cannot read .*missing\.log: ENOENT/],

@@ -1,7 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { BoundedCache } from '../../src/core/bounded-cache.js';
-import { Catalogue, isOneEdit, parseCatalogue } from '../../src/core/catalogue.js';
-import { configErrorOf, SPEC_CATALOGUE } from './fixtures.js';
+import { Catalogue } from '../../src/core/catalogue.js';
+import { SPEC_CATALOGUE } from './fixtures.js';
+
+const entry = (code: string) => ({ code, name: code, team: 't', slowMs: 3000, objective: 0.99 });
+const catalogueOf = (...codes: string[]) => new Catalogue(codes.map(entry));
 
 describe('shortCodeOf: longest prefix by * segments', () => {
   it.each([
@@ -42,13 +45,11 @@ describe('nearCodeOf: one edit on the first segment', () => {
   });
 
   it('first in catalogue order wins when several are one edit away', () => {
-    const entry = (code: string) => ({ code, name: code, team: 't', slowMs: 3000, objective: 0.99 });
     expect(new Catalogue([entry('*711#'), entry('*712#')]).nearCodeOf('*713#')).toBe('*711#');
     expect(new Catalogue([entry('*712#'), entry('*711#')]).nearCodeOf('*713#')).toBe('*712#');
   });
 
   it('codes of every first-segment length are candidates, and catalogue order still decides', () => {
-    const entry = (code: string) => ({ code, name: code, team: 't', slowMs: 3000, objective: 0.99 });
     const cat = new Catalogue([entry('*7100#'), entry('*71#'), entry('*710#'), entry('*7#')]);
     expect(cat.nearCodeOf('*711#')).toBe('*71#'); // deletion; *710# (substitution) comes later
     expect(cat.nearCodeOf('*7101#')).toBe('*7100#');
@@ -58,20 +59,22 @@ describe('nearCodeOf: one edit on the first segment', () => {
     expect(cat.nearCodeOf('*99999#')).toBe('none');
   });
 
-  it('isOneEdit is exact', () => {
-    expect(isOneEdit('710', '710')).toBe(false);
-    expect(isOneEdit('12', '21')).toBe(true);
-    expect(isOneEdit('123', '321')).toBe(false);
-    expect(isOneEdit('', '7')).toBe(true);
-    expect(isOneEdit('1234', '1243')).toBe(true);
-    expect(isOneEdit('1234', '2134')).toBe(true);
-    expect(isOneEdit('1234', '1324')).toBe(true);
+  it('swaps, runs and empty segments', () => {
+    const cat = catalogueOf('*1234#', '*321#', '*7#', '*1100#');
+    expect(cat.nearCodeOf('*1243#')).toBe('*1234#');
+    expect(cat.nearCodeOf('*2134#')).toBe('*1234#');
+    expect(cat.nearCodeOf('*1324#')).toBe('*1234#');
+    expect(cat.nearCodeOf('*123#')).toBe('*1234#'); // not *321#: reversed is two edits
+    expect(cat.nearCodeOf('*#')).toBe('*7#'); // an empty first segment is one insertion from 7
+    expect(cat.nearCodeOf('*1102#')).toBe('*1100#'); // the last of a run substituted
+    expect(cat.nearCodeOf('*1010#')).toBe('*1100#'); // swap across the run's end
+    expect(cat.nearCodeOf('*110#')).toBe('*1100#');
   });
 });
 
 describe('bounded memory for subscriber-typed strings', () => {
   it('100,000 distinct wrong codes keep the cache bounded and answers right', () => {
-    const cat = parseCatalogue({ short_codes: [{ code: '*710#', name: 'Solde', team: 'billing' }] }, 'c.yaml');
+    const cat = catalogueOf('*710#');
     let wrong = 0;
     for (let i = 0; i < 100_000; i++) if (cat.shortCodeOf(`*9${i}#`) !== 'unknown') wrong++;
     expect(wrong).toBe(0);
@@ -93,24 +96,32 @@ describe('bounded memory for subscriber-typed strings', () => {
   });
 });
 
-describe('parseCatalogue validation', () => {
-  const errorOf = (yaml: string) => configErrorOf(yaml, 'catalogue.yaml', parseCatalogue);
+describe('codes starting with # (classification.md: the leading character is part of the code)', () => {
+  const cat = catalogueOf('*123#', '#123#', '#130*2#', '*710#');
 
-  it('applies defaults', () => {
-    const e = SPEC_CATALOGUE.get('*720#')!;
-    expect(e).toEqual({ code: '*720#', name: 'Forfaits', team: 'offers', slowMs: 3000, objective: 0.99 });
-    expect(SPEC_CATALOGUE.get('*710#')!.slowMs).toBe(2000);
+  it.each([
+    ['#123#', '#123#'],
+    ['*123#', '*123#'],
+    ['123#', '*123#'], // no leading character: read as *
+    ['#123*4#', '#123#'],
+    ['#123', '#123#'],
+    ['#130*2*9#', '#130*2#'],
+    ['#130#', 'unknown'],
+    ['*130*2#', 'unknown'], // #130*2# exists, *130*2# does not
+    ['#710#', 'unknown'],
+    ['#', 'unknown'],
+  ])('%j belongs to %s', (dialed, code) => {
+    expect(cat.shortCodeOf(dialed)).toBe(code);
   });
 
   it.each([
-    ['short_codes:\n  - { code: "*710", name: a, team: b }\n', /^catalogue\.yaml:2: short_codes\[0\]\.code: "\*710" is not a short code; write it like "\*710#"/],
-    ['short_codes:\n  - { code: "*710#", name: a, team: b }\n  - { code: "*710#", name: c, team: d }\n', /^catalogue\.yaml:3: short_codes\[1\]\.code: "\*710#" is already listed as short_codes\[0\]/],
-    ['short_codes:\n  - { code: "*710#", name: a }\n', /^catalogue\.yaml:2: short_codes\[0\]\.team: missing/],
-    ['short_codes:\n  - { code: "*710#", name: a, team: b, slow: 2 }\n', /^catalogue\.yaml:2: short_codes\[0\]\.slow: unknown key; allowed keys here: code, name, team, slow_ms, objective/],
-    ['short_codes:\n  - code: "*710#"\n    name: a\n    team: b\n    slow_ms: fast\n', /^catalogue\.yaml:5: short_codes\[0\]\.slow_ms: expected an integer from 1 to 600000; got "fast"/],
-    ['short_codes: []\n', /^catalogue\.yaml:1: short_codes: the catalogue is empty/],
-    ['codes: []\n', /^catalogue\.yaml:1: codes: unknown key; allowed keys here: short_codes/],
-  ])('%j', (yaml, message) => {
-    expect(errorOf(yaml)).toMatch(message);
+    ['#124#', '#123#'],
+    ['*124#', '*123#'],
+    ['#719#', 'none'], // *710# is of the other family
+    ['*131#', 'none'], // #130*2# is of the other family; *123# is two edits away
+    ['#131#', '#130*2#'],
+    ['#130#', 'none'], // the same first segment as #130*2#, which is not an edit
+  ])('%j is near %s', (dialed, near) => {
+    expect(cat.nearCodeOf(dialed)).toBe(near);
   });
 });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { Classifier } from '../../src/core/classifier.js';
-import { compileStatusMap, defaultStatusMap } from '../../src/core/status-map.js';
+import { compileStatusMap, defaultStatusMap } from '../../src/config/status-map-file.js';
 import { dialog, SPEC_CATALOGUE } from './fixtures.js';
 
 const classifier = new Classifier(SPEC_CATALOGUE, defaultStatusMap());

@@ -1,9 +1,8 @@
 // Shared test data and helpers: the catalogue of classification.md, a dialog builder
 // (its defaults are the first ussd-cdr example of log-formats.md), config error capture.
 import { expect } from 'vitest';
-import { ConfigError, type LineOf } from '../../src/config/errors.js';
-import { parseYaml } from '../../src/config/yaml-file.js';
-import { parseCatalogue } from '../../src/core/catalogue.js';
+import { ConfigError, parseYaml, type LineOf } from '@ussdwatch/common/config-file.js';
+import { parseCatalogue } from '../../src/config/catalogue-file.js';
 import type { Dialog } from '../../src/core/types.js';
 
 export const SPEC_CATALOGUE = parseCatalogue(

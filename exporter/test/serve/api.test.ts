@@ -40,7 +40,7 @@ describe('/api/events', { timeout: 30_000 }, () => {
     expect(e).toMatchObject({
       ts: '2026-11-21T12:00:00.000Z',
       node: 'gw01',
-      msisdn: '21377****456',
+      msisdn: '2137*****456',
       ussd: '*719#',
       status: 'NO_ROUTING_RULE',
       map_error: null,

@@ -1,4 +1,4 @@
-import type { Logger } from '../../src/serve/log.js';
+import type { Logger } from '@ussdwatch/common/log.js';
 
 export interface CapturedLog extends Logger {
   lines: Array<{ level: string; msg: string; [k: string]: unknown }>;

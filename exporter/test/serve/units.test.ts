@@ -1,13 +1,11 @@
-// The pure pieces of serve: exposition format, DPSS settle decisions, rate-limited
-// logging, malformed-line samples, the ring buffer.
+// The pure pieces of serve: exposition format, DPSS settle decisions, malformed-line
+// samples, the ring buffer.
 import { describe, expect, it } from 'vitest';
 import { judgeFile } from '../../src/serve/dpss-spool.js';
 import { EventStore } from '../../src/serve/event-store.js';
 import { counter, escapeLabelValue, Exposition, gauge, HistogramFamily } from '../../src/serve/exposition.js';
-import { RateLimitedLog } from '../../src/serve/log.js';
 import { sampleOf } from '../../src/serve/malformed-store.js';
 import { Ring } from '../../src/serve/ring.js';
-import { captureLogger } from './capture-logger.js';
 
 describe('exposition', () => {
   it('renders counters, gauges and cumulative histograms in the text format', () => {
@@ -73,25 +71,6 @@ describe('judgeFile (DPSS settle)', () => {
     const second = judgeFile(first.obs, 0, 5000, 5500, settle);
     expect(second.verdict).toBe('wait');
     expect(judgeFile(second.obs, 0, 5000, 6000, settle).verdict).toBe('empty');
-  });
-});
-
-describe('RateLimitedLog', () => {
-  it('logs the first message per key, suppresses within the interval and reports how many were left out', () => {
-    let now = 0;
-    const logs = captureLogger();
-    const rl = new RateLimitedLog(logs, 60_000, () => now);
-    rl.log('a', 'warn', 'm', { n: 1 });
-    rl.log('a', 'warn', 'm', { n: 2 });
-    rl.log('b', 'warn', 'm', { n: 3 });
-    rl.log('a', 'warn', 'm', { n: 4 });
-    now = 60_000;
-    rl.log('a', 'warn', 'm', { n: 5 });
-    expect(logs.lines.map((l) => [l.n, l.suppressed_since_last])).toEqual([
-      [1, undefined],
-      [3, undefined],
-      [5, 2],
-    ]);
   });
 });
 

@@ -29,7 +29,7 @@ function recorded(file: string): { seqs: number[]; saved: number } {
 it('resumes after SIGKILL without losing a line, repeating only what was in flight', async () => {
   const { file, state } = scenario(tmp.dir);
   const record = join(tmp.dir, 'record.txt');
-  const child = await startProcess(process.execPath, ['--import', 'tsx', fileURLToPath(new URL('./crash-child.ts', import.meta.url)), file, state, record], {
+  const child = await startProcess(process.execPath, ['--conditions=source', '--import', 'tsx', fileURLToPath(new URL('./crash-child.ts', import.meta.url)), file, state, record], {
     name: 'crash-child',
   });
   const total = 6000;

@@ -5,6 +5,8 @@ const CopyWebpackPlugin = require('copy-webpack-plugin');
 const { EsbuildPlugin } = require('esbuild-loader');
 
 const root = path.resolve(__dirname, '../..');
+// The workspace packages the app bundles (@ussdwatch/common), read from their TypeScript.
+const workspaceSources = [path.join(root, 'src'), path.join(root, 'harness'), path.resolve(root, '../common/src')];
 const pluginJson = require(path.join(root, 'src/plugin.json'));
 const pkg = require(path.join(root, 'package.json'));
 
@@ -26,6 +28,10 @@ const common = (mode) => ({
   },
   module: {
     rules: [
+      // Requests from our own code take a workspace package's `source` export, as typecheck and
+      // vitest do; packages in node_modules keep their published builds (several under
+      // @grafana/ui declare a `source` condition of their own).
+      { include: workspaceSources, resolve: { conditionNames: ['source', '...'] } },
       { test: /\.[tj]sx?$/, exclude: /node_modules/, loader: 'esbuild-loader', options: { target: 'es2020', jsx: 'automatic' } },
       { test: /\.m?js$/, resolve: { fullySpecified: false } },
       { test: /\.css$/, type: 'asset/source' },

@@ -3,7 +3,7 @@ import { InteractiveTable, TextLink, type Column } from '@grafana/ui';
 import { tierOf, type AmAlert } from '../data/alerts.js';
 import { linkTo } from '../state/location.js';
 import { AppLink } from './AppLink.js';
-import { clock } from './format.js';
+import { stamp } from './format.js';
 import { usePage } from './page-context.js';
 import { TierBadge } from './TierBadge.js';
 
@@ -22,7 +22,7 @@ export function AlertList({ alerts }: { alerts: AmAlert[] }) {
       },
     },
     { id: 'summary', header: 'Summary', cell: ({ row }) => <span title={row.original.annotations.description}>{row.original.annotations.summary ?? row.original.annotations.description ?? ''}</span> },
-    { id: 'startsAt', header: 'Since', cell: ({ row }) => clock(Date.parse(row.original.startsAt)) },
+    { id: 'startsAt', header: 'Since', cell: ({ row }) => stamp(Date.parse(row.original.startsAt), Date.now()) },
     {
       id: 'state',
       header: 'State',

@@ -3,7 +3,7 @@ import { InteractiveTable, type Column } from '@grafana/ui';
 import type { CodeRow } from '../data/overview.js';
 import { linkTo } from '../state/location.js';
 import { AppLink } from './AppLink.js';
-import { clock, count, pct, secs } from './format.js';
+import { count, pct, responseTime, stamp } from './format.js';
 import { usePage } from './page-context.js';
 import { TierBadge } from './TierBadge.js';
 import { Trend } from './Trend.js';
@@ -26,7 +26,8 @@ export function CodeTable({ rows }: { rows: CodeRow[] }) {
     { id: 'dialogs', header: 'Dialogs', cell: ({ row }) => count(row.original.dialogs) },
     { id: 'internalRatio', header: 'Internal errors', cell: ({ row }) => pct(row.original.internalRatio) },
     { id: 'userRatio', header: 'User errors', cell: ({ row }) => pct(row.original.userRatio) },
-    { id: 'p95Seconds', header: 'p95 response', cell: ({ row }) => secs(row.original.p95Seconds) },
+    { id: 'p95Seconds', header: 'p95 response', cell: ({ row }) => responseTime(row.original.p95Seconds) },
+    { id: 'noAnswerRatio', header: 'No answer', cell: ({ row }) => pct(row.original.noAnswerRatio) },
     { id: 'trend', header: 'Internal ratio trend', cell: ({ row }) => <Trend series={row.original.trend} /> },
     {
       id: 'alerting',
@@ -35,7 +36,7 @@ export function CodeTable({ rows }: { rows: CodeRow[] }) {
         const a = row.original.alerting;
         return a ? (
           <span>
-            <TierBadge tier={a.tier} /> since {clock(a.since)}
+            <TierBadge tier={a.tier} /> since {stamp(a.since, Date.now())}
           </span>
         ) : (
           <TierBadge />

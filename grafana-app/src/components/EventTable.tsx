@@ -1,14 +1,14 @@
 import React from 'react';
 import { InteractiveTable, type Column } from '@grafana/ui';
 import type { DialogEvent } from '../data/events.js';
-import { clock, DASH } from './format.js';
+import { DASH, stamp } from './format.js';
 
 const ms = (v: number | undefined) => (v === undefined ? DASH : `${v} ms`);
 
 /** Sample dialogs with the reason the classifier gave; MSISDNs arrive masked. */
 export function EventTable({ events }: { events: DialogEvent[] }) {
   const columns: Array<Column<DialogEvent>> = [
-    { id: 'at', header: 'Ended', cell: ({ row }) => clock(row.original.at) },
+    { id: 'at', header: 'Ended', cell: ({ row }) => stamp(row.original.at, Date.now()) },
     { id: 'node', header: 'Node' },
     { id: 'msisdn', header: 'MSISDN (masked)' },
     { id: 'ussd', header: 'Dialed' },

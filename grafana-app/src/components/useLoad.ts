@@ -11,6 +11,8 @@ export function useLoad<T>(load: () => Promise<T>, deps: readonly unknown[], sou
   const [state, setState] = useState<Loaded<T>>({ status: 'loading' });
   useEffect(() => {
     let current = true;
+    // Marking the reload keeps the old data on screen and says it is refreshing.
+    // eslint-disable-next-line react-hooks/set-state-in-effect
     setState((s) => ({ status: 'loading', data: s.data }));
     load().then(
       (data) => current && setState({ status: 'ok', data }),
@@ -19,6 +21,9 @@ export function useLoad<T>(load: () => Promise<T>, deps: readonly unknown[], sou
     return () => {
       current = false;
     };
+    // `deps` is the caller's reload key (range, window, refresh), as with useEffect's own list:
+    // the loader closes over per-render objects that must not retrigger it.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
   }, deps);
   return state;
 }

@@ -1,4 +1,6 @@
 // Sample dialogs from the exporter's events API, shown with the reason for their class.
+import { maskMsisdn } from '@ussdwatch/common/mask.js';
+
 export interface DialogEvent {
   at: number;
   node: string;
@@ -28,8 +30,7 @@ const num = (v: unknown) => (v === undefined || v === null || v === '' ? undefin
  */
 export function ensureMasked(msisdn: string): string {
   const s = msisdn.trim();
-  if (!/^\+?\d{7,}$/.test(s)) return s;
-  return s.slice(0, 5) + '*'.repeat(Math.max(0, s.length - 8)) + s.slice(-3);
+  return /^\+?\d{7,}$/.test(s) ? maskMsisdn(s) : s;
 }
 
 function eventOf(r: Raw): DialogEvent {
@@ -59,13 +60,6 @@ export function parseEvents(body: unknown): DialogEvent[] {
   const list = Array.isArray(body) ? body : (body as Raw | null)?.events;
   if (!Array.isArray(list)) throw new Error('the exporter events API did not answer with a list of events');
   return list.map((r) => eventOf(r as Raw));
-}
-
-/** Sample dialogs per gateway node, most first. */
-export function countByNode(events: DialogEvent[]): Array<{ node: string; count: number }> {
-  const m = new Map<string, number>();
-  for (const e of events) m.set(e.node, (m.get(e.node) ?? 0) + 1);
-  return [...m.entries()].map(([node, count]) => ({ node, count })).sort((a, b) => b.count - a.count || a.node.localeCompare(b.node));
 }
 
 export interface MalformedSample {

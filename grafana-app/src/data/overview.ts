@@ -18,7 +18,10 @@ export interface CodeRow {
   /** NaN when the code had no dialog in the range: nothing to judge. */
   internalRatio: number;
   userRatio: number;
+  /** p95 of the application's response, unanswered dialogs counted as the slowest. */
   p95Seconds: number;
+  /** Share of the code's dialogs the application never answered. */
+  noAnswerRatio: number;
   /** The code's firing alerts (highest tier, oldest start); undefined when none fires. */
   alerting?: CodeAlerting;
   /** Internal-error ratio over the range, for the sparkline. */
@@ -30,6 +33,7 @@ export interface CodeRowInputs {
   /** short_code -> class -> dialogs in the range. */
   classSplit: Map<string, Map<string, number>>;
   p95: Map<string, number>;
+  noAnswer: Map<string, number>;
   trends: Series[];
   alerting: Map<string, CodeAlerting>;
 }
@@ -59,6 +63,7 @@ export function codeRows(inp: CodeRowInputs): CodeRow[] {
       internalRatio: ratio(internal, dialogs),
       userRatio: ratio(user, dialogs),
       p95Seconds: inp.p95.get(code) ?? NaN,
+      noAnswerRatio: inp.noAnswer.get(code) ?? NaN,
       alerting: inp.alerting.get(code),
       trend: trendOf.get(code),
     });

@@ -77,3 +77,9 @@ export function byTwoLabels(samples: InstantSample[], outer: string, inner: stri
 export function nonZero(series: Series[]): Series[] {
   return series.filter((s) => s.values.some((v) => Number.isFinite(v) && v !== 0));
 }
+
+/** The latest value of the first series ("now" on a chart); undefined without data. */
+export function latest(series: Series[]): number | undefined {
+  const values = series[0]?.values.filter(Number.isFinite) ?? [];
+  return values.length ? values[values.length - 1] : undefined;
+}

@@ -4,7 +4,7 @@ import { locationService } from '@grafana/runtime';
 import { groupByTier, TIER_LABELS } from '../data/alerts.js';
 import { channelsOf, codesOf, filterJournal, type JournalEntry } from '../data/journal.js';
 import { AlertList } from '../components/AlertList.js';
-import { clock } from '../components/format.js';
+import { stamp } from '../components/format.js';
 import { LoadedView } from '../components/Loaded.js';
 import { usePage } from '../components/page-context.js';
 import { Section } from '../components/Section.js';
@@ -12,7 +12,7 @@ import { TierBadge } from '../components/TierBadge.js';
 import { useLoad } from '../components/useLoad.js';
 
 const journalColumns: Array<Column<JournalEntry>> = [
-  { id: 'at', header: 'When', cell: ({ row }) => clock(row.original.at) },
+  { id: 'at', header: 'When', cell: ({ row }) => stamp(row.original.at, Date.now()) },
   { id: 'tier', header: 'Tier', cell: ({ row }) => <TierBadge tier={row.original.tier} /> },
   { id: 'alertname', header: 'Alert' },
   { id: 'shortCodes', header: 'Short code', cell: ({ row }) => row.original.shortCodes.join(', ') },

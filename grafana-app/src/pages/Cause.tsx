@@ -1,13 +1,12 @@
 import React from 'react';
 import { Alert, InteractiveTable, type Column } from '@grafana/ui';
-import { countByNode } from '../data/events.js';
 import { byLabel, nonZero } from '../data/prom-result.js';
-import { CAUSES, causeInfo } from '../queries/causes.js';
+import { CAUSES, causeColour, causeInfo } from '../queries/causes.js';
 import { INSTANT, SERIES } from '../queries/promql.js';
 import { linkTo } from '../state/location.js';
 import { AppLink } from '../components/AppLink.js';
 import { Chart } from '../components/Chart.js';
-import { count, pct } from '../components/format.js';
+import { age, count, pct } from '../components/format.js';
 import { LoadedView } from '../components/Loaded.js';
 import { usePage } from '../components/page-context.js';
 import { Section } from '../components/Section.js';
@@ -28,8 +27,6 @@ function shares(m: Map<string, number>): Share[] {
     .sort((a, b) => b.count - a.count);
 }
 
-const SAMPLE_LIMIT = 200;
-
 export function Cause() {
   const { loc, api, params: p, fromS, toS, step, refreshKey } = usePage();
   const cause = loc.cause;
@@ -38,12 +35,11 @@ export function Cause() {
   const byCode = useLoad(async () => shares(byLabel(await api.instant(INSTANT.causeByCode(p), toS), 'short_code')), deps);
   const series = useLoad(async () => nonZero(await api.range(SERIES.causeByCodeRate(p), fromS, toS, step)), deps);
   const nodes = useLoad(async () => shares(byLabel(await api.instant(INSTANT.nodeByCause(p), toS), 'node')), deps);
-  const sampleNodes = useLoad(async () => countByNode(await api.events({ cause, limit: SAMPLE_LIMIT })), deps, 'Exporter events API');
 
   if (!cause) {
     return (
       <Alert severity="warning" title="No cause chosen">
-        Known causes: {Object.keys(CAUSES).map((c, i) => (
+        Known causes: {CAUSES.filter((c) => c !== 'ok').map((c, i) => (
           <React.Fragment key={c}>
             {i > 0 && ', '}
             <AppLink href={linkTo(loc, { page: 'cause', cause: c })}>{c}</AppLink>
@@ -65,32 +61,21 @@ export function Cause() {
   return (
     <>
       <p>
-        <strong>{info.cls}</strong>: {info.label}.
+        <span style={{ color: causeColour(cause) }}>■</span> <strong>{info.cls}</strong>: {info.text}.
       </p>
-      <Section title="Short codes with this cause" testId="cause-codes">
+      <Section title="Short codes with this cause, in range" testId="cause-codes">
         <LoadedView state={byCode} isEmpty={(r) => r.length === 0} empty={`No dialog ended with cause ${cause} in this range.`}>
           {(rows) => <InteractiveTable columns={codeColumns} data={rows} getRowId={(r: Share) => r.key} />}
         </LoadedView>
       </Section>
-      <Section title="Over time, per short code">
+      <Section title={`Over time, per short code (dialogs per second, rate over ${age(parseInt(p.window, 10))})`}>
         <LoadedView state={series} empty="">
           {(s) => <Chart series={s} empty={`No ${cause} in this range.`} styleOf={(x) => ({ name: x.labels.short_code ?? '', unit: 'reqps' })} />}
         </LoadedView>
       </Section>
-      <Section title="Gateway nodes with this cause" testId="cause-nodes">
+      <Section title="Gateway nodes with this cause, in range (every dialog, from Prometheus)" testId="cause-nodes">
         <LoadedView state={nodes} isEmpty={(r) => r.length === 0} empty={`No dialog ended with cause ${cause} on any node in this range.`}>
           {(rows) => <InteractiveTable columns={nodeColumns} data={rows} getRowId={(r: Share) => r.key} />}
-        </LoadedView>
-      </Section>
-      <Section title={`Gateway nodes: recent ${cause} samples`} testId="cause-node-samples">
-        <LoadedView state={sampleNodes} isEmpty={(r) => r.length === 0} empty="The exporter holds no recent sample of this cause.">
-          {(rows) => (
-            <InteractiveTable
-              columns={nodeColumns}
-              data={rows.map((r) => ({ key: r.node, count: r.count, share: r.count / rows.reduce((a, b) => a + b.count, 0) }))}
-              getRowId={(r: Share) => r.key}
-            />
-          )}
         </LoadedView>
       </Section>
     </>

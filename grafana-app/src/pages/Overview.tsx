@@ -3,11 +3,11 @@ import { alertingByCode } from '../data/alerts.js';
 import { describeFailure } from '../data/load-error.js';
 import { classTotals, codeRows, type CatalogueEntry, type ClassTotals } from '../data/overview.js';
 import { byLabel, byTwoLabels, single } from '../data/prom-result.js';
-import { CLASS_COLORS, type DialogClass } from '../queries/causes.js';
+import { CLASS_COLOURS, type DialogClass } from '../queries/causes.js';
 import { INSTANT, SERIES } from '../queries/promql.js';
 import { Chart } from '../components/Chart.js';
 import { CodeTable } from '../components/CodeTable.js';
-import { count, pct, perSecond, secs } from '../components/format.js';
+import { age, count, pct, perSecond, responseTime } from '../components/format.js';
 import { ErrorBox, LoadedView } from '../components/Loaded.js';
 import { usePage } from '../components/page-context.js';
 import { Section } from '../components/Section.js';
@@ -20,20 +20,24 @@ const NO_TRAFFIC = 'No dialog was counted in this time range. Check the Sources 
 export function Overview() {
   const { api, params: p, fromS, toS, step, refreshKey } = usePage();
   const deps = [p.range, p.window, toS, refreshKey];
+  const windowS = parseInt(p.window, 10);
   const stats = useLoad(async () => {
-    const [rate, split, success, p95] = await Promise.all([
+    const [rate, rateNow, split, success, p95, noAnswer] = await Promise.all([
       api.instant(INSTANT.dialogsPerSecond(p), toS),
+      api.instant(INSTANT.dialogsPerSecondNow(p), toS),
       api.instant(INSTANT.classSplit(p), toS),
       api.instant(INSTANT.successRatio(p), toS),
       api.instant(INSTANT.p95Response(p), toS),
+      api.instant(INSTANT.noAnswerRatio(p), toS),
     ]);
-    return { rate: single(rate), split: classTotals(byLabel(split, 'class')), success: single(success), p95: single(p95) };
+    return { rate: single(rate), rateNow: single(rateNow), split: classTotals(byLabel(split, 'class')), success: single(success), p95: single(p95), noAnswer: single(noAnswer) };
   }, deps);
   const classSeries = useLoad(() => api.range(SERIES.classRate(p), fromS, toS, step), deps);
   const table = useLoad(async () => {
-    const [split, p95, catalogue, trends] = await Promise.all([
+    const [split, p95, noAnswer, catalogue, trends] = await Promise.all([
       api.instant(INSTANT.codeClassSplit(p), toS),
       api.instant(INSTANT.codeP95(p), toS),
+      api.instant(INSTANT.codeNoAnswerRatio(p), toS),
       api.instant(INSTANT.catalogue(), toS),
       api.range(SERIES.codeInternalRatio(p), fromS, toS, step),
     ]);
@@ -47,6 +51,7 @@ export function Overview() {
       catalogue: cat,
       classSplit: byTwoLabels(split, 'short_code', 'class'),
       p95: byLabel(p95, 'short_code'),
+      noAnswer: byLabel(noAnswer, 'short_code'),
       trends,
       alerting: alerts.ok ? alertingByCode(alerts.a) : new Map(),
     });
@@ -59,28 +64,38 @@ export function Overview() {
         {(s) => (
           <>
             <StatRow>
-              <Stat testId="stat-rate" label="Dialogs per second" value={perSecond(s.rate ?? NaN)} hint={`${count(s.split.total)} dialogs in range`} />
-              <Stat testId="stat-success" label="Success (subscriber errors excluded)" value={pct(s.success ?? NaN)} hint="ok / (all − user errors)" />
-              <Stat testId="stat-internal" label="Internal errors" value={pct(s.split.internal / s.split.total)} hint={`${count(s.split.internal)} dialogs: ours to fix`} />
-              <Stat testId="stat-p95" label="p95 application response" value={secs(s.p95 ?? NaN)} />
+              <Stat
+                testId="stat-rate"
+                label={`Dialogs per second, now (last ${age(windowS)})`}
+                value={perSecond(s.rateNow ?? NaN)}
+                hint={`range average ${perSecond(s.rate ?? NaN)}; ${count(s.split.total)} dialogs in range`}
+              />
+              <Stat testId="stat-success" label="Success in range (subscriber errors excluded)" value={pct(s.success ?? NaN)} hint="ok / (all − user errors), range average" />
+              <Stat testId="stat-internal" label="Internal errors in range" value={pct(s.split.internal / s.split.total)} hint={`${count(s.split.internal)} dialogs: ours to fix`} />
+              <Stat
+                testId="stat-p95"
+                label="p95 application response in range"
+                value={responseTime(s.p95 ?? NaN)}
+                hint={`${pct(s.noAnswer ?? NaN)} of dialogs got no answer (counted in p95 as the slowest)`}
+              />
             </StatRow>
             <ClassSplit split={s.split} />
           </>
         )}
       </LoadedView>
-      <Section title="Dialogs per second by class">
+      <Section title={`Dialogs per second by class (rate over ${age(windowS)})`}>
         <LoadedView state={classSeries} empty={NO_TRAFFIC}>
           {(series) => (
             <Chart
               testId="class-chart"
               series={series}
               empty={NO_TRAFFIC}
-              styleOf={(s) => ({ name: s.labels.class ?? '', color: CLASS_COLORS[s.labels.class as DialogClass], unit: 'reqps' })}
+              styleOf={(s) => ({ name: s.labels.class ?? '', color: CLASS_COLOURS[s.labels.class as DialogClass], unit: 'reqps' })}
             />
           )}
         </LoadedView>
       </Section>
-      <Section title="Short codes, worst internal-error ratio first" testId="code-table">
+      <Section title="Short codes in range, worst internal-error ratio first" testId="code-table">
         <LoadedView state={table} isEmpty={(t) => t.rows.length === 0} empty="No short code is known: is ussd_shortcode_info exported (exporter catalogue loaded)?">
           {(t) => (
             <>
@@ -102,5 +117,5 @@ const CLASS_BARS: Array<[DialogClass, string]> = [
 ];
 
 function ClassSplit({ split }: { split: ClassTotals }) {
-  return <ShareBars testId="class-split" bars={CLASS_BARS.map(([cls, title]) => ({ key: cls, title, count: split[cls], color: CLASS_COLORS[cls] }))} />;
+  return <ShareBars testId="class-split" bars={CLASS_BARS.map(([cls, title]) => ({ key: cls, title, count: split[cls], color: CLASS_COLOURS[cls] }))} />;
 }

@@ -1,5 +1,5 @@
 // Every PromQL expression the app sends, in one place so a test can run each against a
-// real Prometheus. Names are those of shared/spec/metrics.md.
+// real Prometheus. Names are those of shared/spec/metrics.md, or recorded by prometheus/rules.
 
 export interface QueryParams {
   /** Catalogue short code, e.g. "*710#". */
@@ -17,20 +17,38 @@ export function str(value: string): string {
 }
 
 const code = (p: QueryParams) => `short_code=${str(p.code)}`;
-const p95 = (selector: string, by: string, w: string) =>
-  `histogram_quantile(0.95, sum by (${by}le) (rate(ussd_app_response_seconds_bucket${selector}[${w}])))`;
+
+/** The histogram's highest finite bound (metrics.md): a p95 at it means "this long or no answer at all". */
+export const HISTOGRAM_TOP_S = 30;
+
+// A dialog whose application never answered has no app time, so the histogram leaves it
+// out and a code that no longer answers would look fast. Counted here as answered in the
+// +Inf bucket (it waited at least the gateway's timeout): when more than 5% go unanswered,
+// p95 reads as the histogram's top bound, never as the few fast answers left.
+const NO_ANSWER = 'cause="app_timeout"';
+const p95 = (matchers: string, by: string, w: string) =>
+  `histogram_quantile(0.95, sum by (${by}le) (rate(ussd_app_response_seconds_bucket{${matchers}}[${w}]) or label_replace(rate(ussd_errors_total{${[NO_ANSWER, matchers].filter(Boolean).join(', ')}}[${w}]), "le", "+Inf", "", "")))`;
+/** Share of dialogs the application never answered. */
+const noAnswer = (matchers: string, by: string, over: string, fn: 'rate' | 'increase') =>
+  `sum by (${by}) (${fn}(ussd_errors_total{${[NO_ANSWER, matchers].filter(Boolean).join(', ')}}[${over}])) / sum by (${by}) (${fn}(ussd_dialogs_total{${matchers}}[${over}]))`;
 
 /** Instant queries at the end of the range, summarising it. */
 export const INSTANT = {
   dialogsPerSecond: (p: QueryParams) => `sum(rate(ussd_dialogs_total[${p.range}]))`,
+  /** "Now": over the last rate window only, as the chart's last point. */
+  dialogsPerSecondNow: (p: QueryParams) => `sum(rate(ussd_dialogs_total[${p.window}]))`,
   classSplit: (p: QueryParams) => `sum by (class) (increase(ussd_dialogs_total[${p.range}]))`,
-  // Subscriber errors are not ours to fix: they leave the denominator.
+  // Success is defined once, by the recording rules (prometheus/rules/shortcode-errors.yml):
+  // good (ok) over valid (all but user errors) dialogs, summed over codes, averaged over the range.
   successRatio: (p: QueryParams) =>
-    `sum(increase(ussd_dialogs_total{class="ok"}[${p.range}])) / sum(increase(ussd_dialogs_total{class!="user"}[${p.range}]))`,
+    `sum(avg_over_time(ussd_shortcode:good_dialogs:rate5m[${p.range}])) / sum(avg_over_time(ussd_shortcode:valid_dialogs:rate5m[${p.range}]))`,
   p95Response: (p: QueryParams) => p95('', '', p.range),
+  noAnswerRatio: (p: QueryParams) => noAnswer('', '', p.range, 'increase'),
   codeDialogs: (p: QueryParams) => `sum by (short_code) (increase(ussd_dialogs_total[${p.range}]))`,
   codeClassSplit: (p: QueryParams) => `sum by (short_code, class) (increase(ussd_dialogs_total[${p.range}]))`,
   codeP95: (p: QueryParams) => p95('', 'short_code, ', p.range),
+  codeNoAnswerRatio: (p: QueryParams) => noAnswer('', 'short_code', p.range, 'increase'),
+  codeNoAnswer: (p: QueryParams) => `sum(increase(ussd_errors_total{${NO_ANSWER}, ${code(p)}}[${p.range}]))`,
   catalogue: () => `max by (short_code, name, team) (ussd_shortcode_info)`,
   codeCauses: (p: QueryParams) => `sum by (class, cause) (increase(ussd_errors_total{${code(p)}}[${p.range}]))`,
   codeBuckets: (p: QueryParams) => `sum by (le) (increase(ussd_app_response_seconds_bucket{${code(p)}}[${p.range}]))`,
@@ -51,7 +69,8 @@ export const SERIES = {
     `sum by (short_code) (rate(ussd_dialogs_total{class="internal"}[${p.window}])) / sum by (short_code) (rate(ussd_dialogs_total[${p.window}]))`,
   codeCauseRate: (p: QueryParams) => `sum by (class, cause) (rate(ussd_errors_total{${code(p)}}[${p.window}]))`,
   codeOkRate: (p: QueryParams) => `sum(rate(ussd_dialogs_total{${code(p)}, class="ok"}[${p.window}]))`,
-  codeP95: (p: QueryParams) => p95(`{${code(p)}}`, '', p.window),
+  codeP95: (p: QueryParams) => p95(code(p), '', p.window),
+  codeNoAnswerRatio: (p: QueryParams) => noAnswer(code(p), '', p.window, 'rate'),
   codeAvg: (p: QueryParams) =>
     `sum(rate(ussd_app_response_seconds_sum{${code(p)}}[${p.window}])) / sum(rate(ussd_app_response_seconds_count{${code(p)}}[${p.window}]))`,
   dpssResponse: (p: QueryParams) => `max by (stat) (dpss_response_time_seconds{${code(p)}, stat=~"avg|p95"})`,

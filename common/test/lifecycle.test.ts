@@ -1,0 +1,62 @@
+// A service's life from its command: exit status 0 after a signal, 1 when start-up or
+// stopping failed, 2 for an address that cannot be used.
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { ListenError } from '../src/http.js';
+import { runUntilSignal, type Stoppable } from '../src/lifecycle.js';
+import type { Fields, Level } from '../src/log.js';
+
+const logged: Array<{ level: Level; msg: string } & Fields> = [];
+const logger = { log: (level: Level, msg: string, fields?: Fields) => void logged.push({ level, msg, ...fields }) };
+// The test runner's own signal listeners stay; those a test left behind go.
+let before: Record<string, unknown[]> = {};
+beforeEach(() => {
+  before = { SIGTERM: process.listeners('SIGTERM'), SIGINT: process.listeners('SIGINT') };
+});
+afterEach(() => {
+  logged.length = 0;
+  for (const signal of ['SIGTERM', 'SIGINT'] as const) {
+    for (const l of process.listeners(signal)) if (!before[signal].includes(l)) process.off(signal, l as NodeJS.SignalsListener);
+  }
+});
+
+function service(extra: Partial<Stoppable> = {}) {
+  const s = { stops: 0, stop: async () => void s.stops++, ...extra };
+  return s;
+}
+
+/** Lets the service start (its listeners are registered once runUntilSignal awaited start). */
+const started = () => new Promise((r) => setImmediate(r));
+
+describe('runUntilSignal', () => {
+  it.each(['SIGTERM', 'SIGINT'] as const)('stops the service on %s and exits 0', async (signal) => {
+    const s = service();
+    const code = runUntilSignal(logger, async () => s, { config: 'x.yaml' });
+    await started();
+    process.emit(signal, signal);
+    expect(await code).toBe(0);
+    expect(s.stops).toBe(1);
+    expect(logged).toEqual([{ level: 'info', msg: 'shutting down', config: 'x.yaml', signal }]);
+  });
+
+  it('exits 1 when stopping fails', async () => {
+    const s = service({ stop: () => Promise.reject(new Error('journal gone')) });
+    const code = runUntilSignal(logger, async () => s);
+    await started();
+    process.emit('SIGTERM', 'SIGTERM');
+    expect(await code).toBe(1);
+    expect(logged.at(-1)).toMatchObject({ level: 'error', msg: 'shutdown failed', error: 'journal gone' });
+  });
+
+  it('exits 1, stopped, when the start-up after listening fails', async () => {
+    const s = service({ ready: Promise.reject(new Error('state dir is a file')) });
+    expect(await runUntilSignal(logger, async () => s)).toBe(1);
+    expect(s.stops).toBe(1);
+    expect(logged).toEqual([{ level: 'error', msg: 'start-up failed', error: 'state dir is a file' }]);
+  });
+
+  it('exits 2 with the message when the address cannot be used; other start errors are thrown', async () => {
+    expect(await runUntilSignal(logger, () => Promise.reject(new ListenError('cannot listen on 127.0.0.1:1: permission denied')))).toBe(2);
+    expect(logged).toEqual([{ level: 'error', msg: 'cannot listen on 127.0.0.1:1: permission denied' }]);
+    await expect(runUntilSignal(logger, () => Promise.reject(new Error('boom')))).rejects.toThrow('boom');
+  });
+});
