@@ -2,7 +2,8 @@
 // posted to Alertmanager (as Prometheus would), the SMS gateway is made slow so the
 // notifier is caught delivering, it is SIGKILLed and restarted, Alertmanager resends;
 // then every alert status Alertmanager sent must be in the journal.
-import { waitFor, type Stack } from '@ussdwatch/testkit';
+import { waitFor } from '@ussdwatch/testkit';
+import type { Stack } from '@ussdwatch/testkit/stack';
 import type { Forwarder } from './forwarder.js';
 
 export const PROBE_ALERTNAME = 'E2eJournalProbe';

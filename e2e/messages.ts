@@ -1,6 +1,7 @@
 // What the people on call received, read back from fakesmsc and the SMTP server: which
 // alert, tier, short code and status each SMS or mail is about, and duplicate SMS.
-import type { ReceivedMail, ReceivedSms, Seen } from '@ussdwatch/testkit';
+import type { ReceivedMail, ReceivedSms } from '@ussdwatch/testkit';
+import type { Seen } from '@ussdwatch/testkit/stack';
 
 export type Status = 'firing' | 'resolved';
 

@@ -8,7 +8,7 @@ import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { parse as parseYaml } from 'yaml';
 import { REPO_ROOT } from '@ussdwatch/testkit';
-import { alertmanagerConfig, durationMs, exporterConfig, notifierConfig } from '@ussdwatch/testkit/stack';
+import { alertmanagerConfig, durationMs, exporterConfig, notifierConfig } from '@ussdwatch/testkit/wiring';
 import { dpssFileFor, phaseInPeriod } from './dpss-clock.js';
 import { duplicateSms, mailNotice, mailText, smsNotice, type Notice } from './messages.js';
 import { recipientsFor } from './recipients.js';

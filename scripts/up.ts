@@ -1,19 +1,23 @@
-// `npm start`: the whole ussdwatch chain on this machine, fed by the simulator, until Ctrl-C.
-// `npm start -- --smoke`: the same, then checks every part and that a fault reaches an SMS.
-import { appendFile, mkdir, rm } from 'node:fs/promises';
+// `npm start`: the whole ussdwatch chain on this machine, fed by the simulator, until it is
+// told to stop. `npm start -- --smoke`: the same, then checks every part and that a fault
+// reaches an SMS.
+import { appendFile, mkdir, rm, writeFile } from 'node:fs/promises';
 import { connect } from 'node:net';
 import { join, relative } from 'node:path';
 import { parseArgs } from 'node:util';
-import { assertPortsFree, FIXED_PORT_PARTS, portsFromEnv, PORT_ENV, REPO_ROOT, startStack, waitFor, type PartName, type Stack } from '@ussdwatch/testkit';
+import { assertPortsFree, FIXED_PORT_PARTS, portsFromEnv, PORT_ENV, REPO_ROOT, startProcess, waitFor, type PartName } from '@ussdwatch/testkit';
+import { startStack, type Stack } from '@ussdwatch/testkit/stack';
 
-const USAGE = `usage: npm start [-- --smoke]
+const USAGE = `usage: npm start [-- --smoke] [--no-build]
 
 Starts simulator -> exporter -> Prometheus -> Alertmanager -> notifier -> Kannel (fakesmsc)
-+ SMTP server, and the Grafana app harness, on 127.0.0.1; state under ./.run/. Ctrl-C stops
-everything it started.
++ SMTP server, and the Grafana app harness, on 127.0.0.1; state under ./.run/. Ctrl-C, or
+SIGINT, SIGTERM or SIGHUP to npm or to this program, stops everything it started (so does
+npm going away).
 
-  --smoke   start it all, check every part and that an injected fault reaches an SMS, then
-            exit 0 (or 1, saying what failed)
+  --smoke      start it all, check every part and that an injected fault reaches an SMS,
+               then exit 0 (or 1, saying what failed)
+  --no-build   run what the last \`npm start\` built: no install, no build (seconds faster)
 
 ports (override with the environment; Alertmanager, Kannel and SMTP take free ports, printed at start):
 ${FIXED_PORT_PARTS.map((part) => `  ${PORT_ENV[part].padEnd(28)} ${part}`).join('\n')}`;
@@ -34,8 +38,8 @@ ussdwatch is up (state in ${rel(stack.workDir)}/, process logs in ${rel(stack.di
   Alertmanager     ${u.alertmanager}/#/alerts
   notifier         ${u.notifier}/api/journal  (header: Authorization: Bearer ${stack.notifierToken})
   Grafana app      ${u.harness ?? '(harness not started)'}/a/djezzy-ussdwatch-app/overview
-  SMS received     tail -f ${rel(join(stack.workDir, 'sms.log'))}
-  mails received   tail -f ${rel(join(stack.workDir, 'mail.log'))}
+  SMS received     tail -f ${rel(smsLog(stack.workDir))}
+  mails received   tail -f ${rel(mailLog(stack.workDir))}
 
 try this: break *710# (the application stops answering), then watch the SMS arrive (~2 min):
   curl -s -XPOST ${u.simulator}/faults -H 'content-type: application/json' -d '{"scenario":"app_down","target":"*710#"}'
@@ -44,11 +48,19 @@ try this: break *710# (the application stops answering), then watch the SMS arri
 other scenarios: slow_app, connector, node_overload, routing_broken, typo_storm, node_silent,
 malformed_burst, dpss_stop (docs/simulator.md).
 
-Ctrl-C stops everything.`;
+Ctrl-C (or SIGINT, SIGTERM, SIGHUP to npm or to this process: pid ${process.pid}) stops everything.`;
 }
 
-/** Appends each new SMS and mail to .run/sms.log and .run/mail.log, where `tail -f` shows them. */
-function recordInbox(stack: Stack): () => Promise<void> {
+const smsLog = (workDir: string) => join(workDir, 'sms.log');
+const mailLog = (workDir: string) => join(workDir, 'mail.log');
+
+/**
+ * Appends each new SMS and mail to sms.log and mail.log in the work folder, where `tail -f`
+ * shows them; both exist from start-up, so `tail -f` works before the first message.
+ */
+async function recordInbox(stack: Stack): Promise<() => Promise<void>> {
+  await writeFile(smsLog(stack.workDir), '', { flag: 'a' });
+  await writeFile(mailLog(stack.workDir), '', { flag: 'a' });
   let sms = 0;
   let mails = 0;
   return async () => {
@@ -57,8 +69,8 @@ function recordInbox(stack: Stack): () => Promise<void> {
     sms += newSms.length;
     mails += newMails.length;
     const stamp = (ms: number) => new Date(ms).toISOString();
-    if (newSms.length) await appendFile(join(stack.workDir, 'sms.log'), newSms.map((m) => `${stamp(m.seenAt)} to ${m.to} from ${m.from}: ${m.text}\n`).join(''));
-    if (newMails.length) await appendFile(join(stack.workDir, 'mail.log'), newMails.map((m) => `${stamp(m.seenAt)} to ${m.to.join(', ')}: ${m.subject}\n`).join(''));
+    if (newSms.length) await appendFile(smsLog(stack.workDir), newSms.map((m) => `${stamp(m.seenAt)} to ${m.to} from ${m.from}: ${m.text}\n`).join(''));
+    if (newMails.length) await appendFile(mailLog(stack.workDir), newMails.map((m) => `${stamp(m.seenAt)} to ${m.to.join(', ')}: ${m.subject}\n`).join(''));
   };
 }
 
@@ -136,25 +148,71 @@ async function smoke(stack: Stack, started: number): Promise<number> {
   return failures.length ? 1 : 0;
 }
 
+/**
+ * Resolves with the reason to stop: SIGINT, SIGTERM or SIGHUP (npm passes on the first two
+ * only), or the process that ran up.sh (npm) gone, which is how a SIGHUP or SIGKILL sent to
+ * npm shows here. A second signal does not wait for the orderly stop: exiting kills every
+ * process group still running (testkit's process.ts).
+ */
+function stopRequested(): Promise<string> {
+  return new Promise((done) => {
+    let asked = false;
+    const request = (why: string) => {
+      if (asked) {
+        say(`up: ${why} again: killing everything now`);
+        process.exit(130);
+      }
+      asked = true;
+      done(why);
+    };
+    for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.on(signal, () => request(signal));
+    const launcher = Number(process.env.USSDWATCH_UP_PARENT);
+    if (!(launcher > 0)) return;
+    const watch = () => {
+      if (process.ppid !== launcher) request(`its launcher (pid ${launcher}) exited`);
+    };
+    watch();
+    setInterval(watch, 1000).unref();
+  });
+}
+
+/** Builds what the stack runs, two builds at once; a stop request stops them (whole process groups). */
+async function build(stop: Promise<string>): Promise<'built' | 'stopped'> {
+  say('up: building the shared core, the exporter, the simulator, the notifier and the Grafana app harness');
+  const builds = await Promise.all([
+    startProcess('npm', ['run', 'build', '--silent', '-w', 'common', '-w', 'exporter', '-w', 'simulator', '-w', 'notifier'], { cwd: REPO_ROOT, name: 'npm run build' }),
+    startProcess('npm', ['run', 'build:harness', '--silent', '-w', 'grafana-app'], { cwd: REPO_ROOT, name: 'npm run build:harness' }),
+  ]);
+  const outcome = await Promise.race([Promise.all(builds.map((b) => b.exit)), stop.then(() => null)]);
+  if (outcome === null) {
+    await Promise.all(builds.map((b) => b.stop()));
+    return 'stopped';
+  }
+  const failed = builds.filter((_, i) => outcome[i] !== 0);
+  if (failed.length) throw new Error(failed.map((b) => `${b.name} failed:\n${b.output().slice(-3000)}`).join('\n'));
+  return 'built';
+}
+
 async function main(): Promise<number> {
-  const { values } = parseArgs({ options: { smoke: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } } });
+  const { values } = parseArgs({ options: { smoke: { type: 'boolean' }, 'no-build': { type: 'boolean' }, help: { type: 'boolean', short: 'h' } } });
   if (values.help) {
     say(USAGE);
     return 0;
   }
+  // Taken from the very start: a signal while building or starting must still stop it all.
+  const stop = stopRequested();
   const started = Date.now();
   const all = portsFromEnv();
   const ports = Object.fromEntries(FIXED_PORT_PARTS.map((p) => [p, all[p]])) as Partial<Record<PartName, number>>;
   await assertPortsFree(ports);
+  if (!values['no-build'] && (await build(stop)) === 'stopped') {
+    say(`up: ${await stop}: stopped while building`);
+    return 130;
+  }
   // The smoke run starts from nothing and leaves the demo's state alone.
   const workDir = join(REPO_ROOT, '.run', values.smoke ? 'smoke' : 'stack');
   if (values.smoke) await rm(workDir, { recursive: true, force: true });
   await mkdir(workDir, { recursive: true });
-  // Signals are taken from the start: a Ctrl-C while the parts come up must still stop them.
-  const signalled = new Promise<string>((done) => {
-    process.once('SIGINT', () => done('SIGINT'));
-    process.once('SIGTERM', () => done('SIGTERM'));
-  });
   const stack = await startStack({ workDir, ports, harness: true, onProgress: (m) => say(`up: ${m}`) });
   const stopAll = async (why: string) => {
     say(`up: ${why}: stopping`);
@@ -162,17 +220,17 @@ async function main(): Promise<number> {
     say('up: stopped every process it started');
   };
   if (values.smoke) {
-    const code = await Promise.race([smoke(stack, started), signalled.then(() => 130)]);
-    await stopAll(code === 130 ? 'interrupted' : 'smoke test done');
+    const code = await Promise.race([smoke(stack, started), stop.then(() => 130)]);
+    await stopAll(code === 130 ? await stop : 'smoke test done');
     return code;
   }
+  const record = await recordInbox(stack);
   say(tryThis(stack));
-  const record = recordInbox(stack);
   const timer = setInterval(() => void record(), 1000);
-  const signal = await signalled;
+  const why = await stop;
   clearInterval(timer);
   await record();
-  await stopAll(signal);
+  await stopAll(why);
   return 0;
 }
 

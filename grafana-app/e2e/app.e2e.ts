@@ -7,7 +7,8 @@
 import type { AddressInfo } from 'node:net';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { freePort, startPrometheus, startStack, waitFor, type Stack } from '@ussdwatch/testkit';
+import { freePort, startPrometheus, waitFor } from '@ussdwatch/testkit';
+import { startStack, type Stack } from '@ussdwatch/testkit/stack';
 import { createHarness, listen, type HarnessConfig } from '../harness/server.js';
 import { launchBrowser, watchErrors } from './browser.js';
 import { settled, shot, THEMES, truncatedLabels } from './look.js';

@@ -6,7 +6,7 @@ import { ListenError } from '@ussdwatch/common/http.js';
 import { jsonLogger } from '@ussdwatch/common/log.js';
 import { BUNDLED_CATALOGUE, loadCatalogueFile } from '@ussdwatch/exporter/config/files.js';
 import { startControlServer } from './control-server.js';
-import { runFaultClient } from './fault-client.js';
+import { runFaultClient } from './fault-command.js';
 import { FaultError } from './faults.js';
 import { parseSimulateArgs, UsageError, USAGE } from './options.js';
 import { Runner } from './runner.js';

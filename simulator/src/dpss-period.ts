@@ -55,13 +55,18 @@ export class DpssPeriod {
     this.stats[codeIndex].add(success, appMs);
   }
 
-  /** The file DPSS would write: a row for every catalogue code, zeros where nothing happened. */
-  toCsv(): string {
+  /**
+   * The file DPSS would write: a row for every catalogue code, zeros where nothing
+   * happened, except the codes (indexes) it left out.
+   */
+  toCsv(omitted: readonly number[] = []): string {
     const start = isoLocalSeconds(this.startMs);
     const periodS = this.periodMs / 1000;
-    const rows = this.stats.map((s, i) => {
+    const rows: string[] = [];
+    this.stats.forEach((s, i) => {
+      if (omitted.includes(i)) return;
       const avg = s.timed === 0 ? 0 : Math.round(s.sumMs / s.timed);
-      return `${start},${periodS},${this.codes[i]},${s.attempts},${s.success},${s.attempts - s.success},${avg},${s.p95()},${s.maxMs}`;
+      rows.push(`${start},${periodS},${this.codes[i]},${s.attempts},${s.success},${s.attempts - s.success},${avg},${s.p95()},${s.maxMs}`);
     });
     return [DPSS_HEADER, ...rows].join('\n') + '\n';
   }

@@ -1,9 +1,19 @@
-// `ussdwatch-simulate fault start|stop|list`: the command-line face of the control endpoint.
-import { parseArgs } from 'node:util';
-import { parseFaultSpec } from './faults.js';
-import { UsageError } from './options.js';
+// Client of a running simulator's control endpoint (GET /status, GET|POST /faults,
+// DELETE /faults/ID). The `fault` command, the end-to-end test and `npm start` all inject
+// faults through it: no other code speaks that API.
 
-interface FaultView {
+/** A fault as POST /faults takes it (docs/simulator.md lists the scenarios). */
+export interface FaultSpec {
+  scenario: string;
+  target?: string;
+  /** Share of the target's dialogs affected (the scenario's default when absent). */
+  share?: number;
+  after_s?: number;
+  duration_s?: number;
+}
+
+/** A fault as the endpoint shows it. */
+export interface FaultView {
   id: string;
   scenario: string;
   target: string | null;
@@ -12,8 +22,18 @@ interface FaultView {
   ends: string | null;
 }
 
-function baseUrl(control: string | undefined): string {
-  if (!control) throw new UsageError('--control URL is required (or set USSDWATCH_SIM_CONTROL), e.g. --control http://127.0.0.1:9718');
+export interface FaultClient {
+  /** Base URL of the endpoint, e.g. http://127.0.0.1:9718. */
+  readonly url: string;
+  /** Starts a fault; resolves with it and the wall-clock ms at which it takes effect. */
+  start(fault: FaultSpec): Promise<FaultView & { startedAt: number }>;
+  stop(id: string): Promise<void>;
+  list(): Promise<FaultView[]>;
+  status(): Promise<unknown>;
+}
+
+/** `127.0.0.1:9718` or `http://127.0.0.1:9718/` as a base URL without a trailing slash. */
+export function controlUrl(control: string): string {
   return (/^https?:\/\//.test(control) ? control : `http://${control}`).replace(/\/+$/, '');
 }
 
@@ -24,46 +44,34 @@ async function call(url: string, init?: RequestInit): Promise<unknown> {
   } catch (err) {
     throw new Error(`cannot reach the simulator at ${url}: ${((err as Error).cause as Error | undefined)?.message ?? (err as Error).message}`);
   }
-  const body = (await res.json().catch(() => ({}))) as { error?: string };
-  if (!res.ok) throw new Error(body.error ?? `${url}: HTTP ${res.status}`);
+  const text = await res.text();
+  let body: unknown = null;
+  try {
+    body = text ? JSON.parse(text) : null;
+  } catch {
+    // not JSON: the status and text say what went wrong
+  }
+  if (!res.ok) throw new Error((body as { error?: string } | null)?.error ?? `${init?.method ?? 'GET'} ${url}: HTTP ${res.status} ${text}`.trim());
   return body;
 }
 
-const describe = (f: FaultView) =>
-  `${f.id}\t${f.scenario}\t${f.target ?? '-'}\tshare ${f.share}\tfrom ${f.starts}${f.ends ? ` to ${f.ends}` : ''}`;
-
-/** Runs `fault start|stop|list`; returns the exit status. */
-export async function runFaultClient(argv: string[], env: NodeJS.ProcessEnv = process.env): Promise<number> {
-  const { values, positionals } = parseArgs({
-    args: argv,
-    allowPositionals: true,
-    options: {
-      control: { type: 'string' },
-      share: { type: 'string' },
-      after: { type: 'string' },
-      for: { type: 'string' },
+export function faultClient(control: string): FaultClient {
+  const url = controlUrl(control);
+  return {
+    url,
+    async start(fault) {
+      const sent = Date.now();
+      const view = (await call(`${url}/faults`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(fault),
+      })) as FaultView;
+      return { ...view, startedAt: view.starts ? Date.parse(view.starts) : sent };
     },
-  });
-  const base = baseUrl(values.control ?? env.USSDWATCH_SIM_CONTROL);
-  const [action, arg] = positionals;
-  if (action === 'list' && positionals.length === 1) {
-    const { faults } = (await call(`${base}/faults`)) as { faults: FaultView[] };
-    process.stdout.write(faults.length === 0 ? 'no faults\n' : faults.map(describe).join('\n') + '\n');
-    return 0;
-  }
-  if (action === 'stop' && arg && positionals.length === 2) {
-    await call(`${base}/faults/${encodeURIComponent(arg)}`, { method: 'DELETE' });
-    process.stdout.write(`stopped ${arg}\n`);
-    return 0;
-  }
-  if (action === 'start' && arg && positionals.length === 2) {
-    const params = (['share', 'after', 'for'] as const).filter((k) => values[k] !== undefined).map((k) => `,${k}=${values[k]}`);
-    const req = parseFaultSpec(arg + params.join(''));
-    const body = { scenario: req.scenario, target: req.target, share: req.share, after_s: req.afterS, duration_s: req.durationS };
-    const f = (await call(`${base}/faults`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) })) as FaultView;
-    process.stdout.write(`${f.id}\n`);
-    process.stderr.write(`started ${describe(f)}\n`);
-    return 0;
-  }
-  throw new UsageError(`fault: expected 'start SCENARIO[:TARGET]', 'stop ID' or 'list', got '${positionals.join(' ')}'`);
+    async stop(id) {
+      await call(`${url}/faults/${encodeURIComponent(id)}`, { method: 'DELETE' });
+    },
+    list: async () => ((await call(`${url}/faults`)) as { faults: FaultView[] }).faults,
+    status: () => call(`${url}/status`),
+  };
 }

@@ -5,7 +5,7 @@
 import type { Catalogue } from '@ussdwatch/exporter/core/catalogue.js';
 import { typoOf, type Typo } from './dialed-strings.js';
 
-type TargetKind = 'code' | 'code_or_all' | 'node' | 'typo' | 'none';
+type TargetKind = 'code' | 'code_or_all' | 'code_or_none' | 'node' | 'typo' | 'none';
 
 interface Scenario {
   target: TargetKind;
@@ -26,7 +26,7 @@ export const SCENARIOS = {
   typo_storm: { target: 'typo', defaultShare: 0.1, takesShare: true, produces: 'user/wrong_code with near_code = the code one edit away' },
   node_silent: { target: 'node', defaultShare: 1, takesShare: false, produces: 'the node writes nothing: its source goes silent' },
   malformed_burst: { target: 'node', defaultShare: 0.3, takesShare: true, produces: 'malformed lines (field_count, bad_json, binary) on that node' },
-  dpss_stop: { target: 'none', defaultShare: 1, takesShare: false, produces: 'no more DPSS files' },
+  dpss_stop: { target: 'code_or_none', defaultShare: 1, takesShare: false, produces: "no more DPSS files; with a code, that code's rows are left out of them" },
   dpss_corrupt: { target: 'none', defaultShare: 1, takesShare: false, produces: 'DPSS files written in place and cut inside the header: dpss_files_total{result="malformed"}' },
 } as const satisfies Record<string, Scenario>;
 
@@ -49,7 +49,7 @@ export interface FaultRequest {
 export interface Fault {
   id: string;
   scenario: ScenarioName;
-  /** A catalogue code, `all`, a node, a typo, or '' for the DPSS scenarios. */
+  /** A catalogue code, `all`, a node, a typo, or '' (the DPSS scenarios' whole feed). */
   target: string;
   share: number;
   startMs: number;
@@ -97,6 +97,8 @@ export interface FaultState {
   /** Extra arrivals from typo storms, as a share of the baseline rate. */
   stormShare: number;
 }
+
+const inForce = (f: Fault, t: number) => f.startMs <= t && (f.endMs === null || f.endMs > t);
 
 export class FaultSet {
   private faults: Fault[] = [];
@@ -151,7 +153,17 @@ export class FaultSet {
 
   /** Whether a fault of this scenario is in force at time t (the DPSS scenarios act on files, not dialogs). */
   activeAt(scenario: ScenarioName, t: number): boolean {
-    return this.faults.some((f) => f.scenario === scenario && f.startMs <= t && (f.endMs === null || f.endMs > t));
+    return this.faults.some((f) => f.scenario === scenario && inForce(f, t));
+  }
+
+  /**
+   * What dpss_stop leaves out of the DPSS file due at time t: the whole file, or the rows
+   * of these catalogue codes (indexes; none when no dpss_stop is in force).
+   */
+  dpssOmittedAt(t: number): 'file' | number[] {
+    const stops = this.faults.filter((f) => f.scenario === 'dpss_stop' && inForce(f, t));
+    if (stops.some((f) => f.target === '')) return 'file';
+    return stops.map((f) => this.codeIndex.get(f.target)!);
   }
 
   /** The compiled state for time t: the same object until a fault is added, removed, starts or ends. */
@@ -177,17 +189,20 @@ export class FaultSet {
         if (typeof t === 'string') throw new FaultError(`${scenario}: ${t}`);
         return t.ussd;
       }
+      case 'code_or_none':
+        return target ? this.catalogueCode(scenario, target, '') : '';
       case 'code':
+        return this.catalogueCode(scenario, target ?? this.catalogue.entries[0].code, '');
       case 'code_or_all': {
         const code = target ?? this.catalogue.entries[0].code;
-        if (kind === 'code_or_all' && code === 'all') return code;
-        if (!this.codeIndex.has(code)) {
-          const all = kind === 'code_or_all' ? ' or all' : '';
-          throw new FaultError(`${scenario}: '${code}' is not a catalogue code: expected one of ${[...this.codeIndex.keys()].join(', ')}${all}`);
-        }
-        return code;
+        return code === 'all' ? code : this.catalogueCode(scenario, code, ' or all');
       }
     }
+  }
+
+  private catalogueCode(scenario: ScenarioName, code: string, orElse: string): string {
+    if (this.codeIndex.has(code)) return code;
+    throw new FaultError(`${scenario}: '${code}' is not a catalogue code: expected one of ${[...this.codeIndex.keys()].join(', ')}${orElse}`);
   }
 
   private compile(t: number): FaultState {
@@ -237,7 +252,7 @@ export class FaultSet {
         break;
       case 'dpss_stop':
       case 'dpss_corrupt':
-        break; // read by activeAt() when a file is due
+        break; // read by dpssOmittedAt() and activeAt() when a file is due
     }
   }
 }

@@ -186,12 +186,13 @@ export class Simulation {
     while (this.ended.length > 0 && this.ended[0].endMs + this.opts.dpssLagMs <= t) {
       const p = this.ended.shift()!;
       const due = p.endMs + this.opts.dpssLagMs;
-      if (this.faults.activeAt('dpss_stop', due)) {
+      const omitted = this.faults.dpssOmittedAt(due);
+      if (omitted === 'file') {
         this.dpssSuppressed++;
         continue;
       }
       const name = `dpss_kpi_${fileStamp(p.startMs)}.csv`;
-      const csv = p.toCsv();
+      const csv = p.toCsv(omitted);
       if (this.faults.activeAt('dpss_corrupt', due)) {
         // An export that died while writing, in place: a reader sees a cut header.
         writeFileSync(join(this.opts.dpssDir, name), csv.slice(0, csv.indexOf(',short_code')));

@@ -107,6 +107,20 @@ describe('fault scenarios', () => {
     expect(existsSync(join(stopped.dpss, 'dpss_kpi_202611212001.csv'))).toBe(false);
   });
 
+  it('dpss_stop on a code: its rows are left out of the files due while it is in force, every other row stays', async () => {
+    const r = await simulateFast([...BASE, '--duration', '240', '--fault', 'dpss_stop:*750#,after=90,for=60']);
+    const codes = (name: string) => {
+      const parsed = parseDpssCsv(readFileSync(join(r.dpss, name), 'utf8'), 60);
+      expect(parsed.errors).toEqual([]);
+      return parsed.rows.map((row) => row.shortCode);
+    };
+    // Due at 20:01:20 (before), 20:02:20 (during: 90-150 s) and 20:03:20 (after).
+    const before = codes('dpss_kpi_202611212000.csv');
+    expect(before).toContain('*750#');
+    expect(codes('dpss_kpi_202611212001.csv')).toEqual(before.filter((c) => c !== '*750#'));
+    expect(codes('dpss_kpi_202611212002.csv')).toEqual(before);
+  });
+
   it('dpss_corrupt: the files due while it is in force are cut inside the header, the others are whole', async () => {
     const r = await simulateFast([...BASE, '--duration', '180', '--fault', 'dpss_corrupt,after=90']);
     const read = (name: string) => parseDpssCsv(readFileSync(join(r.dpss, name), 'utf8'), 60);
