@@ -4,13 +4,12 @@
 // - no answer is 5xx, except the one route whose handler throws, answered 500 in JSON;
 // - nothing escapes to the process (an uncaught exception or rejection fails the test);
 // - after each batch, a normal request is still answered.
-import { connect } from 'node:net';
 import { createService, HttpError, listen, sendText, type Listening, type Request, type Route } from '@ussdwatch/common/http.js';
 import { authGuard } from '@ussdwatch/common/web-auth.js';
 import bcrypt from 'bcryptjs';
 import fc from 'fast-check';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { ACT_TOKEN, basic, bearer, call } from './helpers.js';
+import { ACT_TOKEN, basic, bearer, call, exchange } from './helpers.js';
 
 const PASSWORD = 'fuzz-password';
 /** Requests whose handler threw on purpose: only these may be answered 500. */
@@ -93,23 +92,6 @@ function bytesOf(r: Raw): Buffer {
   const announced = { exact: payload.length, none: null, short: Math.max(0, payload.length - 3), long: payload.length + 5 }[r.length];
   if (announced !== null) lines.push(`content-length: ${announced}`);
   return Buffer.concat([Buffer.from(lines.join('\r\n') + '\r\n\r\n', 'utf8'), payload]);
-}
-
-/** Writes the bytes, half-closes, and returns whatever comes back until the server closes (or 3 s). */
-function exchange(port: number, bytes: Buffer): Promise<string> {
-  return new Promise((resolve) => {
-    const chunks: Buffer[] = [];
-    const socket = connect(port, '127.0.0.1');
-    const done = () => {
-      clearTimeout(timer);
-      socket.destroy();
-      resolve(Buffer.concat(chunks).toString('latin1'));
-    };
-    const timer = setTimeout(done, 3_000);
-    socket.on('data', (c: Buffer) => chunks.push(c));
-    socket.on('error', done).on('close', done);
-    socket.end(bytes);
-  });
 }
 
 describe('the HTTP layer under fuzzed raw requests', () => {
