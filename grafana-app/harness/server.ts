@@ -6,7 +6,11 @@
 //   /api/plugin-proxy/djezzy-ussdwatch-app/notifier/... -> notifier (+ bearer token)
 //     only where plugin.json has a route for that path prefix and method, as Grafana does
 //   /api/plugins/djezzy-ussdwatch-app/settings          -> the app's settings (GET, and POST from the config page)
-import { createReadStream, existsSync, readFileSync } from 'node:fs';
+// A development tool with no authentication: it listens on 127.0.0.1 only, a malformed
+// request is answered 400 (never a crash), and it sends no CORS header (the app is served
+// from the harness itself; a backend's `Access-Control-Allow-Origin: *`, which Alertmanager
+// sends, would let any web page read through it).
+import { createReadStream, existsSync, readFileSync, statSync } from 'node:fs';
 import { createServer, request as httpRequest, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import { createRequire } from 'node:module';
@@ -68,6 +72,17 @@ function json(res: ServerResponse, status: number, body: unknown): void {
   res.end(JSON.stringify(body));
 }
 
+/** A file as it is, or a 404 JSON: a folder or a file gone meanwhile must not throw out of the server. */
+function sendFile(res: ServerResponse, file: string, type: string, headers: Record<string, string> = {}): void {
+  if (!statSync(file, { throwIfNoEntry: false })?.isFile()) return json(res, 404, { message: 'not found' });
+  createReadStream(file)
+    .once('open', () => res.writeHead(200, { 'content-type': type, ...headers }))
+    .once('error', () => (res.headersSent ? res.destroy() : json(res, 404, { message: 'not found' })))
+    .pipe(res);
+}
+
+const withoutCors = (headers: IncomingMessage['headers']) => Object.fromEntries(Object.entries(headers).filter(([name]) => !name.startsWith('access-control-')));
+
 function proxy(req: IncomingMessage, res: ServerResponse, target: Target, rest: string): void {
   const url = new URL(target.base.replace(/\/$/, '') + rest);
   const headers: Record<string, string | string[] | undefined> = { ...req.headers, host: url.host };
@@ -75,7 +90,7 @@ function proxy(req: IncomingMessage, res: ServerResponse, target: Target, rest: 
   if (target.token) headers.authorization = `Bearer ${target.token}`;
   const send = url.protocol === 'https:' ? httpsRequest : httpRequest;
   const out = send(url, { method: req.method, headers }, (up) => {
-    res.writeHead(up.statusCode ?? 502, up.headers);
+    res.writeHead(up.statusCode ?? 502, withoutCors(up.headers));
     up.pipe(res);
   });
   // As Grafana's proxy does: an unreachable backend is a 502 with a message.
@@ -122,17 +137,20 @@ export function createHarness(cfg: HarnessConfig): Server {
     for (const [k, v] of Object.entries(update.secureJsonData ?? {})) if (v) secrets[k as keyof AppSecureJsonData] = v;
     json(res, 200, { message: 'Plugin settings updated' });
   };
-  return createServer((req, res) => {
+  const handle = (req: IncomingMessage, res: ServerResponse) => {
     const path = req.url ?? '/';
     let m = /^\/api\/datasources\/proxy\/uid\/([^/]+)(\/.*)$/.exec(path);
     if (m) {
       const ds = datasources[decodeURIComponent(m[1])];
       return ds ? proxy(req, res, ds, m[2]) : json(res, 404, { message: 'Unable to find datasource' });
     }
-    m = /^\/api\/plugin-proxy\/([^/]+)\/(([^/?]+)[^?]*)(.*)$/.exec(path);
+    m = /^\/api\/plugin-proxy\/([^/]+)\/([^?]*)(.*)$/.exec(path);
     if (m) {
-      const route = m[1] === PLUGIN_ID ? routeTo(req.method ?? 'GET', m[2]) : undefined;
-      return route ? proxy(req, res, route, m[2].slice(m[3].length) + m[4] || '/') : json(res, 404, { message: 'Plugin route not found' });
+      // Dot segments (also as %2e) resolved before matching, as the backend would resolve
+      // them: `exporter/api/events/../../metrics` is `exporter/metrics`, which no route allows.
+      const routePath = new URL(`http://harness/${m[2]}`).pathname.slice(1);
+      const route = m[1] === PLUGIN_ID ? routeTo(req.method ?? 'GET', routePath) : undefined;
+      return route ? proxy(req, res, route, routePath.slice(routePath.indexOf('/')) + m[3]) : json(res, 404, { message: 'Plugin route not found' });
     }
     if (path.startsWith(`/api/plugins/${PLUGIN_ID}/settings`)) {
       if (req.method === 'POST') {
@@ -145,8 +163,7 @@ export function createHarness(cfg: HarnessConfig): Server {
       const name = path.slice('/public/fonts/'.length).split('?')[0];
       const file = FONTS[name] ?? (name.startsWith('roboto/') ? ROBOTO_MONO : undefined);
       if (!file) return json(res, 404, { message: `${path} not found` });
-      res.writeHead(200, { 'content-type': TYPES['.woff2'], 'cache-control': 'max-age=86400' });
-      return void createReadStream(file).pipe(res);
+      return sendFile(res, file, TYPES['.woff2'], { 'cache-control': 'max-age=86400' });
     }
     const served = STATIC.find(([prefix]) => path.startsWith(prefix));
     if (served) {
@@ -158,11 +175,20 @@ export function createHarness(cfg: HarnessConfig): Server {
         return void res.end('<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 24 24"/>');
       }
       if (!file.startsWith(dir) || !existsSync(file)) return json(res, 404, { message: `${path} not found${dir === BUNDLE_DIR ? ': build the harness first (npm run build:harness -w grafana-app)' : ''}` });
-      res.writeHead(200, { 'content-type': TYPES[extname(file)] ?? 'application/octet-stream' });
-      return void createReadStream(file).pipe(res);
+      return sendFile(res, file, TYPES[extname(file)] ?? 'application/octet-stream');
     }
     res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
-    res.end(indexHtml(new URL(path, 'http://harness').searchParams.get('theme') === 'light' ? 'light' : 'dark'));
+    res.end(indexHtml(new URL(`http://harness/${path}`).searchParams.get('theme') === 'light' ? 'light' : 'dark'));
+  };
+  return createServer((req, res) => {
+    try {
+      handle(req, res);
+    } catch (err) {
+      // What throws here is the request's own fault: a target no URL parser takes (`//[`),
+      // bad percent-encoding in a datasource uid.
+      if (res.headersSent) res.destroy();
+      else json(res, 400, { message: `bad request: ${(err as Error).message}` });
+    }
   });
 }
 

@@ -5,6 +5,7 @@ import { execFileSync, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { request as httpRequest } from 'node:http';
 import { request as httpsRequest } from 'node:https';
+import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { freePort, waitFor } from '@ussdwatch/testkit';
@@ -87,6 +88,23 @@ export function call(url: string, opts: { method?: string; authorization?: strin
     });
     req.on('timeout', () => req.destroy(new Error('timed out'))).on('error', reject);
     req.end(opts.body);
+  });
+}
+
+/** Writes the bytes, half-closes, and returns whatever comes back until the server closes (or 3 s). */
+export function exchange(port: number, bytes: Buffer): Promise<string> {
+  return new Promise((resolve) => {
+    const chunks: Buffer[] = [];
+    const socket = connect(port, '127.0.0.1');
+    const done = () => {
+      clearTimeout(timer);
+      socket.destroy();
+      resolve(Buffer.concat(chunks).toString('latin1'));
+    };
+    const timer = setTimeout(done, 3_000);
+    socket.on('data', (c: Buffer) => chunks.push(c));
+    socket.on('error', done).on('close', done);
+    socket.end(bytes);
   });
 }
 
