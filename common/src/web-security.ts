@@ -12,6 +12,13 @@ import { authGuard } from './web-auth.js';
 import { loadWebConfig, MIN_TOKEN_LENGTH, type BearerToken, type Role, type WebConfig } from './web-config.js';
 
 /** The service refuses to start as configured; the message says why and what to change. */
+/** The `--help` lines of the web config option and of production mode, the same in every service. */
+export const WEB_CONFIG_OPTION_USAGE = `  --web.config.file FILE
+                      TLS and credentials, in the Prometheus web config format
+                      (SECURITY.md); overrides web_config_file: in the config`;
+export const PRODUCTION_USAGE = `environment: USSDWATCH_PRODUCTION=1 refuses to start without a web config or with a
+demo or short secret.`;
+
 export class UnsafeStartError extends ListenError {
   override name = 'UnsafeStartError';
 }

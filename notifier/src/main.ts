@@ -5,6 +5,7 @@ import { resolve } from 'node:path';
 import { runCommand } from '@ussdwatch/common/cli.js';
 import { runUntilSignal } from '@ussdwatch/common/lifecycle.js';
 import { jsonLogger } from '@ussdwatch/common/log.js';
+import { PRODUCTION_USAGE, WEB_CONFIG_OPTION_USAGE } from '@ussdwatch/common/web-security.js';
 import { DEFAULT_CONFIG_FILE, loadConfig } from './config.js';
 import { startNotifier } from './service.js';
 
@@ -16,13 +17,10 @@ and serves /webhook/tier1..3, /api/journal, /metrics, /healthz and /ready.
 options:
   -c, --config FILE   configuration (default: $NOTIFIER_CONFIG, else the shipped
                       notifier/config/notifier.yaml)
-  --web.config.file FILE
-                      TLS and credentials, in the Prometheus web config format
-                      (SECURITY.md); overrides web_config_file: in the config
+${WEB_CONFIG_OPTION_USAGE}
   -h, --help          this help
 
-environment: USSDWATCH_PRODUCTION=1 refuses to start without a web config or with a
-demo or short secret.
+${PRODUCTION_USAGE}
 
 exit status: 0 after SIGTERM/SIGINT, 2 for bad usage, configuration or listen address, 1 for
 any other failure.

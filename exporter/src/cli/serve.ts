@@ -4,6 +4,7 @@ import { resolve } from 'node:path';
 import { runCommand } from '@ussdwatch/common/cli.js';
 import { runUntilSignal } from '@ussdwatch/common/lifecycle.js';
 import { jsonLogger, maskingLogger } from '@ussdwatch/common/log.js';
+import { PRODUCTION_USAGE, WEB_CONFIG_OPTION_USAGE } from '@ussdwatch/common/web-security.js';
 import { loadConfig } from '../config/config.js';
 import { startServer } from '../serve/server.js';
 
@@ -15,13 +16,10 @@ Tails the configured gateway logs and the DPSS spool, classifies every dialog an
 options:
   -c, --config FILE   YAML configuration (default: $USSDWATCH_CONFIG, else the embedded
                       defaults: listen 127.0.0.1:9716, logs in ./.run/logs)
-  --web.config.file FILE
-                      TLS and credentials, in the Prometheus web config format
-                      (SECURITY.md); overrides web_config_file: in the config
+${WEB_CONFIG_OPTION_USAGE}
   -h, --help          this help
 
-environment: USSDWATCH_PRODUCTION=1 refuses to start without a web config or with a
-demo or short secret.
+${PRODUCTION_USAGE}
 `;
 
 const COMMAND = { program: 'ussdwatch serve', usage: USAGE, options: { config: { type: 'string', short: 'c' }, 'web.config.file': { type: 'string' } } } as const;
