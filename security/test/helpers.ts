@@ -114,7 +114,7 @@ export interface Service {
   stop(): Promise<void>;
 }
 
-export type ServiceName = 'exporter' | 'notifier' | 'simulator';
+export type ServiceName = 'exporter' | 'notifier' | 'simulator' | 'harness';
 
 interface Spawned {
   output(): string;
