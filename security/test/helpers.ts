@@ -166,13 +166,15 @@ export async function startService(name: ServiceName, args: string[], url: strin
   return { url, output: p.output, stop: p.stop };
 }
 
-/** Runs a service that must refuse to start: its exit status and what it wrote. */
-export async function refusedStart(name: ServiceName, args: string[], env: NodeJS.ProcessEnv = {}): Promise<{ code: number; output: string }> {
+/** Runs a command to its end (a service that must refuse to start, a client): its exit status and what it wrote. */
+export async function runToExit(name: ServiceName, args: string[], env: NodeJS.ProcessEnv = {}): Promise<{ code: number; output: string }> {
   const p = spawnService(name, args, env);
   const timer = setTimeout(() => void p.stop(), 30_000);
   const code = await p.exited;
   clearTimeout(timer);
   return { code, output: p.output() };
 }
+
+export const refusedStart = runToExit;
 
 export { freePort };
