@@ -8,7 +8,7 @@ import { request as httpsRequest } from 'node:https';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { freePort, waitFor } from '@ussdwatch/testkit';
+import { freePort, startProcess, waitFor, type RunningProcess } from '@ussdwatch/testkit';
 import bcrypt from 'bcryptjs';
 import { afterAll } from 'vitest';
 
@@ -176,5 +176,30 @@ export async function runToExit(name: ServiceName, args: string[], env: NodeJS.P
 }
 
 export const refusedStart = runToExit;
+
+export interface Started {
+  url: string;
+  proc: RunningProcess;
+}
+
+/** Starts a program listening on `port` behind a web config, and waits until /-/ready answers 200 to these credentials over HTTPS. */
+export async function startWithWebConfig(cmd: string, args: string[], port: number, authorization: string, ca: Buffer, env?: NodeJS.ProcessEnv): Promise<Started> {
+  const url = `https://127.0.0.1:${port}`;
+  const proc = await startProcess(cmd, args, { name: cmd, env: env && { ...process.env, ...env } });
+  try {
+    await waitFor(
+      async () => {
+        if (proc.exited()) throw new Error(`${cmd} exited:\n${proc.output().slice(-2000)}`);
+        const r = await call(`${url}/-/ready`, { authorization, ca }).catch(() => null);
+        return r?.status === 200 ? true : undefined;
+      },
+      { timeoutMs: 30_000, what: `${cmd} at ${url}` },
+    );
+  } catch (err) {
+    await proc.stop();
+    throw err;
+  }
+  return { url, proc };
+}
 
 export { freePort };
