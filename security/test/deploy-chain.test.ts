@@ -13,7 +13,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { waitFor } from '@ussdwatch/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { REPO, basic, call, freePort, startService, startWithWebConfig, type Service, type Started } from './helpers.js';
+import { REPO, basic, call, freePort, refusedStart, startService, startWithWebConfig, type Service, type Started } from './helpers.js';
 
 const SECRETS = join(REPO, 'deploy/secrets');
 const password = (name: string) => readFileSync(join(SECRETS, `${name}.password`), 'utf8').trim();
@@ -39,6 +39,7 @@ describe('the compose chain over TLS with the shipped configs and credentials', 
   let notifier: Service;
   let prometheus: Started;
   let alertmanager: Started;
+  let web: string;
   const asGrafana = basic('grafana', password('grafana'));
   const asPrometheus = basic('prometheus', password('prometheus'));
 
@@ -46,7 +47,7 @@ describe('the compose chain over TLS with the shipped configs and credentials', 
     mkdirSync(TLS);
     execFileSync('sh', [join(REPO, 'deploy/tls/make-certs.sh'), TLS]);
     ca = readFileSync(join(TLS, 'ca.crt'));
-    const web = onHost('deploy/web/ussdwatch.yml', 'web/ussdwatch.yml');
+    web = onHost('deploy/web/ussdwatch.yml', 'web/ussdwatch.yml');
     const [exporterPort, notifierPort, promPort, amPort] = [await freePort(), await freePort(), await freePort(), await freePort()];
 
     writeFileSync(join(dir, 'exporter.yaml'), `listen: "127.0.0.1:${exporterPort}"\nstate_dir: ./exporter-state\nsources: []\n`);
@@ -148,4 +149,12 @@ teams:
     const metrics = await call(`${notifier.url}/metrics`, { authorization: asPrometheus, ca });
     expect(metrics.body).not.toMatch(/^notifier_requests_refused_total\{[^}]*\} [1-9]/m);
   }, 60_000);
+
+  it('refuses a production start with the shipped web config, naming its demo password and token', async () => {
+    writeFileSync(join(dir, 'exporter-production.yaml'), `listen: "127.0.0.1:${await freePort()}"\nstate_dir: ./exporter-state-production\nsources: []\n`);
+    const r = await refusedStart('exporter', ['--config', join(dir, 'exporter-production.yaml'), '--web.config.file', web], { USSDWATCH_PRODUCTION: '1' });
+    expect(r.code).toBe(2);
+    expect(r.output).toMatch(/token \\?"grafana\\?" \(.*deploy\/secrets\/grafana\.token\) is the demo token shipped/);
+    expect(r.output).toMatch(/user \\?"prometheus\\?" in .* has the demo password shipped/);
+  });
 });
