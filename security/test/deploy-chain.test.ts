@@ -13,7 +13,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { waitFor } from '@ussdwatch/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { REPO, basic, call, freePort, refusedStart, startService, startWithWebConfig, type Service, type Started } from './helpers.js';
+import { REPO, basic, call, freePort, refusedStart, notifierYaml, startService, startWithWebConfig, type Service, type Started } from './helpers.js';
 
 const SECRETS = join(REPO, 'deploy/secrets');
 const password = (name: string) => readFileSync(join(SECRETS, `${name}.password`), 'utf8').trim();
@@ -52,18 +52,7 @@ describe('the compose chain over TLS with the shipped configs and credentials', 
 
     writeFileSync(join(dir, 'exporter.yaml'), `listen: "127.0.0.1:${exporterPort}"\nstate_dir: ./exporter-state\nsources: []\n`);
     // The notifier's Alertmanager token is the shipped one, the file Alertmanager's config names.
-    writeFileSync(
-      join(dir, 'notifier.yaml'),
-      `listen: { host: 127.0.0.1, port: ${notifierPort} }
-auth: { token_file: ${join(REPO, 'alertmanager/secrets/notifier.token')} }
-journal: { dir: ./journal }
-sms: { sendsms_url: "http://127.0.0.1:9/cgi-bin/sendsms", retry: { attempts: 1 } }
-email: { host: 127.0.0.1, port: 9, secure: false, retry: { attempts: 1 } }
-critical_team: technical
-teams:
-  technical: { emails: [noc-technical@djezzy.dz], oncall_sms: ["213770000901"], critical_sms: ["213770000902"] }
-`,
-    );
+    writeFileSync(join(dir, 'notifier.yaml'), notifierYaml(notifierPort, join(REPO, 'alertmanager/secrets/notifier.token')));
 
     // Prometheus: the compose config, its file_sd targets and self-scrape on this host.
     const promDir = join(dir, 'prometheus');

@@ -6,7 +6,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { waitFor } from '@ussdwatch/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ACT_TOKEN, bearer, call, exchange, freePort, makeSecrets, startService, type Service } from './helpers.js';
+import { ACT_TOKEN, bearer, call, exchange, freePort, makeSecrets, notifierYaml, startService, type Service } from './helpers.js';
 
 const secrets = makeSecrets();
 const dir = secrets.dir;
@@ -21,18 +21,7 @@ describe('what held keeps holding', () => {
     writeFileSync(join(dir, 'dpss', 'dpss_kpi_202611211340.csv'), 'period_start,short_code,attempts\n' + '2026-11-21T13:40:00+01:00,*710#,1\n'.repeat(500_000));
     const [exporterPort, notifierPort] = [await freePort(), await freePort()];
     writeFileSync(join(dir, 'exporter.yaml'), `listen: "127.0.0.1:${exporterPort}"\nstate_dir: ./exporter-state\nsources: []\ndpss: { spool: ./dpss }\n`);
-    writeFileSync(
-      join(dir, 'notifier.yaml'),
-      `listen: { host: 127.0.0.1, port: ${notifierPort} }
-auth: { token_file: ${secrets.actTokenFile} }
-journal: { dir: ./journal }
-sms: { sendsms_url: "http://127.0.0.1:9/cgi-bin/sendsms", retry: { attempts: 1 } }
-email: { host: 127.0.0.1, port: 9, secure: false, retry: { attempts: 1 } }
-critical_team: technical
-teams:
-  technical: { emails: [noc-technical@djezzy.dz], oncall_sms: ["213770000901"], critical_sms: ["213770000902"] }
-`,
-    );
+    writeFileSync(join(dir, 'notifier.yaml'), notifierYaml(notifierPort, secrets.actTokenFile));
     [exporter, notifier] = await Promise.all([
       startService('exporter', ['--config', join(dir, 'exporter.yaml')], `http://127.0.0.1:${exporterPort}`),
       startService('notifier', ['--config', join(dir, 'notifier.yaml')], `http://127.0.0.1:${notifierPort}`),

@@ -177,6 +177,19 @@ export async function runToExit(name: ServiceName, args: string[], env: NodeJS.P
 
 export const refusedStart = runToExit;
 
+/** A notifier.yaml on loopback whose Alertmanager token is `tokenFile`; SMS and mail go nowhere (port 9), once. */
+export function notifierYaml(port: number, tokenFile: string): string {
+  return `listen: { host: 127.0.0.1, port: ${port} }
+auth: { token_file: ${tokenFile} }
+journal: { dir: ./journal }
+sms: { sendsms_url: "http://127.0.0.1:9/cgi-bin/sendsms", retry: { attempts: 1 } }
+email: { host: 127.0.0.1, port: 9, secure: false, retry: { attempts: 1 } }
+critical_team: technical
+teams:
+  technical: { emails: [noc-technical@djezzy.dz], oncall_sms: ["213770000901"], critical_sms: ["213770000902"] }
+`;
+}
+
 export interface Started {
   url: string;
   proc: RunningProcess;
