@@ -152,10 +152,10 @@ export class UssdMetrics {
     sources: readonly string[],
     startedAt: number,
   ) {
+    this.configure(catalogue, classifiers, nodes, sources);
     this.otherNode = this.byClass(OTHER_NODE);
     for (const r of DPSS_FILE_RESULTS) this.dpssFiles.with(r);
     for (const r of DPSS_ROW_RESULTS) this.dpssRows.with(r);
-    this.configure(catalogue, classifiers, nodes, sources);
     this.reloaded(true, startedAt);
   }
 
