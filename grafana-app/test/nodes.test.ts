@@ -145,6 +145,13 @@ function close(a: number, b: number): boolean {
 }
 
 describe('app and dashboard PromQL over one exporter per node', () => {
+  it("keeps each dialog's node on ussd_node_* (honor_labels) and puts the target's node on the rest", async () => {
+    const nodes = await evaluate(one, 'group by (node) (ussd_node_dialogs_total)', at.one);
+    expect([...nodes.keys()].sort()).toEqual([JSON.stringify([['node', 'gw01']]), JSON.stringify([['node', 'gw02']])]);
+    const codes = await evaluate(one, 'group by (node) (ussd_dialogs_total)', at.one);
+    expect([...codes.keys()]).toEqual([JSON.stringify([['node', 'local']])]);
+  });
+
   it('answers as over one exporter: the same series, the same values', async () => {
     // Not the dashboards' variables: label_values() lists distinct values whatever the series.
     const all: Expression[] = [...appExpressions(Math.floor(at.one)), ...dashboardExpressions()].filter((e) => !e.where.includes(' variable '));
