@@ -301,7 +301,7 @@ export async function startServer(initial: ExporterConfig, opts: ServeOptions = 
       await ready.catch(() => undefined);
       await reloading;
       await dpss?.stop();
-      await Promise.all(slots.map((s) => s.tailer?.stop()));
+      await Promise.all(slots.flatMap((s) => (s.tailer ? [s.tailer.stop()] : [])));
       await http.close();
       logger.log('info', 'stopped', {});
     },
