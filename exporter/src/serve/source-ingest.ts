@@ -5,7 +5,7 @@ import type { RateLimitedLog } from '@ussdwatch/common/log.js';
 import type { Classifier } from '../core/classifier.js';
 import type { Classification, LineParser } from '../core/types.js';
 import type { TailerEvent } from '../tailer/source-tailer.js';
-import type { EventRing, EventStore } from './event-store.js';
+import type { EventOrigin, EventRing, EventStore } from './event-store.js';
 import type { MalformedStore } from './malformed-store.js';
 import type { OutcomeSeries, SourceSeries, UssdMetrics } from './ussd-metrics.js';
 
@@ -14,7 +14,7 @@ interface Route {
   readonly events: EventRing;
 }
 
-export class SourceIngest {
+export class SourceIngest implements EventOrigin {
   private readonly routes = new Map<Classification, Route>();
   private readonly series: SourceSeries;
 
@@ -28,7 +28,7 @@ export class SourceIngest {
     private readonly log: RateLimitedLog,
     private readonly now: () => number = Date.now,
   ) {
-    this.series = metrics.source(source);
+    this.series = metrics.source(source, now());
   }
 
   onLines(lines: readonly string[], file: string): void {
@@ -53,7 +53,7 @@ export class SourceIngest {
       const node = this.metrics.node(r.node);
       node.dialogs[s.clsIndex].value++;
       if (s.errorKind >= 0) node.errors[s.errorKind].value++;
-      this.events.record(route.events, lines[i], r.ts, c, this.source, second);
+      this.events.record(route.events, lines[i], r.ts, c, this, second);
     }
     this.series.parsed.value += parsed;
     this.series.malformed.value += malformed;
