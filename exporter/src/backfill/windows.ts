@@ -3,7 +3,7 @@
 // end, then deleted. promtool re-reads its whole input once per 2-hour block, so one file per
 // block keeps a month linear, and the disk holds one window at a time, whatever the month.
 import { spawn } from 'node:child_process';
-import { closeSync, createReadStream, existsSync, ftruncateSync, openSync, statSync, unlinkSync, writeSync } from 'node:fs';
+import { closeSync, createReadStream, existsSync, mkdirSync, openSync, readdirSync, renameSync, rmSync, statSync, truncateSync, unlinkSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { OPENMETRICS_END, stepText, type Dialect } from './sample-text.js';
@@ -50,8 +50,8 @@ export class WindowWriter {
       this.window = { start: open.start, bytes: 0 };
       return;
     }
-    this.fd = openSync(file, 'r+');
-    ftruncateSync(this.fd, open.bytes);
+    truncateSync(file, open.bytes);
+    this.fd = openSync(file, 'a');
     this.window = { ...open };
   }
 
@@ -113,19 +113,34 @@ export class WindowWriter {
   }
 }
 
-/** `promtool tsdb create-blocks-from openmetrics`: one block per window, straight into the data folder. */
+/**
+ * `promtool tsdb create-blocks-from openmetrics`: one block per window. promtool writes into a
+ * staging folder inside the data folder (not a block name, so Prometheus ignores it; the
+ * same file system, so the move is a rename): a run killed while promtool works leaves no
+ * half-delivered window, and the next run makes it again from scratch.
+ */
 export function promtoolOutput(dataDir: string, promtool = 'promtool'): Output {
   return {
     dialect: 'openmetrics',
-    deliver: (file) =>
-      new Promise((resolve, reject) => {
-        const child = spawn(promtool, ['tsdb', 'create-blocks-from', 'openmetrics', '--quiet', file, dataDir], { stdio: ['ignore', 'ignore', 'pipe'] });
-        let err = '';
-        child.stderr.setEncoding('utf8').on('data', (d: string) => (err += d.slice(0, 4000)));
-        child.on('error', (e) => reject(new OutputError(`cannot run ${promtool}: ${e.message}`)));
-        child.on('close', (code) => (code === 0 ? resolve() : reject(new OutputError(`promtool failed on ${file} (exit ${code}): ${err.trim()}`))));
-      }),
+    async deliver(file, start) {
+      const staging = join(dataDir, `.ussdwatch-backfill-${start}`);
+      rmSync(staging, { recursive: true, force: true });
+      mkdirSync(staging, { recursive: true });
+      await runPromtool(promtool, file, staging);
+      for (const block of readdirSync(staging)) renameSync(join(staging, block), join(dataDir, block));
+      rmSync(staging, { recursive: true, force: true });
+    },
   };
+}
+
+function runPromtool(promtool: string, file: string, outDir: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(promtool, ['tsdb', 'create-blocks-from', 'openmetrics', '--quiet', file, outDir], { stdio: ['ignore', 'ignore', 'pipe'] });
+    let err = '';
+    child.stderr.setEncoding('utf8').on('data', (d: string) => (err += d.slice(0, 4000)));
+    child.on('error', (e) => reject(new OutputError(`cannot run ${promtool}: ${e.message}`)));
+    child.on('close', (code) => (code === 0 ? resolve() : reject(new OutputError(`promtool failed on ${file} (exit ${code}): ${err.trim()}`))));
+  });
 }
 
 /**
