@@ -127,7 +127,7 @@ async function readFile(run: BackfillRun, file: InputFile, onChunk: (bytes: numb
     for await (const chunk of stream) {
       splitter.push(chunk as Buffer, lines);
       onChunk(stream.raw!.bytesRead, count());
-      await run.windows.drain();
+      await run.windows.drain(true);
       if (run.stopped?.()) throw new Interrupted('interrupted');
     }
   } catch (err) {

@@ -31,6 +31,8 @@ export class WindowWriter {
   private fd: number | null = null;
   private window: OpenWindow | null = null;
   private readonly closed: number[] = [];
+  private delivering: Promise<void> | null = null;
+  private failed: Error | null = null;
 
   constructor(
     private readonly dir: string,
@@ -70,11 +72,25 @@ export class WindowWriter {
     return this.window && { ...this.window };
   }
 
-  /** Delivers the windows closed so far, oldest first. */
-  async drain(): Promise<void> {
-    while (this.closed.length > 0) {
-      const start = this.closed[0];
-      const file = this.fileOf(start);
+  /**
+   * Delivers the windows closed so far, oldest first, one at a time. With `keepOneBehind`,
+   * returns while the newest closed window is still being delivered: promtool makes one block
+   * while the next window is counted (two cores, twice the speed), and the disk holds at most
+   * two windows.
+   */
+  async drain(keepOneBehind = false): Promise<void> {
+    for (;;) {
+      if (this.failed) throw this.failed;
+      if (this.delivering === null && this.closed.length > 0) this.delivering = this.deliverOldest();
+      if (this.delivering === null || (keepOneBehind && this.closed.length <= 1)) return;
+      await this.delivering;
+    }
+  }
+
+  private async deliverOldest(): Promise<void> {
+    const start = this.closed[0];
+    const file = this.fileOf(start);
+    try {
       // Already delivered before an interruption: the same lines made the same samples.
       if (start + WINDOW_MS > this.deliveredUntil) {
         await this.output.deliver(file, start);
@@ -83,6 +99,10 @@ export class WindowWriter {
       }
       unlinkSync(file);
       this.closed.shift();
+    } catch (err) {
+      this.failed = err as Error;
+    } finally {
+      this.delivering = null;
     }
   }
 
