@@ -54,7 +54,7 @@ try {
   progress(`simulating ${days} day(s) of gw01 at ${values.rate} dialogs/s at peak into ${logs}`);
   run(process.execPath, [
     ...[SIMULATE, '--fast', '--duration', String(days * 86_400), '--start', '2026-10-01T00:00:00+01:00', '--seed', '1', '--rate', values.rate],
-    ...['--nodes', 'gw01:cdr', '--out', logs, '--dpss-dir', path.join(dir, 'dpss'), '--rotate-size', '100M', '--keep', '100000'],
+    ...['--nodes', 'gw01:cdr', '--out', logs, '--dpss-dir', path.join(dir, 'dpss'), '--rotate-size', '100M', '--keep', '1000'],
   ]);
   const rotated = readdirSync(logs).filter((f) => f !== 'gw01.log');
   progress(`gzipping ${rotated.length} rotated files`);
