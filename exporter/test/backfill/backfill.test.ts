@@ -9,12 +9,13 @@ import { gunzipSync, gzipSync } from 'node:zlib';
 import { startPrometheus, startProcess, freePort, waitFor, type RunningPrometheus, type RunningProcess } from '@ussdwatch/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { run } from '../../src/cli/backfill.js';
+import { run as classify } from '../../src/cli/classify.js';
 import { createLineParser } from '../../src/parsers/index.js';
 import { EXPORTER_DIR, removeTempDirsAfterAll, tempDir } from '../serve/helpers.js';
 
 const CLI = path.join(EXPORTER_DIR, 'test/cli-classify/run-cli.ts');
 const SIMULATE = path.join(EXPORTER_DIR, '../simulator/test/simulate-cli.ts');
-const HOURS = 8;
+const HOURS = 6;
 const TARGET = 'job="ussdwatch-exporter",instance="127.0.0.1:9716",node="gw01"';
 
 interface Result {
@@ -34,6 +35,23 @@ function node(script: string, args: string[], env: NodeJS.ProcessEnv = {}): Prom
     child.on('error', reject);
     child.on('close', (code, signal) => resolve({ code, signal, stdout, stderr }));
   });
+}
+
+/** The command in this process (spawning one costs seconds of TypeScript compilation), its output captured. */
+async function here(args: string[], command: (argv: string[]) => Promise<number> = run): Promise<Result> {
+  const out: string[] = [];
+  const err: string[] = [];
+  const capture = (stream: NodeJS.WriteStream, into: string[]) => {
+    const write = stream.write.bind(stream);
+    stream.write = ((c: string | Uint8Array) => (into.push(String(c)), true)) as typeof stream.write;
+    return () => (stream.write = write);
+  };
+  const restore = [capture(process.stdout, out), capture(process.stderr, err)];
+  try {
+    return { code: await command(args), signal: null, stdout: out.join(''), stderr: err.join('') };
+  } finally {
+    restore.forEach((r) => r());
+  }
 }
 
 removeTempDirsAfterAll();
@@ -60,14 +78,14 @@ beforeAll(async () => {
     ...['--nodes', 'gw01:cdr', '--out', logs, '--dpss-dir', path.join(dir, 'dpss'), '--rotate-interval', '3600', '--keep', '10'],
   ]);
   expect(sim.code, sim.stderr).toBe(0);
-  // Rotated names sort against time (gw01.log.7 is the oldest): the oldest three are gzipped.
-  for (const name of ['gw01.log.7', 'gw01.log.6', 'gw01.log.5']) {
+  // Rotated names sort against time (gw01.log.5 is the oldest): the oldest three are gzipped.
+  for (const name of ['gw01.log.5', 'gw01.log.4', 'gw01.log.3']) {
     const file = path.join(logs, name);
     writeFileSync(`${file}.gz`, gzipSync(readFileSync(file)));
     writeFileSync(file, ''); // emptied rather than removed: the glob must skip nothing real
   }
-  files = readdirSync(logs).filter((f) => f.endsWith('.gz') || /\.log(\.[1-4])?$/.test(f)).map((f) => path.join(logs, f));
-  expect(files).toHaveLength(8);
+  files = readdirSync(logs).filter((f) => f.endsWith('.gz') || /\.log(\.[1-2])?$/.test(f)).map((f) => path.join(logs, f));
+  expect(files).toHaveLength(6);
   writeFileSync(config, `state_dir: ./state\nnodes: [gw01, gw02]\nsources:\n  - { name: gw01, path: "./logs/gw01.log*", format: auto }\n`);
 
   const text = files.map((f) => (f.endsWith('.gz') ? gunzipSync(readFileSync(f)) : readFileSync(f)).toString()).join('');
@@ -79,7 +97,7 @@ beforeAll(async () => {
   // classify reads plain text only: it is given the files' lines, decompressed.
   const plain = path.join(dir, 'all-lines.txt');
   writeFileSync(plain, text);
-  const classified = await node(CLI, ['classify', plain]);
+  const classified = await here([plain], classify);
   expect(classified.code, classified.stderr).toBe(0);
   for (const row of classified.stdout.trimEnd().split('\n')) {
     const { class: cls, cause } = JSON.parse(row) as { class: string; cause: string };
@@ -123,7 +141,7 @@ async function checkHistory(dataParent: string, stepS: number): Promise<void> {
 describe('ussdwatch backfill into Prometheus TSDB blocks', { timeout: 120_000 }, () => {
   it('gives the real Prometheus the totals classify counts, per class and cause, with the labels of a live scrape', async () => {
     const promDir = path.join(dir, 'prom-once');
-    const r = await node(CLI, ['backfill', '-c', config, '--tsdb', path.join(promDir, 'data'), '--node', 'gw01', '--work-dir', path.join(dir, 'work-once'), path.join(logs, 'gw01.log*')]);
+    const r = await here(['-c', config, '--tsdb', path.join(promDir, 'data'), '--node', 'gw01', '--work-dir', path.join(dir, 'work-once'), path.join(logs, 'gw01.log*')]);
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout).toContain(`dialogs=${truth.lines} malformed=0 late=0`);
     // Not a terminal: periodic plain lines, never carriage returns.
@@ -131,7 +149,7 @@ describe('ussdwatch backfill into Prometheus TSDB blocks', { timeout: 120_000 },
     expect(r.stderr).not.toContain('\r');
     await checkHistory(promDir, 15);
 
-    const again = await node(CLI, ['backfill', '-c', config, '--tsdb', path.join(promDir, 'data'), '--node', 'gw01', '--work-dir', path.join(dir, 'work-once'), path.join(logs, 'gw01.log*')]);
+    const again = await here(['-c', config, '--tsdb', path.join(promDir, 'data'), '--node', 'gw01', '--work-dir', path.join(dir, 'work-once'), path.join(logs, 'gw01.log*')]);
     expect(again.code).toBe(0);
     expect(again.stderr).toContain('already backfilled');
   });
@@ -158,7 +176,7 @@ describe('ussdwatch backfill into Prometheus TSDB blocks', { timeout: 120_000 },
     expect(interrupted.stderr).toContain('run the same command again to resume');
     const finished = await node(CLI, args, env);
     expect(finished.code, finished.stderr).toBe(0);
-    expect(finished.stderr).toMatch(/resumed after [1-7] of 8 files/);
+    expect(finished.stderr).toMatch(/resumed after [1-5] of 6 files/);
     expect(finished.stdout).toContain(`dialogs=${truth.lines} `);
 
     // One block per 2-hour window, none twice, no staging left behind.
@@ -187,7 +205,7 @@ describe('ussdwatch backfill pushing to VictoriaMetrics', { timeout: 60_000 }, (
   afterAll(() => vm?.stop());
 
   it('imports the same totals through /api/v1/import/prometheus', async () => {
-    const r = await node(CLI, ['backfill', '-c', config, '--push', url, '--node', 'gw01', '--step', '1m', '--work-dir', path.join(dir, 'work-push'), ...files]);
+    const r = await here(['-c', config, '--push', url, '--node', 'gw01', '--step', '1m', '--work-dir', path.join(dir, 'work-push'), ...files]);
     expect(r.code, r.stderr).toBe(0);
     await fetch(`${url}/internal/force_flush`);
     const sums = await waitFor(
@@ -204,16 +222,6 @@ describe('ussdwatch backfill pushing to VictoriaMetrics', { timeout: 60_000 }, (
 });
 
 describe('ussdwatch backfill refuses bad input clearly', () => {
-  const here = async (args: string[]) => {
-    const chunks: string[] = [];
-    const write = process.stderr.write.bind(process.stderr);
-    process.stderr.write = ((c: string) => (chunks.push(String(c)), true)) as typeof process.stderr.write;
-    try {
-      return { code: await run(args), stderr: chunks.join('') };
-    } finally {
-      process.stderr.write = write;
-    }
-  };
   const base = () => ['-c', config, '--tsdb', path.join(dir, 'unused'), '--work-dir', path.join(dir, 'work-bad'), '--quiet'];
 
   it('a file in another format, a missing file, a broken gzip: exit 1 naming the file', async () => {
