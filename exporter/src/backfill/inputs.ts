@@ -1,7 +1,7 @@
 // The archived logs a backfill reads: named files or globs, plain or gzip (told by their
 // first bytes, not their names), checked before anything is written and put in the order
 // of their first line's time (rotated names such as gw01.log.3.gz sort the wrong way).
-import { createReadStream } from 'node:fs';
+import { createReadStream, type ReadStream } from 'node:fs';
 import { open, stat } from 'node:fs/promises';
 import { createGunzip } from 'node:zlib';
 import type { Readable } from 'node:stream';
@@ -76,7 +76,7 @@ async function firstTime(file: InputFile, parser: LineParser, format: string): P
   const reasons: string[] = [];
   const splitter = new LineSplitter(MAX_LINE_BYTES);
   let read = 0;
-  const stream = openInput(file);
+  const stream = openInput(file).bytes;
   try {
     for await (const chunk of stream) {
       read += (chunk as Buffer).length;
@@ -103,13 +103,13 @@ async function firstTime(file: InputFile, parser: LineParser, format: string): P
   );
 }
 
-/** The decompressed bytes of a file; `raw` is the file stream, whose bytesRead measures progress. */
-export function openInput(file: InputFile): Readable & { raw?: ReturnType<typeof createReadStream> } {
+/** The decompressed bytes of a file, and the file stream under them, whose bytesRead measures progress. */
+export function openInput(file: InputFile): { bytes: Readable; raw: ReadStream } {
   const raw = createReadStream(file.path, { highWaterMark: 1 << 20 });
-  if (!file.gzip) return Object.assign(raw, { raw });
+  if (!file.gzip) return { bytes: raw, raw };
   const gunzip = createGunzip({ chunkSize: 1 << 20 });
   // An error of the file stream ends the gunzip stream with it.
   raw.on('error', (err) => gunzip.destroy(err));
   gunzip.on('close', () => raw.destroy());
-  return Object.assign(raw.pipe(gunzip), { raw });
+  return { bytes: raw.pipe(gunzip), raw };
 }

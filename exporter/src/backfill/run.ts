@@ -91,7 +91,7 @@ export async function runBackfill(run: BackfillRun): Promise<Summary> {
     if (done.has(file.path)) continue;
     run.history.setHorizon(file.mtimeMs + run.toleranceMs);
     const before = total.bytes;
-    await readFile(run, file, (bytes, lines) => {
+    await countFile(run, file, (bytes, lines) => {
       total.lines += lines;
       run.progress?.update(before + bytes, total.lines);
     });
@@ -108,7 +108,7 @@ export async function runBackfill(run: BackfillRun): Promise<Summary> {
 }
 
 /** Streams one file through parser, classifier and history; `onChunk(fileBytesRead, linesInChunk)`. */
-async function readFile(run: BackfillRun, file: InputFile, onChunk: (bytes: number, lines: number) => void): Promise<void> {
+async function countFile(run: BackfillRun, file: InputFile, onChunk: (bytes: number, lines: number) => void): Promise<void> {
   const { parser, classifier, history } = run;
   const splitter = new LineSplitter(MAX_LINE_BYTES);
   const lines: string[] = [];
@@ -122,11 +122,11 @@ async function readFile(run: BackfillRun, file: InputFile, onChunk: (bytes: numb
     lines.length = 0;
     return n;
   };
-  const stream = openInput(file);
+  const { bytes: stream, raw } = openInput(file);
   try {
     for await (const chunk of stream) {
       splitter.push(chunk as Buffer, lines);
-      onChunk(stream.raw!.bytesRead, count());
+      onChunk(raw.bytesRead, count());
       await run.windows.drain(true);
       if (run.stopped?.()) throw new Interrupted('interrupted');
     }

@@ -2,7 +2,7 @@
 // given Prometheus (docs/backfill.md). Parsing, classification and series are the live
 // exporter's own, read from the same configuration file; the samples carry the target labels
 // of a live scrape, so rules, dashboards and reports see one history.
-import { resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import { runCommand, UsageError } from '@ussdwatch/common/cli.js';
 import { History } from '../backfill/history.js';
 import { InputError, planInputs } from '../backfill/inputs.js';
@@ -98,7 +98,7 @@ export function run(argv: string[]): Promise<number> {
       instance: o.instance ?? `${config.listen.host}:${config.listen.port}`,
       ...(o.node !== undefined && { node: o.node }),
     };
-    const workDir = resolve(o['work-dir'] ?? `${config.stateDir}/backfill/${source.name}`);
+    const workDir = resolve(o['work-dir'] ?? join(config.stateDir, 'backfill', source.name));
 
     try {
       const files = await planInputs(positionals.length > 0 ? positionals : [source.path], parser, source.format);
