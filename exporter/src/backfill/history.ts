@@ -72,7 +72,7 @@ export class History {
     private readonly opts: HistoryOptions,
     private readonly sink: StepSink,
   ) {
-    const s = metrics.source(source);
+    const s = metrics.source(source, 0);
     this.parsed = this.slotOf(s.parsed);
     this.malformedLines = this.slotOf(s.malformed);
     for (const [reason, series] of s.malformedBy) this.malformedBy.set(reason, this.slotOf(series));

@@ -77,9 +77,15 @@ export function withTargetLabels(prefix: string, target: TargetLabels): string {
   const brace = prefix.indexOf('{');
   const name = brace < 0 ? prefix.trimEnd() : prefix.slice(0, brace);
   const pairs: string[] = [];
+  const own = new Set<string>();
   if (brace >= 0) {
-    for (const m of prefix.slice(brace).matchAll(LABEL)) pairs.push(`${m[1] in target ? `exported_${m[1]}` : m[1]}="${m[2]}"`);
+    for (const m of prefix.slice(brace).matchAll(LABEL)) {
+      own.add(m[1]);
+      pairs.push(`${m[1]}="${m[2]}"`);
+    }
   }
-  for (const [k, v] of Object.entries(target)) pairs.push(`${k}="${escapeLabelValue(v)}"`);
+  // The shipped scrape honours the exporter's labels (honor_labels: true): a dialog's own
+  // node wins over the target's.
+  for (const [k, v] of Object.entries(target)) if (!own.has(k)) pairs.push(`${k}="${escapeLabelValue(v)}"`);
   return `${name}{${pairs.join(',')}} `;
 }

@@ -36,7 +36,8 @@ options:
   --step DURATION       time between samples: the scrape interval (default: 15s)
   --job NAME            job label, as Prometheus scrapes the exporter (default: ussdwatch-exporter)
   --instance ADDR       instance label (default: the config's listen address)
-  --node NAME           node target label of a per-node exporter (default: none)
+  --node NAME           node target label, as the live exporter's scrape carries it (default:
+                        the config's node)
   --tolerance DURATION  how far a line may be dated before the latest one without being
                         reported as late (default: 5m); late lines are counted, never dropped
   --work-dir DIR        checkpoint and window files (default: <state_dir>/backfill/<source>)
@@ -96,7 +97,7 @@ export function run(argv: string[]): Promise<number> {
     const target: TargetLabels = {
       job: o.job,
       instance: o.instance ?? `${config.listen.host}:${config.listen.port}`,
-      ...(o.node !== undefined && { node: o.node }),
+      node: o.node ?? config.node,
     };
     const workDir = resolve(o['work-dir'] ?? join(config.stateDir, 'backfill', source.name));
 
@@ -111,7 +112,7 @@ export function run(argv: string[]): Promise<number> {
         target,
         output: o.tsdb !== undefined ? { tsdb: resolve(o.tsdb) } : { push: o.push },
       });
-      const metrics = new UssdMetrics(config.catalogue, [classifier], config.nodes, 0);
+      const metrics = new UssdMetrics(config.catalogue, [classifier], config.nodes, [source.name], 0);
       const table = new SeriesTable(target, metrics);
       const windows = new WindowWriter(workDir, output, await deliveredUntil(workDir), (until) => writeJsonAtomic(deliveredFile(workDir), { until }));
       const history = new History(table, metrics, source.name, config.nodes, { stepMs, toleranceMs }, (at, t) => windows.step(at, t));

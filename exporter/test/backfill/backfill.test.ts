@@ -127,7 +127,7 @@ async function checkHistory(dataParent: string, stepS: number): Promise<void> {
     expect(positive(await query(prom, `sum by (class) (ussd_dialogs_total{${TARGET}})`, last))).toEqual(truth.classes);
     expect(positive(await query(prom, `sum by (class) (increase(ussd_dialogs_total{${TARGET}}[${range}]))`, last))).toEqual(truth.classes);
     expect(positive(await query(prom, `sum by (class, cause) (ussd_errors_total{${TARGET}})`, last))).toEqual(truth.causes);
-    expect(await query(prom, `sum(ussd_node_dialogs_total{${TARGET},exported_node="gw01"})`, last)).toEqual(new Map([['', truth.lines]]));
+    expect(await query(prom, `sum(ussd_node_dialogs_total{${TARGET},node="gw01"})`, last)).toEqual(new Map([['', truth.lines]]));
     // Counters start at zero on the first step, and a sample sits on every step.
     expect(await query(prom, `sum(ussd_dialogs_total{${TARGET}})`, first)).toEqual(new Map([['', 0]]));
     expect(await query(prom, `sum(count_over_time(ussd_dialogs_total{${TARGET},short_code="*710#",class="ok"}[${range}]))`, last)).toEqual(

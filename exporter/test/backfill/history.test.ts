@@ -23,7 +23,7 @@ interface Sample {
 
 function setUp(opts = OPTS) {
   const classifier = new Classifier(SPEC_CATALOGUE, defaultStatusMap());
-  const metrics = new UssdMetrics(SPEC_CATALOGUE, [classifier], NODES, 0);
+  const metrics = new UssdMetrics(SPEC_CATALOGUE, [classifier], NODES, ['gw01'], 0);
   const table = new SeriesTable(TARGET, metrics);
   const samples: Sample[] = [];
   const history = new History(table, metrics, 'gw01', NODES, opts, (at, t) => {
@@ -41,17 +41,17 @@ const at = (s: number, over: Partial<Dialog> = {}) => dialog({ ts: T0 + s * 1000
 describe('the series of a backfill', () => {
   it('are the live exporter’s, with the target labels of a scrape, less what a batch cannot know', () => {
     const { table } = setUp();
-    const serve = new UssdMetrics(SPEC_CATALOGUE, [new Classifier(SPEC_CATALOGUE, defaultStatusMap())], NODES, 0);
-    serve.source('gw01');
+    const serve = new UssdMetrics(SPEC_CATALOGUE, [new Classifier(SPEC_CATALOGUE, defaultStatusMap())], NODES, ['gw01'], 0);
+    serve.source('gw01', 0);
     const live = serve.exposition.render();
     const names = (text: string) => new Set([...text.matchAll(/^([a-z_]+?)(_bucket|_sum|_count)?[{ ]/gm)].map((m) => m[1] + (m[2] ?? '')));
     const expected = [...names(live)].filter((n) => !/^(dpss_|ussd_source_files|ussd_source_read_bytes_total|ussd_tailer_events_total)/.test(n));
     expect(names(table.rows.map((r) => `${r}0`).join('\n'))).toEqual(new Set(expected));
     expect(table.rows).toContain(OK_710);
     expect(OK_710).toBe('ussd_dialogs_total{short_code="*710#",class="ok",job="ussdwatch-exporter",instance="127.0.0.1:9716",node="gw01"} ');
-    // A label the target also sets is kept as exported_<name>, as Prometheus does with honor_labels: false.
+    // A label the target also sets is the exporter's own, as the shipped scrape (honor_labels: true) keeps it.
     expect(table.rows).toContain(row('ussd_node_dialogs_total{node="gw02",class="ok"} '));
-    expect(row('ussd_node_dialogs_total{node="gw02",class="ok"} ')).toContain('exported_node="gw02",class="ok",job=');
+    expect(row('ussd_node_dialogs_total{node="gw02",class="ok"} ')).toBe('ussd_node_dialogs_total{node="gw02",class="ok",job="ussdwatch-exporter",instance="127.0.0.1:9716"} ');
     expect(table.values[table.rows.indexOf(row('ussd_shortcode_slow_seconds{short_code="*710#"} '))]).toBe(2);
   });
 });
