@@ -31,7 +31,7 @@ const summarised = (name, cmd) => ({ name, cmd, count: (out) => {
 const check = (name, cmd) => ({ name, cmd, count: () => null });
 
 const SUITES = [
-  check('lint', ['bash', '-c', 'npx eslint . && npm run typecheck --workspaces --if-present && npx tsc -p tsconfig.json && npx tsc -p deploy/tsconfig.json && npx tsc -p security/tsconfig.json && npx tsc -p e2e/tsconfig.json && npx tsc -p prometheus/tsconfig.json']),
+  check('lint', ['bash', '-c', 'npx eslint . && npm run typecheck --workspaces --if-present && npx tsc -p tsconfig.json && npx tsc -p deploy/tsconfig.json && npx tsc -p security/tsconfig.json && npx tsc -p e2e/tsconfig.json && npx tsc -p prometheus/tsconfig.json && npx tsc -p ha/tsconfig.json']),
   check('build', ['npm', 'run', 'build', '--workspaces', '--if-present']),
   vitest('common', 'common'),
   vitest('exporter', 'exporter'),
@@ -45,6 +45,8 @@ const SUITES = [
   vitest('grafana-app', 'grafana-app'),
   summarised('grafana-app-e2e', ['npm', 'run', 'test:e2e', '-w', 'grafana-app']),
   summarised('e2e', ['npm', 'run', 'e2e']),
+  // The HA topology losing a Prometheus, an Alertmanager peer and the notifier (ha/README.md).
+  summarised('ha', ['bash', 'scripts/ha.sh']),
 ];
 
 const wanted = process.argv.slice(2);

@@ -13,8 +13,9 @@ export interface PrometheusOptions {
    * Scrape targets by job: `{ 'ussdwatch-exporter': ['127.0.0.1:40123'] }`. The shipped jobs
    * keep their settings with these addresses; jobs given here that it lacks are added, and
    * shipped jobs not given are dropped (the `prometheus` job always scrapes this instance).
+   * A target given as `{ address, labels }` carries those target labels (e.g. its `node`).
    */
-  targets: Record<string, string[]>;
+  targets: Record<string, Array<string | LabelledTarget>>;
   /** Short intervals let tests see rates and alerts in seconds; the shipped file says 15s. */
   scrapeInterval?: string;
   evaluationInterval?: string;
@@ -24,6 +25,13 @@ export interface PrometheusOptions {
   alertmanagers?: string[];
   /** Replaces the shipped external labels (grafana_url, runbook_base in dashboard and runbook URLs). */
   externalLabels?: Record<string, string>;
+  /**
+   * External labels removed from the alerts sent (alert_relabel_configs): the `replica` of
+   * a Prometheus pair, so every Alertmanager sees one alert from the two replicas.
+   */
+  dropFromAlerts?: string[];
+  /** remote_write URLs (a long-term store), each sent every sample. */
+  remoteWrite?: string[];
   /** A fixed port (npm start); a free one when absent. */
   port?: number;
   /** Where the config and the TSDB go (kept on stop); a temporary directory, removed on stop, when absent. */
@@ -40,7 +48,19 @@ export interface RunningPrometheus {
   stop(): Promise<void>;
 }
 
+export interface LabelledTarget {
+  address: string;
+  labels: Record<string, string>;
+}
+
 type Yaml = Record<string, unknown>;
+
+/** Static configs for these targets: the plain ones together, each labelled one on its own. */
+function staticConfigs(targets: Array<string | LabelledTarget>): Yaml[] {
+  const plain = targets.filter((t): t is string => typeof t === 'string');
+  const labelled = targets.filter((t): t is LabelledTarget => typeof t !== 'string');
+  return [...(plain.length ? [{ targets: plain }] : []), ...labelled.map((t) => ({ targets: [t.address], labels: t.labels }))];
+}
 
 /** The shipped prometheus.yml with only what a run must change: addresses, intervals, absolute rule paths. */
 function prometheusConfig(shippedYaml: string, opts: PrometheusOptions, selfAddress: string): Yaml {
@@ -54,19 +74,22 @@ function prometheusConfig(shippedYaml: string, opts: PrometheusOptions, selfAddr
   if (opts.evaluationInterval) global.evaluation_interval = opts.evaluationInterval;
   if (opts.externalLabels) global.external_labels = opts.externalLabels;
 
-  const targets: Record<string, string[]> = { prometheus: [selfAddress], ...opts.targets };
+  const targets: Record<string, Array<string | LabelledTarget>> = { prometheus: [selfAddress], ...opts.targets };
   const shippedJobs = (shipped.scrape_configs as Yaml[]) ?? [];
   const jobs = Object.entries(targets).map(([job, addresses]) => {
     const base = shippedJobs.find((j) => j.job_name === job) ?? { job_name: job };
     const { file_sd_configs: _fileSd, static_configs: _static, ...settings } = base;
-    return { ...settings, static_configs: [{ targets: addresses }] };
+    return { ...settings, static_configs: staticConfigs(addresses) };
   });
+  const alerting: Yaml = { alertmanagers: opts.alertmanagers?.length ? [{ static_configs: [{ targets: opts.alertmanagers }] }] : [] };
+  if (opts.dropFromAlerts?.length) alerting.alert_relabel_configs = [{ action: 'labeldrop', regex: opts.dropFromAlerts.join('|') }];
 
   return {
     ...shipped,
     global,
     rule_files: opts.ruleFiles ?? ((shipped.rule_files as string[]) ?? []).map((f) => join(SHIPPED_DIR, f)),
-    alerting: { alertmanagers: opts.alertmanagers?.length ? [{ static_configs: [{ targets: opts.alertmanagers }] }] : [] },
+    alerting,
+    ...(opts.remoteWrite?.length ? { remote_write: opts.remoteWrite.map((url) => ({ url })) } : {}),
     scrape_configs: jobs,
   };
 }
