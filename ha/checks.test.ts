@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { doubledSeries, largestGapS, smsPerPerson, type ExportedSeries } from './checks.js';
+import { doubledSeries, largestGapS, samplesPerInterval, smsPerPerson, type ExportedSeries } from './checks.js';
 
 const series = (metric: Record<string, string>, timestamps: number[]): ExportedSeries => ({ metric, timestamps, values: timestamps.map(() => 1) });
 
@@ -26,5 +26,15 @@ describe('doubledSeries', () => {
 describe('smsPerPerson', () => {
   it('counts each expected person, those who got nothing included', () => {
     expect(smsPerPerson(['1', '2', '1', '9'], ['1', '2', '3'])).toEqual([{ to: '1', count: 2 }, { to: '2', count: 1 }, { to: '3', count: 0 }]);
+  });
+});
+
+describe('samplesPerInterval', () => {
+  it('is 1 for one sample per interval and 2 when both replicas\' samples were kept', () => {
+    expect(samplesPerInterval([series({ a: '1' }, [0, 2000, 4000])], 2000)).toBe(1);
+    expect(samplesPerInterval([series({ a: '1' }, [0, 500, 2000, 2500, 4000, 4500])], 2000)).toBeGreaterThan(1.5);
+  });
+  it('leaves out series of one sample', () => {
+    expect(samplesPerInterval([series({ a: '1' }, [0])], 2000)).toBe(0);
   });
 });

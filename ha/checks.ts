@@ -19,6 +19,20 @@ export function largestGapS(series: readonly ExportedSeries[]): number {
 }
 
 /**
+ * The most samples any series holds per interval over its span: about 1 once the store
+ * deduplicates the two replicas, about 2 if it keeps both copies.
+ */
+export function samplesPerInterval(series: readonly ExportedSeries[], intervalMs: number): number {
+  let worst = 0;
+  for (const s of series) {
+    if (s.timestamps.length < 2) continue;
+    const span = Math.max(...s.timestamps) - Math.min(...s.timestamps);
+    worst = Math.max(worst, s.timestamps.length / (span / intervalMs + 1));
+  }
+  return worst;
+}
+
+/**
  * Series the store keeps twice: the same labels but for the replica label (the store did
  * not drop it), or one series listed twice. Each is named by its labels.
  */

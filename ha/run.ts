@@ -11,7 +11,7 @@ import { durationMs } from '@ussdwatch/testkit/wiring';
 import { parse as parseYaml } from 'yaml';
 import { smsNotice } from '../e2e/messages.js';
 import { recipientsFor } from '../e2e/recipients.js';
-import { doubledSeries, largestGapS, smsPerPerson, type ExportedSeries } from './checks.js';
+import { doubledSeries, largestGapS, samplesPerInterval, smsPerPerson, type ExportedSeries } from './checks.js';
 
 // ShortCodeAppTimeouts (tier 3: SMS to the critical list) on the most dialed code.
 const FAULT = { scenario: 'app_down', target: '*710#' };
@@ -105,10 +105,13 @@ async function run(stack: HaStack, failures: string[]): Promise<string> {
   const series = await exportSeries(stack.urls.store, measureFrom, Date.now());
   const gap = largestGapS(series);
   const doubled = doubledSeries(series);
+  const density = samplesPerInterval(series, durationMs(SCRAPE));
+  log(`store: ${series.length} series of ussd_dialogs_total, at most ${density.toFixed(2)} samples per scrape interval`);
   const limitS = (2 * durationMs(SCRAPE)) / 1000 + 1;
   if (!series.length) failures.push('no ussd_dialogs_total in the store');
   if (gap > limitS) failures.push(`a gap of ${gap.toFixed(1)} s in ussd_dialogs_total in the store (at most ${limitS} s expected with a ${SCRAPE} scrape)`);
   if (doubled.length) failures.push(`doubled series in the store: ${doubled.slice(0, 3).join('; ')}`);
+  if (density > 1.5) failures.push(`the store kept both replicas' samples: ${density.toFixed(2)} per scrape interval`);
   const worst = perPerson.every((p) => p.count === 1) ? 1 : Math.max(...perPerson.map((p) => p.count), 0);
   return `ha: prometheus_replicas=${stack.prometheus.length} alertmanager_peers=${stack.alertmanagers.length} sms_per_person=${worst} store_gap_s=${gap.toFixed(1)} duplicate_series=${doubled.length}`;
 }
