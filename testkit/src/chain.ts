@@ -73,6 +73,8 @@ interface Part {
   stop(): Promise<void>;
   /** What it said so far, for failure messages. */
   output?(): string;
+  /** Its process, for measuring it (the capacity run). */
+  pid?: number;
 }
 
 /**
@@ -100,8 +102,13 @@ export class Parts {
       logFile: join(this.processLogs, `${name}.log`),
     });
     // Replacing a part (a restart) keeps its place in the stop order.
-    this.add(name, { stop: () => proc.stop(), output: () => proc.output() });
+    this.add(name, { stop: () => proc.stop(), output: () => proc.output(), pid: proc.child.pid });
     return proc;
+  }
+
+  /** The process of each part started as one process, by name. */
+  pids(): Record<string, number> {
+    return Object.fromEntries([...this.parts].filter(([, p]) => p.pid !== undefined).map(([name, p]) => [name, p.pid!]));
   }
 
   logs(): Record<string, string> {

@@ -71,6 +71,8 @@ export interface HaStack {
   sms(): Array<Seen<ReceivedSms>>;
   mails(): Array<Seen<ReceivedMail>>;
   logs(): Record<string, string>;
+  /** The process of each part, by name (exporter-gw01, prometheus-a, victoria-metrics...). */
+  pids(): Record<string, number>;
   stop(): Promise<void>;
 }
 
@@ -120,14 +122,14 @@ export async function startHaStack(opts: HaStackOptions = {}): Promise<HaStack> 
       // Every peer joins through the first; gossip then connects them all.
       const am = await startAlertmanager({ baseDir: join(REPO_ROOT, 'alertmanager'), config: amConfig, peers: ams.length ? [ams[0].clusterAddress!] : [], logLevel: 'info' });
       ams.push(am);
-      parts.add(`alertmanager-${i + 1}`, { stop: () => am.stop(), output: () => am.process.output() });
+      parts.add(`alertmanager-${i + 1}`, { stop: () => am.stop(), output: () => am.process.output(), pid: am.process.child.pid });
     }
 
     const shippedGlobal = (parseYaml(await readFile(join(REPO_ROOT, 'prometheus/prometheus.yml'), 'utf8')) as { global: { scrape_interval: string; external_labels?: Record<string, string> } }).global;
     const scrapeInterval = opts.prometheus?.scrapeInterval ?? shippedGlobal.scrape_interval;
     progress('starting VictoriaMetrics');
     const store = await startVictoriaMetrics({ dedupInterval: scrapeInterval, replicaLabels: [REPLICA_LABEL], port: opts.ports?.store, workDir: join(workDir, 'victoria-metrics') });
-    parts.add('victoria-metrics', { stop: () => store.stop(), output: () => store.output() });
+    parts.add('victoria-metrics', { stop: () => store.stop(), output: () => store.output(), pid: store.process.child.pid });
 
     const nodes = opts.simulator?.nodes ?? DEFAULT_NODES;
     const defaultExporter = await readFile(join(REPO_ROOT, 'exporter/config/default.yaml'), 'utf8');
@@ -164,7 +166,7 @@ export async function startHaStack(opts: HaStackOptions = {}): Promise<HaStack> 
         evaluationInterval: opts.prometheus?.evaluationInterval,
       });
       proms.push(prom);
-      parts.add(`prometheus-${replica}`, { stop: () => prom.stop(), output: () => prom.output() });
+      parts.add(`prometheus-${replica}`, { stop: () => prom.stop(), output: () => prom.output(), pid: prom.process.child.pid });
     }
 
     return {
@@ -188,6 +190,7 @@ export async function startHaStack(opts: HaStackOptions = {}): Promise<HaStack> 
       sms: messaging.sms,
       mails: messaging.mails,
       logs: () => parts.logs(),
+      pids: () => parts.pids(),
       stop,
     };
   } catch (err) {
