@@ -45,7 +45,7 @@ const SUITES = [
   vitest('grafana-app', 'grafana-app'),
   summarised('grafana-app-e2e', ['npm', 'run', 'test:e2e', '-w', 'grafana-app']),
   summarised('e2e', ['npm', 'run', 'e2e']),
-  // The HA topology losing a Prometheus, an Alertmanager peer and the notifier (ha/README.md).
+  // The HA topology losing a Prometheus, an Alertmanager peer and the notifier (docs/ha.md).
   summarised('ha', ['bash', 'scripts/ha.sh']),
 ];
 

@@ -36,7 +36,7 @@ export interface HaStackOptions {
   /** The pair's name, the `cluster` external label of both replicas. */
   cluster?: string;
   prometheus?: { scrapeInterval?: string; evaluationInterval?: string };
-  alertmanager?: { maxGroupWait?: string; maxGroupInterval?: string; openTimeIntervals?: boolean };
+  alertmanager?: { maxGroupWait?: string; maxGroupInterval?: string; openTimeIntervals?: boolean; peerTimeout?: string };
   onProgress?: (message: string) => void;
 }
 
@@ -116,11 +116,12 @@ export async function startHaStack(opts: HaStackOptions = {}): Promise<HaStack> 
 
     const peers = opts.alertmanagerPeers ?? 3;
     progress(`starting an Alertmanager cluster of ${peers} peers`);
-    const amConfig = alertmanagerConfig(await readFile(join(REPO_ROOT, 'alertmanager/alertmanager.yml'), 'utf8'), { webhookBase: messaging.notifierUrl, ...opts.alertmanager });
+    const { peerTimeout, ...caps } = opts.alertmanager ?? {};
+    const amConfig = alertmanagerConfig(await readFile(join(REPO_ROOT, 'alertmanager/alertmanager.yml'), 'utf8'), { webhookBase: messaging.notifierUrl, ...caps });
     const ams: RunningAlertmanager[] = [];
     for (let i = 0; i < peers; i++) {
       // Every peer joins through the first; gossip then connects them all.
-      const am = await startAlertmanager({ baseDir: join(REPO_ROOT, 'alertmanager'), config: amConfig, peers: ams.length ? [ams[0].clusterAddress!] : [], logLevel: 'info' });
+      const am = await startAlertmanager({ baseDir: join(REPO_ROOT, 'alertmanager'), config: amConfig, peers: ams.length ? [ams[0].clusterAddress!] : [], peerTimeout, logLevel: 'info' });
       ams.push(am);
       parts.add(`alertmanager-${i + 1}`, { stop: () => am.stop(), output: () => am.process.output(), pid: am.process.child.pid });
     }
