@@ -5,6 +5,7 @@ import { existsSync } from 'node:fs';
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { startKannel, type ReceivedSms } from './kannel.js';
+import { freePort } from './net.js';
 import { startProcess, type RunningProcess } from './process.js';
 import { REPO_ROOT } from './repo.js';
 import { startSmtp, type ReceivedMail } from './smtp.js';
@@ -140,7 +141,8 @@ export interface Messaging {
 export interface MessagingOptions {
   parts: Parts;
   progress: (m: string) => void;
-  notifierPort: number;
+  /** A fixed port (npm start); a free one, picked once the sinks have theirs, when absent. */
+  notifierPort?: number;
   /** The notifier's config file (written here) and its journal folder. */
   configFile: string;
   journalDir: string;
@@ -156,10 +158,11 @@ export async function startMessaging(o: MessagingOptions): Promise<Messaging> {
   o.parts.add('smtp', { stop: () => smtp.stop() });
   const sendsmsUrl = o.interposeSendsms ? await o.interposeSendsms(kannel.sendsmsUrl) : kannel.sendsmsUrl;
 
-  const notifierUrl = `http://127.0.0.1:${o.notifierPort}`;
+  const notifierPort = o.notifierPort ?? (await freePort());
+  const notifierUrl = `http://127.0.0.1:${notifierPort}`;
   await writeFile(o.configFile, notifierConfig(await readFile(join(REPO_ROOT, 'notifier/config/notifier.yaml'), 'utf8'), {
     baseDir: join(REPO_ROOT, 'notifier/config'),
-    port: o.notifierPort,
+    port: notifierPort,
     journalDir: o.journalDir,
     sendsms: { url: sendsmsUrl, user: kannel.user, password: kannel.password },
     smtp: { host: smtp.host, port: smtp.port },

@@ -109,7 +109,7 @@ export async function startHaStack(opts: HaStackOptions = {}): Promise<HaStack> 
     messaging = await startMessaging({
       parts,
       progress,
-      notifierPort: opts.ports?.notifier ?? (await freePort()),
+      notifierPort: opts.ports?.notifier,
       configFile: join(dirs.config, 'notifier.yaml'),
       journalDir: dirs.journal,
     });

@@ -110,16 +110,16 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
   };
 
   try {
-    const notifierPort = await port('notifier');
     messaging = await startMessaging({
       parts,
       progress,
-      notifierPort,
+      notifierPort: opts.ports?.notifier,
       configFile: join(dirs.config, 'notifier.yaml'),
       journalDir: dirs.journal,
       interposeSendsms: opts.interpose?.sendsms,
     });
     const { notifierUrl, notifierToken } = messaging;
+    const notifierPort = new URL(notifierUrl).port;
 
     const webhookBase = opts.interpose?.webhook ? await opts.interpose.webhook(notifierUrl) : notifierUrl;
     progress('starting Alertmanager');
