@@ -41,10 +41,26 @@ function duMb(path: string): number {
   return Number(execFileSync('du', ['-sk', path], { encoding: 'utf8' }).split('\t')[0]) / 1024;
 }
 
+/** A figure, or NaN (printed `na`) when the component does not answer: an overloaded run still reports the rest. */
 async function value(base: string, q: string): Promise<number> {
-  const body = (await (await fetch(`${base}/api/v1/query?query=${encodeURIComponent(q)}`)).json()) as { status: string; error?: string; data: { result: Array<{ value: [number, string] }> } };
-  if (body.status !== 'success') throw new Error(`${q}: ${body.error}`);
-  return body.data.result.length ? Number(body.data.result[0].value[1]) : NaN;
+  try {
+    const body = (await (await fetch(`${base}/api/v1/query?query=${encodeURIComponent(q)}`, { signal: AbortSignal.timeout(30_000) })).json()) as { status: string; error?: string; data: { result: Array<{ value: [number, string] }> } };
+    if (body.status !== 'success') throw new Error(body.error);
+    return body.data.result.length ? Number(body.data.result[0].value[1]) : NaN;
+  } catch (err) {
+    progress(`no answer to ${q}: ${(err as Error).message}`);
+    return NaN;
+  }
+}
+
+/** The simulator's own measured rate (it is single-threaded: at its limit it answers late). */
+async function simulatedPerS(url: string): Promise<number> {
+  try {
+    return ((await (await fetch(`${url}/status`, { signal: AbortSignal.timeout(30_000) })).json()) as { rates: { dialogs_per_s: number } }).rates.dialogs_per_s;
+  } catch (err) {
+    progress(`simulator status: ${(err as Error).message}`);
+    return NaN;
+  }
 }
 
 const fmt = (n: number, digits = 1) => (Number.isFinite(n) ? n.toFixed(digits) : 'na');
@@ -87,10 +103,11 @@ async function main(): Promise<number> {
     const { cpu, rss } = await measure(stack, measureS);
     const window = `${measureS}s`;
 
-    const status = (await (await fetch(`${stack.urls.simulator}/status`)).json()) as { rates: { dialogs_per_s: number } };
+    const simulated = await simulatedPerS(stack.urls.simulator);
     const q = (expr: string) => value(promA, expr);
     const counted = await q(`sum(rate(ussd_dialogs_total[${window}]))`);
-    const lag = await q('max(time() - ussd_source_last_line_timestamp_seconds)');
+    // How old the newest line read was when it was scraped (not when queried: a scrape is up to 15 s old).
+    const lag = await q(`max(max_over_time((timestamp(ussd_source_last_line_timestamp_seconds) - ussd_source_last_line_timestamp_seconds)[${window}:15s]))`);
     const scrapeMax = await q(`max(max_over_time(scrape_duration_seconds{job="ussdwatch-exporter"}[${window}]))`);
     const scrapeAvg = await q(`avg(avg_over_time(scrape_duration_seconds{job="ussdwatch-exporter"}[${window}]))`);
     const samplesPerScrape = await q('sum(scrape_samples_scraped{job="ussdwatch-exporter"})');
@@ -120,10 +137,14 @@ async function main(): Promise<number> {
     const total = Object.values(cpu).reduce((a, b) => a + b, 0);
     say(`${'all measured'.padEnd(18)} ${fmt(total).padStart(7)} ${fmt(Object.values(rss).reduce((a, b) => a + b, 0), 0).padStart(8)}`);
     say(`disk after ${fmt((warmupS + measureS) / 60)} min: ${Object.entries(disk).map(([k, v]) => `${k} ${fmt(v)} MB (${fmt((v / ran) * 24 / 1024, 2)} GB/day)`).join(', ')}`);
-    say(`throughput: simulator ${status.rates.dialogs_per_s}/s, counted by the exporters ${fmt(counted, 0)}/s, newest line read ${fmt(lag)} s old`);
+    say(`throughput: simulator ${fmt(simulated, 0)}/s, counted by the exporters ${fmt(counted, 0)}/s, newest line read at most ${fmt(lag)} s old when scraped`);
     say(`prometheus: scrape of an exporter avg ${fmt(scrapeAvg * 1000, 0)} ms max ${fmt(scrapeMax * 1000, 0)} ms (${fmt(samplesPerScrape, 0)} samples per round), all rule groups ${fmt(rulesMax * 1000, 0)} ms at worst, ${fmt(missed, 0)} missed evaluations, ${fmt(headSeries, 0)} head series, ${fmt(appended, 0)} samples/s, remote write ${fmt(rwBehind)} s behind`);
 
-    const fault = await stack.faults.start(FAULT);
+    const fault = await stack.faults.start(FAULT).catch((err: Error) => {
+      progress(`the fault could not be started: ${err.message}`);
+      return null;
+    });
+    if (!fault) return 1;
     progress(`fault ${FAULT.scenario} on ${FAULT.target}: waiting for its SMS`);
     const sms = await waitFor(() => stack.sms().find((m) => m.seenAt >= fault.startedAt && m.text.includes(FAULT.target) && m.text.startsWith('ALERT')), { timeoutMs: 6 * 60_000, intervalMs: 250, what: `an SMS about ${FAULT.target}` }).catch(() => null);
     const detection = sms ? (sms.seenAt - fault.startedAt) / 1000 : NaN;

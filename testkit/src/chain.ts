@@ -2,8 +2,9 @@
 // same way: the bookkeeping of started parts, and the message end of the chain (Kannel
 // with fakesmsc, the SMTP sink, the notifier wired to both), so each exists once.
 import { existsSync } from 'node:fs';
-import { readFile, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
 import { startKannel, type ReceivedSms } from './kannel.js';
 import { freePort } from './net.js';
 import { startProcess, type RunningProcess } from './process.js';
@@ -194,5 +195,58 @@ export async function startMessaging(o: MessagingOptions): Promise<Messaging> {
       },
     },
     close: () => clearInterval(polling),
+  };
+}
+
+/** Where a run keeps its files, each in its folder under the work folder. */
+export interface RunDirs {
+  logs: string;
+  dpss: string;
+  state: string;
+  journal: string;
+  processLogs: string;
+  config: string;
+}
+
+export interface Run {
+  workDir: string;
+  dirs: RunDirs;
+  parts: Parts;
+  /** Starts the message end of the chain (startMessaging) with this run's files; stop() closes it. */
+  messaging(o: Pick<MessagingOptions, 'notifierPort' | 'interposeSendsms'>): Promise<Messaging>;
+  /** Stops every part in reverse order, and removes the work folder when the run made it. */
+  stop(): Promise<void>;
+}
+
+/** The folders and the part bookkeeping of one stack: workDir is kept; without it, a temp folder removed on stop. */
+export async function startRun(workDir: string | undefined, tempPrefix: string, progress: (m: string) => void): Promise<Run> {
+  const dir = workDir ? resolve(workDir) : await mkdtemp(join(tmpdir(), tempPrefix));
+  const dirs: RunDirs = {
+    logs: join(dir, 'logs'),
+    dpss: join(dir, 'dpss'),
+    state: join(dir, 'state'),
+    journal: join(dir, 'notifier'),
+    processLogs: join(dir, 'processes'),
+    config: join(dir, 'config'),
+  };
+  for (const d of Object.values(dirs)) await mkdir(d, { recursive: true });
+  const parts = new Parts(dirs.processLogs, progress);
+  let messaging: Messaging | undefined;
+  return {
+    workDir: dir,
+    dirs,
+    parts,
+    async messaging(o) {
+      messaging = await startMessaging({ ...o, parts, progress, configFile: join(dirs.config, 'notifier.yaml'), journalDir: dirs.journal });
+      return messaging;
+    },
+    async stop() {
+      messaging?.close();
+      try {
+        await parts.stop();
+      } finally {
+        if (!workDir) await rm(dir, { recursive: true, force: true });
+      }
+    },
   };
 }

@@ -4,13 +4,12 @@
 // gossiping on 127.0.0.1 with the shipped routes, the notifier, and VictoriaMetrics
 // receiving remote_write from both replicas, deduplicated. For the `ha` suite and
 // `npm start -- --ha`; the single-machine chain stays in stack.ts.
-import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { faultClient, type FaultClient } from '@ussdwatch/simulator/fault-client.js';
 import { parse as parseYaml } from 'yaml';
 import { startAlertmanager, type RunningAlertmanager } from './alertmanager.js';
-import { Parts, requireChainBuilt, simulatorArgs, startMessaging, USSDWATCH_BIN, type Messaging, type Seen, type SimulatorOptions } from './chain.js';
+import { requireChainBuilt, simulatorArgs, startRun, USSDWATCH_BIN, type Messaging, type Seen, type SimulatorOptions } from './chain.js';
 import { nodeExporterConfig, REPLICA_LABEL, replicaLabels } from './ha-wiring.js';
 import type { ReceivedSms } from './kannel.js';
 import { freePort } from './net.js';
@@ -83,36 +82,11 @@ const nodeName = (spec: string) => spec.split(':')[0];
 export async function startHaStack(opts: HaStackOptions = {}): Promise<HaStack> {
   const progress = opts.onProgress ?? (() => {});
   requireChainBuilt();
-  const ownDir = opts.workDir === undefined;
-  const workDir = opts.workDir ? resolve(opts.workDir) : await mkdtemp(join(tmpdir(), 'ussdwatch-ha-'));
-  const dirs = {
-    logs: join(workDir, 'logs'),
-    dpss: join(workDir, 'dpss'),
-    state: join(workDir, 'state'),
-    journal: join(workDir, 'notifier'),
-    processLogs: join(workDir, 'processes'),
-    config: join(workDir, 'config'),
-  };
-  for (const d of Object.values(dirs)) await mkdir(d, { recursive: true });
-  const parts = new Parts(dirs.processLogs, progress);
-  let messaging: Messaging | undefined;
-  const stop = async () => {
-    messaging?.close();
-    try {
-      await parts.stop();
-    } finally {
-      if (ownDir) await rm(workDir, { recursive: true, force: true });
-    }
-  };
+  const run = await startRun(opts.workDir, 'ussdwatch-ha-', progress);
+  const { workDir, dirs, parts, stop } = run;
 
   try {
-    messaging = await startMessaging({
-      parts,
-      progress,
-      notifierPort: opts.ports?.notifier,
-      configFile: join(dirs.config, 'notifier.yaml'),
-      journalDir: dirs.journal,
-    });
+    const messaging = await run.messaging({ notifierPort: opts.ports?.notifier });
 
     const peers = opts.alertmanagerPeers ?? 3;
     progress(`starting an Alertmanager cluster of ${peers} peers`);

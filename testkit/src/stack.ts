@@ -3,12 +3,11 @@
 // harness. One module for the end-to-end test, `npm start` and the app's browser test, so
 // the way the parts are wired together exists exactly once. The files each part reads come
 // from wiring.ts, its process from process.ts, its ports from ports.ts.
-import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { faultClient, type FaultClient } from '@ussdwatch/simulator/fault-client.js';
 import { startAlertmanager } from './alertmanager.js';
-import { Parts, requireBuilt, requireChainBuilt, simulatorArgs, startMessaging, USSDWATCH_BIN, type Messaging, type Seen, type SimulatorOptions } from './chain.js';
+import { requireBuilt, requireChainBuilt, simulatorArgs, startRun, USSDWATCH_BIN, type Seen, type SimulatorOptions } from './chain.js';
 import type { ReceivedSms } from './kannel.js';
 import { freePort } from './net.js';
 import type { PartName } from './ports.js';
@@ -86,38 +85,12 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
   requireChainBuilt();
   if (opts.harness) requireBuilt(join(REPO_ROOT, 'grafana-app/.harness-dist/harness.js'), 'npm run build:harness -w grafana-app');
 
-  const ownDir = opts.workDir === undefined;
-  const workDir = opts.workDir ? resolve(opts.workDir) : await mkdtemp(join(tmpdir(), 'ussdwatch-stack-'));
-  const dirs = {
-    logs: join(workDir, 'logs'),
-    dpss: join(workDir, 'dpss'),
-    state: join(workDir, 'state'),
-    journal: join(workDir, 'notifier'),
-    processLogs: join(workDir, 'processes'),
-    config: join(workDir, 'config'),
-  };
-  for (const d of Object.values(dirs)) await mkdir(d, { recursive: true });
+  const run = await startRun(opts.workDir, 'ussdwatch-stack-', progress);
+  const { workDir, dirs, parts, stop } = run;
   const port = async (part: PartName) => opts.ports?.[part] ?? (await freePort());
-  const parts = new Parts(dirs.processLogs, progress);
-  let messaging: Messaging | undefined;
-  const stop = async () => {
-    messaging?.close();
-    try {
-      await parts.stop();
-    } finally {
-      if (ownDir) await rm(workDir, { recursive: true, force: true });
-    }
-  };
 
   try {
-    messaging = await startMessaging({
-      parts,
-      progress,
-      notifierPort: opts.ports?.notifier,
-      configFile: join(dirs.config, 'notifier.yaml'),
-      journalDir: dirs.journal,
-      interposeSendsms: opts.interpose?.sendsms,
-    });
+    const messaging = await run.messaging({ notifierPort: opts.ports?.notifier, interposeSendsms: opts.interpose?.sendsms });
     const { notifierUrl, notifierToken } = messaging;
     const notifierPort = new URL(notifierUrl).port;
 

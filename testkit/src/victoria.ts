@@ -4,11 +4,10 @@
 // -dedup.minScrapeInterval keeps one sample per scrape interval of that series: the
 // setup VictoriaMetrics' docs give for "identically configured Prometheus instances in
 // an HA pair" (docs/ha.md).
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { freePort } from './net.js';
-import { startProcess, type RunningProcess } from './process.js';
+import { startProcess } from './process.js';
+import { startServer, type RunningServer } from './server.js';
 
 export interface VictoriaOptions {
   /** The pair's scrape interval: one sample per series is kept per interval. */
@@ -21,14 +20,10 @@ export interface VictoriaOptions {
   readyTimeoutMs?: number;
 }
 
-export interface RunningVictoria {
-  /** Base URL: the Prometheus query API is under /api/v1 (Grafana's datasource URL). */
-  url: string;
+/** url: the Prometheus query API is under /api/v1 (Grafana's datasource URL). */
+export interface RunningVictoria extends RunningServer {
   /** Where Prometheus' remote_write sends. */
   remoteWriteUrl: string;
-  process: RunningProcess;
-  output(): string;
-  stop(): Promise<void>;
 }
 
 /** The relabel rules applied to every ingested sample (Prometheus relabel syntax, as VictoriaMetrics reads it). */
@@ -37,15 +32,10 @@ export function replicaRelabelConfig(replicaLabels: string[]): string {
 }
 
 export async function startVictoriaMetrics(opts: VictoriaOptions): Promise<RunningVictoria> {
-  const dir = opts.workDir ?? (await mkdtemp(join(tmpdir(), 'ussdwatch-victoria-')));
-  const cleanUp = () => (opts.workDir ? Promise.resolve() : rm(dir, { recursive: true, force: true }));
-  try {
-    await mkdir(dir, { recursive: true });
-    const port = opts.port ?? (await freePort());
-    const url = `http://127.0.0.1:${port}`;
+  const server = await startServer({ workDir: opts.workDir, tempPrefix: 'ussdwatch-victoria-', port: opts.port }, async (dir, port, url) => {
     const relabelFile = join(dir, 'relabel.yml');
     await writeFile(relabelFile, replicaRelabelConfig(opts.replicaLabels));
-    const proc = await startProcess(
+    return startProcess(
       'victoria-metrics',
       [
         `-httpListenAddr=127.0.0.1:${port}`,
@@ -59,18 +49,6 @@ export async function startVictoriaMetrics(opts: VictoriaOptions): Promise<Runni
       ],
       { name: 'victoria-metrics', readyUrl: `${url}/health`, readyTimeoutMs: opts.readyTimeoutMs ?? 20_000 },
     );
-    return {
-      url,
-      remoteWriteUrl: `${url}/api/v1/write`,
-      process: proc,
-      output: () => proc.output(),
-      async stop() {
-        await proc.stop();
-        await cleanUp();
-      },
-    };
-  } catch (err) {
-    await cleanUp();
-    throw err;
-  }
+  });
+  return { ...server, remoteWriteUrl: `${server.url}/api/v1/write` };
 }
