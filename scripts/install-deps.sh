@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs what ussdwatch needs on a Debian machine and nothing more: the real
 # components the stack and the tests run (Prometheus, Alertmanager, Kannel, Chromium,
-# docker-compose for validating the compose file) and the npm workspaces.
+# VictoriaMetrics for the HA topology's store, docker-compose for validating the compose
+# file) and the npm workspaces.
 # Safe to run again: it only installs what is missing.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -34,7 +35,7 @@ fi
 
 # Debian's packages may start their daemons on install where an init system runs;
 # ussdwatch starts its own on loopback ports, so stop the system ones if they came up.
-for svc in prometheus prometheus-alertmanager kannel; do
+for svc in prometheus prometheus-alertmanager kannel victoria-metrics; do
   if command -v systemctl >/dev/null 2>&1 && systemctl is-active --quiet "$svc" 2>/dev/null; then
     systemctl stop "$svc" || true
   fi

@@ -35,7 +35,7 @@ const check = (name, cmd) => ({ name, cmd, count: () => null });
 const beside = (suite) => ({ ...suite, beside: true });
 
 const SUITES = [
-  check('lint', ['bash', '-c', 'npx eslint . && npm run typecheck --workspaces --if-present && npx tsc -p tsconfig.json && npx tsc -p deploy/tsconfig.json && npx tsc -p security/tsconfig.json && npx tsc -p e2e/tsconfig.json && npx tsc -p prometheus/tsconfig.json']),
+  check('lint', ['bash', '-c', 'npx eslint . && npm run typecheck --workspaces --if-present && npx tsc -p tsconfig.json && npx tsc -p deploy/tsconfig.json && npx tsc -p security/tsconfig.json && npx tsc -p e2e/tsconfig.json && npx tsc -p prometheus/tsconfig.json && npx tsc -p ha/tsconfig.json']),
   // Also the app's test harness, so that no suite after it rebuilds what another one is running.
   check('build', ['bash', '-c', 'npm run build --workspaces --if-present && npm run build:harness -w grafana-app']),
   vitest('common', 'common'),
@@ -50,6 +50,8 @@ const SUITES = [
   vitest('grafana-app', 'grafana-app'),
   summarised('grafana-app-e2e', ['npm', 'run', 'test:e2e', '-w', 'grafana-app']),
   beside(summarised('e2e', ['npm', 'run', 'e2e'])),
+  // The HA topology losing a Prometheus, an Alertmanager peer and the notifier (docs/ha.md).
+  summarised('ha', ['bash', 'scripts/ha.sh']),
 ];
 
 const wanted = process.argv.slice(2);

@@ -6,9 +6,10 @@ import { connect } from 'node:net';
 import { join, relative } from 'node:path';
 import { parseArgs } from 'node:util';
 import { assertPortsFree, FIXED_PORT_PARTS, portsFromEnv, PORT_ENV, REPO_ROOT, startProcess, waitFor, type PartName } from '@ussdwatch/testkit';
+import { startHaStack, type HaStack } from '@ussdwatch/testkit/ha-stack';
 import { startStack, type Stack } from '@ussdwatch/testkit/stack';
 
-const USAGE = `usage: npm start [-- --smoke] [--no-build]
+const USAGE = `usage: npm start [-- --smoke] [--ha] [--no-build]
 
 Starts simulator -> exporter -> Prometheus -> Alertmanager -> notifier -> Kannel (fakesmsc)
 + SMTP server, and the Grafana app harness, on 127.0.0.1; state under ./.run/. Ctrl-C, or
@@ -17,6 +18,9 @@ npm going away).
 
   --smoke      start it all, check every part and that an injected fault reaches an SMS,
                then exit 0 (or 1, saying what failed)
+  --ha         the HA topology instead (docs/ha.md): one exporter per gateway node, a
+               Prometheus pair, a cluster of 3 Alertmanagers, VictoriaMetrics as the
+               store; state under ./.run/ha/ (no Grafana app harness)
   --no-build   run what the last \`npm start\` built: no install, no build (seconds faster)
 
 ports (override with the environment; Alertmanager, Kannel and SMTP take free ports, printed at start):
@@ -51,6 +55,26 @@ malformed_burst, dpss_stop (docs/simulator.md).
 Ctrl-C (or SIGINT, SIGTERM, SIGHUP to npm or to this process: pid ${process.pid}) stops everything.`;
 }
 
+function tryThisHa(stack: HaStack): string {
+  const u = stack.urls;
+  const list = (urls: string[], path: string) => urls.map((x) => `${x}${path}`).join('  ');
+  return `
+ussdwatch HA is up (state in ${rel(stack.workDir)}/, process logs in ${rel(stack.dirs.processLogs)}/)
+
+  exporters        ${Object.entries(u.exporters).map(([node, x]) => `${node} ${x}/metrics`).join('\n                   ')}
+  Prometheus pair  ${list(u.prometheus, '/alerts')}
+  Alertmanagers    ${list(u.alertmanagers, '/#/status')}
+  store            ${u.store}/vmui  (Prometheus API: ${u.store}/api/v1/query)
+  notifier         ${u.notifier}/api/journal  (header: Authorization: Bearer ${stack.notifierToken})
+  SMS received     tail -f ${rel(smsLog(stack.workDir))}
+  mails received   tail -f ${rel(mailLog(stack.workDir))}
+
+try this: break *710#, then kill one of each (kill -9 the pid from \`ss -ltnp\`) and watch the SMS still arrive once:
+  curl -s -XPOST ${u.simulator}/faults -H 'content-type: application/json' -d '{"scenario":"app_down","target":"*710#"}'
+
+Ctrl-C (or SIGINT, SIGTERM, SIGHUP to npm or to this process: pid ${process.pid}) stops everything.`;
+}
+
 const smsLog = (workDir: string) => join(workDir, 'sms.log');
 const mailLog = (workDir: string) => join(workDir, 'mail.log');
 
@@ -58,7 +82,7 @@ const mailLog = (workDir: string) => join(workDir, 'mail.log');
  * Appends each new SMS and mail to sms.log and mail.log in the work folder, where `tail -f`
  * shows them; both exist from start-up, so `tail -f` works before the first message.
  */
-async function recordInbox(stack: Stack): Promise<() => Promise<void>> {
+async function recordInbox(stack: Pick<Stack, 'workDir' | 'sms' | 'mails'>): Promise<() => Promise<void>> {
   await writeFile(smsLog(stack.workDir), '', { flag: 'a' });
   await writeFile(mailLog(stack.workDir), '', { flag: 'a' });
   let sms = 0;
@@ -194,11 +218,12 @@ async function build(stop: Promise<string>): Promise<'built' | 'stopped'> {
 }
 
 async function main(): Promise<number> {
-  const { values } = parseArgs({ options: { smoke: { type: 'boolean' }, 'no-build': { type: 'boolean' }, help: { type: 'boolean', short: 'h' } } });
+  const { values } = parseArgs({ options: { smoke: { type: 'boolean' }, ha: { type: 'boolean' }, 'no-build': { type: 'boolean' }, help: { type: 'boolean', short: 'h' } } });
   if (values.help) {
     say(USAGE);
     return 0;
   }
+  if (values.ha && values.smoke) throw new Error('--smoke checks the single-machine start; the HA topology has its proof: npm test -- ha');
   // Taken from the very start: a signal while building or starting must still stop it all.
   const stop = stopRequested();
   const started = Date.now();
@@ -210,28 +235,35 @@ async function main(): Promise<number> {
     return 130;
   }
   // The smoke run starts from nothing and leaves the demo's state alone.
-  const workDir = join(REPO_ROOT, '.run', values.smoke ? 'smoke' : 'stack');
+  const workDir = join(REPO_ROOT, '.run', values.smoke ? 'smoke' : values.ha ? 'ha' : 'stack');
   if (values.smoke) await rm(workDir, { recursive: true, force: true });
   await mkdir(workDir, { recursive: true });
+  if (values.ha) return runUntilStopped(await startHaStack({ workDir, ports, onProgress: (m) => say(`up: ${m}`) }), tryThisHa, stop);
   const stack = await startStack({ workDir, ports, harness: true, onProgress: (m) => say(`up: ${m}`) });
-  const stopAll = async (why: string) => {
-    say(`up: ${why}: stopping`);
-    await stack.stop();
-    say('up: stopped every process it started');
-  };
   if (values.smoke) {
     const code = await Promise.race([smoke(stack, started), stop.then(() => 130)]);
-    await stopAll(code === 130 ? await stop : 'smoke test done');
+    await stopAll(stack, code === 130 ? await stop : 'smoke test done');
     return code;
   }
+  return runUntilStopped(stack, tryThis, stop);
+}
+
+/** Says what is up, records what arrives, and stops it all when asked. */
+async function runUntilStopped<S extends Pick<Stack, 'workDir' | 'sms' | 'mails' | 'stop'>>(stack: S, describe: (s: S) => string, stop: Promise<string>): Promise<number> {
   const record = await recordInbox(stack);
-  say(tryThis(stack));
+  say(describe(stack));
   const timer = setInterval(() => void record(), 1000);
   const why = await stop;
   clearInterval(timer);
   await record();
-  await stopAll(why);
+  await stopAll(stack, why);
   return 0;
+}
+
+async function stopAll(stack: Pick<Stack, 'stop'>, why: string): Promise<void> {
+  say(`up: ${why}: stopping`);
+  await stack.stop();
+  say('up: stopped every process it started');
 }
 
 main().then(

@@ -16,7 +16,7 @@ openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -days 
   -subj "/CN=ussdwatch compose CA" -keyout "$work/ca.key" -out "$work/ca.crt" 2>/dev/null
 openssl req -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -subj "/CN=ussdwatch" \
   -keyout "$work/server.key" -out "$work/server.csr" 2>/dev/null
-printf 'subjectAltName=DNS:exporter,DNS:notifier,DNS:prometheus,DNS:alertmanager,DNS:simulator,DNS:localhost,IP:127.0.0.1\nextendedKeyUsage=serverAuth\n' > "$work/ext"
+printf 'subjectAltName=DNS:exporter,DNS:notifier,DNS:prometheus,DNS:alertmanager,DNS:simulator,DNS:prometheus-b,DNS:alertmanager-b,DNS:victoriametrics,DNS:localhost,IP:127.0.0.1\nextendedKeyUsage=serverAuth\n' > "$work/ext"
 openssl x509 -req -in "$work/server.csr" -CA "$work/ca.crt" -CAkey "$work/ca.key" -CAcreateserial \
   -days 397 -extfile "$work/ext" -out "$work/server.crt" 2>/dev/null
 # Read by services running as other users (nobody, node, grafana): the volume is mounted

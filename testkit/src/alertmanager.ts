@@ -17,6 +17,8 @@ export interface AlertmanagerOptions {
    * second. Left out, clustering is off and no cluster port is opened.
    */
   peers?: string[];
+  /** How long each peer waits per position before sending what the peers before it have not (default 15s). */
+  peerTimeout?: string;
   readyTimeoutMs?: number;
   /** debug shows routing decisions (e.g. notifications held by a time interval) in process.output(). */
   logLevel?: 'debug' | 'info' | 'warn';
@@ -59,6 +61,7 @@ export async function startAlertmanager(opts: AlertmanagerOptions): Promise<Runn
   if (opts.peers) {
     clusterAddress = `127.0.0.1:${await freePort()}`;
     args.push(`--cluster.listen-address=${clusterAddress}`, '--cluster.advertise-address=' + clusterAddress, ...opts.peers.map((p) => `--cluster.peer=${p}`));
+    if (opts.peerTimeout) args.push(`--cluster.peer-timeout=${opts.peerTimeout}`);
   } else {
     args.push('--cluster.listen-address=');
   }

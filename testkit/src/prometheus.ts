@@ -1,10 +1,9 @@
-import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parse as parseYaml } from 'yaml';
-import { freePort } from './net.js';
-import { startProcess, type RunningProcess } from './process.js';
+import { startProcess } from './process.js';
+import { startServer, type RunningServer } from './server.js';
 
 const SHIPPED_DIR = fileURLToPath(new URL('../../prometheus/', import.meta.url));
 
@@ -31,6 +30,13 @@ export interface PrometheusOptions {
   alertmanagers?: string[];
   /** Replaces the shipped external labels (grafana_url, runbook_base in dashboard and runbook URLs). */
   externalLabels?: Record<string, string>;
+  /**
+   * External labels removed from the alerts sent (alert_relabel_configs): the `replica` of
+   * a Prometheus pair, so every Alertmanager sees one alert from the two replicas.
+   */
+  dropFromAlerts?: string[];
+  /** remote_write URLs (a long-term store), each sent every sample. */
+  remoteWrite?: string[];
   /** A fixed port (npm start); a free one when absent. */
   port?: number;
   /** Where the config and the TSDB go (kept on stop); a temporary directory, removed on stop, when absent. */
@@ -38,14 +44,7 @@ export interface PrometheusOptions {
   readyTimeoutMs?: number;
 }
 
-export interface RunningPrometheus {
-  /** Base URL, e.g. http://127.0.0.1:40125 */
-  url: string;
-  process: RunningProcess;
-  /** What Prometheus logged so far, for failure messages. */
-  output(): string;
-  stop(): Promise<void>;
-}
+export type RunningPrometheus = RunningServer;
 
 type Yaml = Record<string, unknown>;
 
@@ -70,12 +69,15 @@ function prometheusConfig(shippedYaml: string, opts: PrometheusOptions, selfAddr
     const groups = given.filter((t) => typeof t !== 'string');
     return { ...settings, static_configs: [...(bare.length ? [{ targets: bare }] : []), ...groups] };
   });
+  const alerting: Yaml = { alertmanagers: opts.alertmanagers?.length ? [{ static_configs: [{ targets: opts.alertmanagers }] }] : [] };
+  if (opts.dropFromAlerts?.length) alerting.alert_relabel_configs = [{ action: 'labeldrop', regex: opts.dropFromAlerts.join('|') }];
 
   return {
     ...shipped,
     global,
     rule_files: opts.ruleFiles ?? ((shipped.rule_files as string[]) ?? []).map((f) => join(SHIPPED_DIR, f)),
-    alerting: { alertmanagers: opts.alertmanagers?.length ? [{ static_configs: [{ targets: opts.alertmanagers }] }] : [] },
+    alerting,
+    ...(opts.remoteWrite?.length ? { remote_write: opts.remoteWrite.map((url) => ({ url })) } : {}),
     scrape_configs: jobs,
   };
 }
@@ -84,18 +86,13 @@ function prometheusConfig(shippedYaml: string, opts: PrometheusOptions, selfAddr
  * Starts the real Prometheus (Debian's package) on 127.0.0.1 with the project's rules and
  * `--web.enable-lifecycle`, and resolves once /-/ready answers.
  */
-export async function startPrometheus(opts: PrometheusOptions): Promise<RunningPrometheus> {
-  const dir = opts.workDir ?? (await mkdtemp(join(tmpdir(), 'ussdwatch-prometheus-')));
-  const cleanUp = () => (opts.workDir ? Promise.resolve() : rm(dir, { recursive: true, force: true }));
-  try {
-    await mkdir(dir, { recursive: true });
-    const port = opts.port ?? (await freePort());
-    const url = `http://127.0.0.1:${port}`;
+export function startPrometheus(opts: PrometheusOptions): Promise<RunningPrometheus> {
+  return startServer({ workDir: opts.workDir, tempPrefix: 'ussdwatch-prometheus-', port: opts.port }, async (dir, port, url) => {
     const config = prometheusConfig(await readFile(join(SHIPPED_DIR, 'prometheus.yml'), 'utf8'), opts, `127.0.0.1:${port}`);
     const configFile = join(dir, 'prometheus.yml');
     // JSON is YAML, and leaves no doubt about quoting.
     await writeFile(configFile, JSON.stringify(config, null, 2));
-    const proc = await startProcess(
+    return startProcess(
       'prometheus',
       [
         `--config.file=${configFile}`,
@@ -106,17 +103,5 @@ export async function startPrometheus(opts: PrometheusOptions): Promise<RunningP
       ],
       { readyUrl: `${url}/-/ready`, readyTimeoutMs: opts.readyTimeoutMs, name: 'prometheus' },
     );
-    return {
-      url,
-      process: proc,
-      output: () => proc.output(),
-      async stop() {
-        await proc.stop();
-        await cleanUp();
-      },
-    };
-  } catch (err) {
-    await cleanUp();
-    throw err;
-  }
+  });
 }

@@ -1,0 +1,152 @@
+// The HA proof (docs/ha.md): the HA topology on loopback with the real binaries; during
+// an application fault, one Prometheus replica, then the Alertmanager peer that would
+// notify, then the notifier (SIGKILL, restarted) die. The SMS must still reach every
+// person once, the store must have no gap in ussd_dialogs_total and no doubled series.
+// Progress goes to stderr; stdout gets the one `ha: ...` line; the exit code says whether all held.
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { REPO_ROOT, waitFor } from '@ussdwatch/testkit';
+import { startHaStack, type HaStack, type Member } from '@ussdwatch/testkit/ha-stack';
+import { durationMs } from '@ussdwatch/testkit/wiring';
+import { parse as parseYaml } from 'yaml';
+import { smsNotice } from '../e2e/messages.js';
+import { recipientsFor } from '../e2e/recipients.js';
+import { doubledSeries, largestGapS, samplesPerInterval, smsPerPerson, type ExportedSeries } from './checks.js';
+
+// ShortCodeAppTimeouts (tier 3: SMS to the critical list) on the most dialed code.
+const FAULT = { scenario: 'app_down', target: '*710#' };
+const ALERT = 'ShortCodeAppTimeouts';
+const SCRAPE = '2s';
+const PEERS = 3;
+// --cluster.peer-timeout (15 s by default, shortened like the other timings): peer N waits N
+// times this before sending what the peers before it have not. Duplicates from a late
+// peer come within PEERS of these.
+const PEER_TIMEOUT_MS = 5000;
+
+const t0 = Date.now();
+const log = (m: string) => process.stderr.write(`[${((Date.now() - t0) / 1000).toFixed(0).padStart(4)}s] ha: ${m}\n`);
+
+async function query(base: string, q: string): Promise<Array<{ metric: Record<string, string>; value: [number, string] }>> {
+  const res = await fetch(`${base}/api/v1/query?query=${encodeURIComponent(q)}`);
+  const body = (await res.json()) as { status: string; error?: string; data: { result: Array<{ metric: Record<string, string>; value: [number, string] }> } };
+  if (body.status !== 'success') throw new Error(`${base}: ${q}: ${body.error}`);
+  return body.data.result;
+}
+
+const alertSelector = `ALERTS{alertname="${ALERT}",short_code="${FAULT.target}"}`;
+
+/** A gauge or counter of a process's own /metrics, summed over its series matching `line`. */
+async function selfMetric(url: string, name: string, line: RegExp = /.*/): Promise<number> {
+  const text = await (await fetch(`${url}/metrics`)).text();
+  return text.split('\n').filter((l) => l.startsWith(name) && line.test(l)).reduce((sum, l) => sum + Number(l.split(' ').pop()), 0);
+}
+
+/** The peer Alertmanager's gossip puts first: it sends, the others wait and check the shared log. */
+async function notifyingPeer(peers: Member[]): Promise<Member> {
+  for (const p of peers) if ((await selfMetric(p.url, 'alertmanager_peer_position')) === 0) return p;
+  throw new Error('no Alertmanager peer says it is at position 0');
+}
+
+async function amHasAlert(url: string): Promise<boolean> {
+  const alerts = (await (await fetch(`${url}/api/v2/alerts?filter=alertname%3D%22${ALERT}%22`)).json()) as Array<{ labels: Record<string, string> }>;
+  return alerts.some((a) => a.labels.short_code === FAULT.target);
+}
+
+async function exportSeries(store: string, from: number, to: number): Promise<ExportedSeries[]> {
+  const res = await fetch(`${store}/api/v1/export?match[]=ussd_dialogs_total&start=${Math.floor(from / 1000)}&end=${Math.ceil(to / 1000)}`);
+  if (!res.ok) throw new Error(`store export: HTTP ${res.status} ${await res.text()}`);
+  return (await res.text()).split('\n').filter(Boolean).map((l) => JSON.parse(l) as ExportedSeries);
+}
+
+async function run(stack: HaStack, failures: string[]): Promise<string> {
+  const [promA, promB] = stack.prometheus;
+  const want = recipientsFor(parseYaml(await readFile(join(REPO_ROOT, 'notifier/config/notifier.yaml'), 'utf8')))('3', 'technical').sms;
+
+  log('warm-up: both replicas scraping every exporter and writing to the store');
+  const exporters = Object.keys(stack.urls.exporters).length;
+  for (const url of stack.urls.prometheus) {
+    await waitFor(async () => (await query(url, 'sum(up{job="ussdwatch-exporter"})'))[0]?.value[1] === String(exporters), { timeoutMs: 60_000, intervalMs: 500, what: `${url} scraping ${exporters} exporters` });
+  }
+  await waitFor(async () => (await query(stack.urls.store, 'count(ussd_dialogs_total)')).length > 0, { timeoutMs: 60_000, intervalMs: 500, what: 'ussd_dialogs_total in the store' });
+  const measureFrom = Date.now();
+
+  const fault = await stack.faults.start(FAULT);
+  log(`fault ${fault.id}: ${FAULT.scenario} on ${FAULT.target}`);
+  await waitFor(async () => (await query(promA.url, alertSelector)).length > 0 && (await query(promB.url, alertSelector)).length > 0, { timeoutMs: 120_000, intervalMs: 500, what: `${ALERT} pending on both replicas` });
+  promA.kill('SIGKILL');
+  log(`${ALERT} pending on both replicas: ${promA.name} killed`);
+
+  await waitFor(async () => (await query(promB.url, `${alertSelector.slice(0, -1)},alertstate="firing"}`)).length > 0, { timeoutMs: 120_000, intervalMs: 500, what: `${ALERT} firing on ${promB.name}` });
+  const sender = await notifyingPeer(stack.alertmanagers);
+  await waitFor(() => amHasAlert(sender.url), { timeoutMs: 30_000, intervalMs: 200, what: `${ALERT} in ${sender.name}` });
+  sender.kill('SIGKILL');
+  stack.notifier.kill('SIGKILL');
+  log(`${ALERT} firing, in ${sender.name} (the peer that notifies first): it and the notifier killed`);
+
+  const survivors = stack.alertmanagers.filter((p) => p !== sender);
+  const requests = (name: string) => Promise.all(survivors.map((p) => selfMetric(p.url, name, /integration="webhook"/)));
+  const failedCalls = async () => (await requests('alertmanager_notification_requests_failed_total')).reduce((a, b) => a + b, 0);
+  await waitFor(async () => (await failedCalls()) > 0, { timeoutMs: 90_000, intervalMs: 500, what: 'a surviving peer trying the dead notifier' });
+  await stack.notifier.restart();
+  log('a surviving peer found the notifier dead: notifier restarted (same journal)');
+
+  const firing = () => stack.sms().map(smsNotice).filter((n) => n && n.status === 'firing' && n.alertname === ALERT && n.shortCode === FAULT.target);
+  await waitFor(() => want.every((to) => firing().some((n) => n!.to.includes(to))), { timeoutMs: 120_000, intervalMs: 250, what: `${ALERT} SMS to ${want.join(', ')}` });
+  log(`${ALERT} SMS reached ${want.join(', ')}; watching ${(PEERS * PEER_TIMEOUT_MS) / 1000} s for a second one (a late peer)`);
+  const watchUntil = Date.now() + PEERS * PEER_TIMEOUT_MS;
+  await waitFor(() => Date.now() >= watchUntil || firing().length > want.length, { timeoutMs: PEERS * PEER_TIMEOUT_MS + 5000, intervalMs: 250, what: 'the watch window' });
+  const perPerson = smsPerPerson(firing().map((n) => n!.to[0]), want);
+  if (perPerson.some((p) => p.count !== 1)) failures.push(`SMS per person: ${perPerson.map((p) => `${p.to}=${p.count}`).join(', ')}`);
+  // Two peers delivering the same notification is what the notifier's deduplication is for.
+  const [tried, failed] = [await requests('alertmanager_notification_requests_total'), await requests('alertmanager_notification_requests_failed_total')];
+  log(`webhook requests delivered by the surviving peers: ${survivors.map((p, i) => `${p.name}=${tried[i] - failed[i]} (+${failed[i]} refused while the notifier was down)`).join(', ')}`);
+  await stack.faults.stop(fault.id);
+
+  // The store: both replicas wrote until one died, the other all along.
+  const series = await exportSeries(stack.urls.store, measureFrom, Date.now());
+  const gap = largestGapS(series);
+  const doubled = doubledSeries(series);
+  const density = samplesPerInterval(series, durationMs(SCRAPE));
+  log(`store: ${series.length} series of ussd_dialogs_total, at most ${density.toFixed(2)} samples per scrape interval`);
+  const limitS = (2 * durationMs(SCRAPE)) / 1000 + 1;
+  if (!series.length) failures.push('no ussd_dialogs_total in the store');
+  if (gap > limitS) failures.push(`a gap of ${gap.toFixed(1)} s in ussd_dialogs_total in the store (at most ${limitS} s expected with a ${SCRAPE} scrape)`);
+  if (doubled.length) failures.push(`doubled series in the store: ${doubled.slice(0, 3).join('; ')}`);
+  if (density > 1.5) failures.push(`the store kept both replicas' samples: ${density.toFixed(2)} per scrape interval`);
+  const worst = perPerson.every((p) => p.count === 1) ? 1 : Math.max(...perPerson.map((p) => p.count), 0);
+  return `ha: prometheus_replicas=${stack.prometheus.length} alertmanager_peers=${stack.alertmanagers.length} sms_per_person=${worst} store_gap_s=${gap.toFixed(1)} duplicate_series=${doubled.length}`;
+}
+
+async function main(): Promise<number> {
+  const stack = await startHaStack({
+    alertmanagerPeers: PEERS,
+    simulator: { rate: 200, flat: true },
+    prometheus: { scrapeInterval: SCRAPE, evaluationInterval: SCRAPE },
+    alertmanager: { maxGroupWait: '5s', maxGroupInterval: '30s', peerTimeout: `${PEER_TIMEOUT_MS / 1000}s` },
+    onProgress: log,
+  });
+  const failures: string[] = [];
+  let line = `ha: prometheus_replicas=2 alertmanager_peers=${PEERS} sms_per_person=0 store_gap_s=na duplicate_series=na`;
+  try {
+    line = await run(stack, failures);
+  } catch (err) {
+    failures.push((err as Error).message);
+    const logs = stack.logs();
+    for (const name of ['notifier', 'prometheus-b', 'alertmanager-2']) if (logs[name]) process.stderr.write(`--- ${name} ---\n${logs[name].slice(-2000)}\n`);
+  } finally {
+    await stack.stop().catch((err: Error) => failures.push(err.message));
+  }
+  for (const f of failures) log(`FAIL ${f}`);
+  log(`${failures.length ? 'FAILED' : 'passed'} in ${((Date.now() - t0) / 1000).toFixed(0)} s`);
+  process.stdout.write(`${line}\n`);
+  return failures.length ? 1 : 0;
+}
+
+main().then(
+  (code) => process.exit(code),
+  (err: Error) => {
+    log(`FAIL ${err.message}`);
+    process.stdout.write(`ha: prometheus_replicas=0 alertmanager_peers=0 sms_per_person=0 store_gap_s=na duplicate_series=na\n`);
+    process.exit(1);
+  },
+);
