@@ -11,6 +11,7 @@ import { DpssClock, dpssFileFor, phaseInPeriod } from './dpss-clock.js';
 import { startForwarder, type Forwarder } from './forwarder.js';
 import { notifierCrash, PROBE_ALERTNAME, type CrashResult } from './journal-crash.js';
 import { duplicateSms, mailNotice, smsNotice, type Notice } from './messages.js';
+import { loadConfig } from '@ussdwatch/notifier/config.js';
 import { recipientsFor, type Recipients } from './recipients.js';
 import { blurredByNodeErrors, SCENARIOS, type Scenario } from './scenarios.js';
 import { summaryLine, targetFailures, type ScenarioOutcome } from './summary.js';
@@ -236,7 +237,7 @@ async function main(): Promise<number> {
     const ctx: Context = {
       stack: up,
       clock: new DpssClock(up.dirs.dpss),
-      recipients: recipientsFor(parseYaml(await readFile(join(REPO_ROOT, 'notifier/config/notifier.yaml'), 'utf8'))),
+      recipients: recipientsFor(loadConfig(join(REPO_ROOT, 'notifier/config/notifier.yaml'), {})),
     };
     // Every scenario runs at once on this one stack (their targets are disjoint); only
     // these waits order them. Not synchronisation but the schedule: the warm-up is the

@@ -11,6 +11,7 @@ import { REPO_ROOT } from '@ussdwatch/testkit';
 import { alertmanagerConfig, durationMs, exporterConfig, notifierConfig } from '@ussdwatch/testkit/wiring';
 import { dpssFileFor, phaseInPeriod } from './dpss-clock.js';
 import { duplicateSms, mailNotice, mailText, smsNotice, type Notice } from './messages.js';
+import { loadConfig } from '@ussdwatch/notifier/config.js';
 import { recipientsFor } from './recipients.js';
 import { median, summaryLine, targetFailures } from './summary.js';
 
@@ -55,6 +56,7 @@ describe('the stack rewires the shipped configurations', () => {
       journalDir: '/tmp/journal',
       sendsms: { url: 'http://127.0.0.1:40003/cgi-bin/sendsms', user: 'u', password: 'p' },
       smtp: { host: '127.0.0.1', port: 40004 },
+      alertmanagerUrl: 'http://127.0.0.1:40005',
     });
     const cfg = parseYaml(text) as Record<string, Record<string, unknown>>;
     const original = parseYaml(await shipped('notifier/config/notifier.yaml')) as Record<string, unknown>;
@@ -64,6 +66,12 @@ describe('the stack rewires the shipped configurations', () => {
     expect(cfg.email).toMatchObject({ host: '127.0.0.1', port: 40004 });
     expect(cfg.auth.token_file).toBe(join(REPO_ROOT, 'alertmanager/secrets/notifier.token'));
     expect(cfg.teams).toEqual(original.teams);
+    // The notifier silences in this stack's Alertmanager, Kannel calls it back, links point at it.
+    expect(cfg.alertmanager).toMatchObject({ urls: ['http://127.0.0.1:40005'] });
+    expect(cfg.sms).toMatchObject({ callback_url: 'http://127.0.0.1:40002', callback_token_file: join(REPO_ROOT, 'notifier/config/secrets/kannel-callback.token') });
+    expect(cfg.links).toMatchObject({ base_url: 'http://127.0.0.1:40002' });
+    expect(cfg.oncall_file).toBe(join(REPO_ROOT, 'notifier/config/oncall.yaml'));
+    expect(cfg.catalogue_file).toBe(join(REPO_ROOT, 'exporter/config/catalogue.yaml'));
   });
 
   it('moves only the exporter listen address', async () => {
@@ -85,24 +93,24 @@ describe('DPSS periods', () => {
 describe('reading what the people on call received', () => {
   const sms = (text: string, seenAt: number, to = '213770000902') => smsNotice({ from: 'Djezzy-NOC', to, type: 'text', text, seenAt })!;
 
-  it('parses the shipped SMS form, with and without a short code', () => {
-    expect(sms('ALERT T3 *720# ShortCodeAppTimeouts: *720#: timeouts', 1)).toMatchObject({ channel: 'sms', status: 'firing', tier: '3', shortCode: '*720#', alertname: 'ShortCodeAppTimeouts' });
-    expect(sms('RESOLVED T2  LogSourceSilent: Log source gw03 silent', 1)).toMatchObject({ status: 'resolved', tier: '2', shortCode: '', alertname: 'LogSourceSilent' });
-    expect(sms('ALERT T2 NodeOverloaded: Gateway node gw02 overloaded: 20% internal errors', 1)).toMatchObject({ status: 'firing', shortCode: '', alertname: 'NodeOverloaded' });
+  it('parses the incident SMS, French or English, with a short code, a node or a source', () => {
+    expect(sms("ALERTE T3 *720# Forfaits: l'appli ne répond pas. Depuis 14:02. #12 répondez 12a=je prends 12c=clore", 1)).toMatchObject({ channel: 'sms', status: 'firing', tier: '3', shortCode: '*720#', incident: 12 });
+    expect(sms('RESOLVED T2 source gw03: back to normal. #7 lasted 4 min (from 14:02)', 1)).toMatchObject({ status: 'resolved', tier: '2', shortCode: '', incident: 7 });
+    expect(sms('RESOLU T2 noeud gw02: retour à la normale. #8 a duré 3 min (depuis 14:02)', 1)).toMatchObject({ status: 'resolved', shortCode: '', incident: 8 });
     expect(smsNotice({ from: 'x', to: 'y', type: 'text', text: 'ping', seenAt: 1 })).toBeNull();
+    expect(smsNotice({ from: 'x', to: 'y', type: 'text', text: '#12 *720# Forfaits pris en charge par amina à 14:10', seenAt: 1 })).toBeNull();
   });
 
-  it('counts a second SMS for the same recipient, alert and status as a duplicate, a new episode not', () => {
+  it('counts a second SMS for the same recipient, incident, tier and status as a duplicate, a rise of tier or a new incident not', () => {
     const n: Notice[] = [
-      sms('ALERT T3 *720# A: x', 1),
-      sms('ALERT T3 *720# A: x', 2),
-      sms('ALERT T3 *720# A: x', 2, '213770000903'),
-      sms('RESOLVED T3 *720# A: x', 3),
-      sms('ALERT T3 *720# A: x', 4),
+      sms('ALERTE T2 *720# Forfaits: x. #3 r', 1),
+      sms('ALERTE T2 *720# Forfaits: y. #3 r', 2),
+      sms('ALERTE T2 *720# Forfaits: x. #3 r', 2, '213770000903'),
+      sms('ALERTE T3 *720# Forfaits: x. #3 r', 3),
+      sms('RESOLU T3 *720# Forfaits: x. #3 r', 4),
+      sms('ALERTE T2 *720# Forfaits: x. #4 r', 5),
     ];
     expect(duplicateSms(n).map((d) => d.notice.seenAt)).toEqual([2]);
-    const grown = [sms('ALERT T2 NodeOverloaded: gw04 overloaded', 1), sms('ALERT T2 NodeOverloaded: gw02 overloaded; gw04 overloaded; (2/2 firing)', 2)];
-    expect(duplicateSms(grown)).toEqual([]);
   });
 
   it('decodes quoted-printable and base64 mail bodies', () => {
@@ -114,11 +122,16 @@ describe('reading what the people on call received', () => {
     expect(mailNotice({ from: 'a', to: ['b'], subject: '[ussdwatch T1] FIRING: LogSourceMalformedLines (1 firing)', raw: b64, seenAt: 5 })).toMatchObject({ alertname: 'LogSourceMalformedLines', shortCode: '' });
   });
 
-  it('finds who must be told from notifier.yaml', async () => {
-    const who = recipientsFor(parseYaml(await shipped('notifier/config/notifier.yaml')));
-    expect(who('3', 'offers').sms.length).toBeGreaterThan(0);
+  it('finds who must be told from notifier.yaml and its on-call file, as the rotation says', async () => {
+    const cfg = loadConfig(join(REPO_ROOT, 'notifier/config/notifier.yaml'), {});
+    const who = recipientsFor(cfg, Date.parse('2026-11-02T10:00:00Z'));
+    expect(who('3', 'offers')).toEqual({ sms: ['213770000902', '213770000903'], emails: ['noc-critical@djezzy.dz', 'ussd-platform-leads@djezzy.dz'] });
     expect(who('1', 'offers')).toMatchObject({ sms: [] });
-    expect(who('2', 'no-such-team')).toEqual(who('2', (parseYaml(await shipped('notifier/config/notifier.yaml')) as { critical_team: string }).critical_team));
+    // Billing's week starts on Sunday 08:00 in Algiers: amina the first week, karim the next.
+    expect(who('2', 'billing').sms).toEqual(['213770000101']);
+    expect(recipientsFor(cfg, Date.parse('2026-11-08T07:30:00Z'))('2', 'billing').sms).toEqual(['213770000102']);
+    expect(recipientsFor(cfg, Date.parse('2026-11-08T06:30:00Z'))('2', 'billing').sms).toEqual(['213770000101']);
+    expect(who('2', 'no-such-team')).toEqual(who('2', cfg.criticalTeam));
   });
 });
 

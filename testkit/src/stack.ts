@@ -51,6 +51,10 @@ export interface StackOptions {
   };
   /** Also start the Grafana app harness (needs `npm run build:harness -w grafana-app` first). */
   harness?: boolean;
+  /** The notifier's on-call file instead of the shipped notifier/config/oncall.yaml (e.g. shorter escalation delays). */
+  oncallFile?: string;
+  /** Numbers starting with this cannot be delivered (Kannel answers "not routable", the delivery report says failed). */
+  undeliverablePrefix?: string;
   /** Progress messages ("starting Prometheus..."). */
   onProgress?: (message: string) => void;
 }
@@ -84,6 +88,8 @@ export interface Stack {
   logs(): Record<string, string>;
   /** The notifier, which tests crash and restart (same port, same journal). */
   notifier: { kill(signal: NodeJS.Signals): void; restart(): Promise<void> };
+  /** A reply typed on a phone, sent through fakesmsc and Kannel's MO path to the notifier. */
+  sendMo(from: string, text: string): Promise<void>;
   /** Stops every process of the stack (each whole process group), in reverse start order. */
   stop(): Promise<void>;
 }
@@ -194,26 +200,20 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
   };
 
   try {
+    const notifierPort = await port('notifier');
+    const notifierUrl = `http://127.0.0.1:${notifierPort}`;
+    // Kannel forwards replies to the notifier (its sms-service), with the callback token.
+    const callbackToken = (await readFile(join(REPO_ROOT, 'notifier/config/secrets/kannel-callback.token'), 'utf8')).trim();
     progress('starting Kannel (bearerbox, smsbox, fakesmsc) and the SMTP server');
-    const [kannel, smtp] = await Promise.all([startKannel(), startSmtp()]);
+    const [kannel, smtp] = await Promise.all([
+      startKannel({ moUrl: `${notifierUrl}/api/sms/mo?token=${encodeURIComponent(callbackToken)}`, undeliverablePrefix: opts.undeliverablePrefix }),
+      startSmtp(),
+    ]);
     parts.add('kannel', { stop: () => kannel.stop(), output: () => kannel.logs() });
     parts.add('smtp', { stop: () => smtp.stop() });
     const sendsmsUrl = opts.interpose?.sendsms ? await opts.interpose.sendsms(kannel.sendsmsUrl) : kannel.sendsmsUrl;
 
-    const notifierPort = await port('notifier');
-    const notifierUrl = `http://127.0.0.1:${notifierPort}`;
-    const notifierFile = join(dirs.config, 'notifier.yaml');
-    await writeFile(notifierFile, notifierConfig(await readFile(join(REPO_ROOT, 'notifier/config/notifier.yaml'), 'utf8'), {
-      baseDir: join(REPO_ROOT, 'notifier/config'),
-      port: notifierPort,
-      journalDir: dirs.journal,
-      sendsms: { url: sendsmsUrl, user: kannel.user, password: kannel.password },
-      smtp: { host: smtp.host, port: smtp.port },
-    }));
-    const notifierToken = (await readFile(join(REPO_ROOT, 'alertmanager/secrets/notifier.token'), 'utf8')).trim();
-    const startNotifier = () => parts.spawn('notifier', [join(REPO_ROOT, 'notifier/dist/main.js'), '--config', notifierFile], { readyUrl: `${notifierUrl}/ready` });
-    let notifier = await startNotifier();
-
+    // Alertmanager first: the notifier silences acknowledged incidents in it.
     const webhookBase = opts.interpose?.webhook ? await opts.interpose.webhook(notifierUrl) : notifierUrl;
     progress('starting Alertmanager');
     const am = await startAlertmanager({
@@ -222,6 +222,20 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
       logLevel: 'info',
     });
     parts.add('alertmanager', { stop: () => am.stop(), output: () => am.process.output() });
+
+    const notifierFile = join(dirs.config, 'notifier.yaml');
+    await writeFile(notifierFile, notifierConfig(await readFile(join(REPO_ROOT, 'notifier/config/notifier.yaml'), 'utf8'), {
+      baseDir: join(REPO_ROOT, 'notifier/config'),
+      port: notifierPort,
+      journalDir: dirs.journal,
+      sendsms: { url: sendsmsUrl, user: kannel.user, password: kannel.password },
+      smtp: { host: smtp.host, port: smtp.port },
+      alertmanagerUrl: am.url,
+      oncallFile: opts.oncallFile,
+    }));
+    const notifierToken = (await readFile(join(REPO_ROOT, 'alertmanager/secrets/notifier.token'), 'utf8')).trim();
+    const startNotifier = () => parts.spawn('notifier', [join(REPO_ROOT, 'notifier/dist/main.js'), '--config', notifierFile], { readyUrl: `${notifierUrl}/ready` });
+    let notifier = await startNotifier();
 
     const exporterPort = await port('exporter');
     const exporterUrl = `http://127.0.0.1:${exporterPort}`;
@@ -279,6 +293,7 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
       sms: () => smsInbox.seen(),
       mails: () => mailInbox.seen(),
       logs: () => parts.logs(),
+      sendMo: (from, text) => kannel.sendMo(from, text),
       notifier: {
         kill: (signal) => notifier.kill(signal),
         async restart() {
