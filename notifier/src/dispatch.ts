@@ -189,6 +189,11 @@ export class Dispatcher {
     return [...out.values()];
   }
 
+  /** Who a keyed hash stands for, among the configured numbers and addresses. */
+  recipientOf(recipientKey: string): Recipient | undefined {
+    return this.addressBook().get(recipientKey);
+  }
+
   private addressBook(): Map<string, Recipient> {
     const { cfg } = this.deps;
     const book = new Map<string, Recipient>();
@@ -297,6 +302,8 @@ export class Dispatcher {
         inc.notified.push(...told);
       });
     }
+    // An SMS the gateway refused for good: the person's mail now (the chain's next step follows on the tick).
+    for (const n of told) if (n.channel === 'sms' && n.result === 'failed') await this.fallbackMail(deliveries[0].inc.id, n.recipientKey, n.phase);
     return told;
   }
 

@@ -77,6 +77,8 @@ export class IncidentBook {
   private readonly openByKey = new Map<string, Incident>();
   /** The incident each alert last belonged to: a resolved alert's copy or retry finds its incident over. */
   private readonly byFingerprint = new Map<string, number>();
+  /** Delivery reports by incident|recipientKey|phase, the newest. */
+  private readonly receipts = new Map<string, string>();
   private lastId = 0;
 
   /** A snapshot read back from the journal (or just written): the newest wins. */
@@ -84,15 +86,28 @@ export class IncidentBook {
     this.byId.set(i.id, i);
     this.lastId = Math.max(this.lastId, i.id);
     for (const a of i.alerts) this.byFingerprint.set(a.fingerprint, i.id);
+    this.applyReceipts(i);
     if (i.state === 'resolved') {
       if (this.openByKey.get(i.key)?.id === i.id) this.openByKey.delete(i.key);
     } else this.openByKey.set(i.key, i);
   }
 
-  /** A delivery report: the SMS of that phase to that person is now delivered, or not. */
+  /**
+   * A delivery report: the SMS of that phase to that person is now delivered, or not. It
+   * can come before the incident records the SMS (Kannel is quick): kept until it does.
+   */
   delivered(id: number, recipientKey: string, phase: string, result: string): void {
-    const n = [...(this.byId.get(id)?.notified ?? [])].reverse().find((x) => x.channel === 'sms' && x.recipientKey === recipientKey && x.phase === phase);
-    if (n && n.result !== 'delivered' && n.result !== 'undelivered') n.result = result;
+    this.receipts.set(`${id}|${recipientKey}|${phase}`, result);
+    const inc = this.byId.get(id);
+    if (inc) this.applyReceipts(inc);
+  }
+
+  private applyReceipts(inc: Incident): void {
+    for (const n of inc.notified) {
+      const r = n.channel === 'sms' ? this.receipts.get(`${inc.id}|${n.recipientKey}|${n.phase}`) : undefined;
+      // A final word (delivered, undelivered) is not taken back by a late "accepted".
+      if (r && n.result !== 'delivered' && n.result !== 'undelivered') n.result = r;
+    }
   }
 
   get(id: number): Incident | undefined {

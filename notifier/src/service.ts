@@ -204,10 +204,11 @@ export async function startNotifier(cfg: NotifierConfig, opts: NotifierOptions =
         const result = DLR_RESULTS[dlr];
         const recipientKey = q.get('to') ?? '';
         const inc = journal.incidents.get(incidentId);
-        const told = inc?.notified.find((n) => n.recipientKey === recipientKey && n.channel === 'sms');
-        if (!result || !inc || !told) throw new HttpError(400, 'bad_request', 'not a delivery report of an SMS the notifier sent');
+        // The report may come before the incident records the SMS: the number is found by its keyed hash.
+        const to = dispatcher.recipientOf(recipientKey);
+        if (!result || !inc || to?.channel !== 'sms') throw new HttpError(400, 'bad_request', 'not a delivery report of an SMS the notifier sent');
         const phase = q.get('phase') ?? '';
-        await journal.append([{ kind: 'delivery', incidentId, recipient: told.recipient, recipientKey, phase, dlr, result, shortCodes: inc.short_code ? [inc.short_code] : [], tiers: [String(inc.tier)] }]);
+        await journal.append([{ kind: 'delivery', incidentId, recipient: maskMsisdn(to.address), recipientKey, phase, dlr, result, shortCodes: inc.short_code ? [inc.short_code] : [], tiers: [String(inc.tier)] }]);
         metrics.dlr(result);
         // Not delivered: the person's mail now; the chain's next step on the next tick.
         if (result === 'undelivered' || result === 'failed') await dispatcher.fallbackMail(incidentId, recipientKey, phase);
