@@ -87,3 +87,14 @@ export function duplicateSms(notices: readonly Notice[]): Array<{ notice: Notice
   }
   return dups;
 }
+
+/** The most paging SMS (ALERT) one person got for one incident at one tier. */
+export function smsPerIncidentMax(notices: readonly Notice[]): number {
+  const counts = new Map<string, number>();
+  for (const n of notices) {
+    if (n.channel !== 'sms' || n.status !== 'firing' || n.incident === undefined) continue;
+    const key = `${n.to[0]}|#${n.incident}|T${n.tier}`;
+    counts.set(key, (counts.get(key) ?? 0) + 1);
+  }
+  return Math.max(0, ...counts.values());
+}

@@ -10,8 +10,9 @@ import { parse as parseYaml } from 'yaml';
 import { REPO_ROOT } from '@ussdwatch/testkit';
 import { alertmanagerConfig, durationMs, exporterConfig, notifierConfig } from '@ussdwatch/testkit/wiring';
 import { dpssFileFor, phaseInPeriod } from './dpss-clock.js';
-import { duplicateSms, mailNotice, mailText, smsNotice, type Notice } from './messages.js';
+import { duplicateSms, mailNotice, mailText, smsNotice, smsPerIncidentMax, type Notice } from './messages.js';
 import { loadConfig } from '@ussdwatch/notifier/config.js';
+import { shortDelays } from './oncall.js';
 import { recipientsFor } from './recipients.js';
 import { median, summaryLine, targetFailures } from './summary.js';
 
@@ -101,6 +102,11 @@ describe('reading what the people on call received', () => {
     expect(smsNotice({ from: 'x', to: 'y', type: 'text', text: '#12 *720# Forfaits pris en charge par amina à 14:10', seenAt: 1 })).toBeNull();
   });
 
+  it('cuts the shipped on-call delays to about a minute, in order', () => {
+    expect(shortDelays('- { after: 10m, notify: [a] }\n- { after: 20m, notify: [b] }\n  tier2: [{ notify: [c] }, { after: 15m, notify: [d] }]'))
+      .toBe('- { after: 60s, notify: [a] }\n- { after: 120s, notify: [b] }\n  tier2: [{ notify: [c] }, { after: 90s, notify: [d] }]');
+  });
+
   it('counts a second SMS for the same recipient, incident, tier and status as a duplicate, a rise of tier or a new incident not', () => {
     const n: Notice[] = [
       sms('ALERTE T2 *720# Forfaits: x. #3 r', 1),
@@ -111,6 +117,7 @@ describe('reading what the people on call received', () => {
       sms('ALERTE T2 *720# Forfaits: x. #4 r', 5),
     ];
     expect(duplicateSms(n).map((d) => d.notice.seenAt)).toEqual([2]);
+    expect(smsPerIncidentMax(n)).toBe(2);
   });
 
   it('decodes quoted-printable and base64 mail bodies', () => {
@@ -143,7 +150,9 @@ describe('the summary line', () => {
       { name: 'c', tier: '1', passed: false, failures: ['x'] },
     ];
     expect(median([3, 1, 2, 10])).toBe(2.5);
-    expect(summaryLine(outcomes, { duplicateSms: 1, lostJournal: 0 })).toBe('e2e: scenarios=3 passed=2 detection_p50_s=60.0 detection_max_s=70.0 dpss_lead_min_s=-3.0 duplicate_sms=1 lost_journal=0');
+    expect(summaryLine(outcomes, { duplicateSms: 1, lostJournal: 0 })).toBe('e2e: scenarios=3 passed=2 detection_p50_s=60.0 detection_max_s=70.0 dpss_lead_min_s=-3.0 duplicate_sms=1 lost_journal=0 sms_per_incident_max=na ack_to_silence_s=na escalation_late_s=na');
+    const oncall = [{ ...outcomes[0], ackToSilenceS: 2.5 }, { ...outcomes[1], escalationLateS: 1.25 }];
+    expect(summaryLine(oncall, { duplicateSms: 0, lostJournal: 0, smsPerIncidentMax: 1 })).toMatch(/ sms_per_incident_max=1 ack_to_silence_s=2\.5 escalation_late_s=1\.3$/);
     const { failures, missed } = targetFailures(outcomes, { duplicateSms: 1, lostJournal: 2 });
     expect(missed.join('\n')).toMatch(/b: SMS came 3.0 s after the DPSS file/);
     expect(failures.join('\n')).toMatch(/1 duplicate SMS/);
