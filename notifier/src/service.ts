@@ -2,7 +2,7 @@
 // journal and the delivery channels. startNotifier() is what main.ts and the tests run.
 import { bodyText, createService, HttpError, listen, searchParams, sendText, type Request, type Route } from '@ussdwatch/common/http.js';
 import { jsonLogger, type Logger } from '@ussdwatch/common/log.js';
-import { webSecurity } from '@ussdwatch/common/web-security.js';
+import { isProduction, productionProblems, UnsafeStartError, webSecurity } from '@ussdwatch/common/web-security.js';
 import { timingSafeEqual } from 'node:crypto';
 import { maskMsisdn } from '@ussdwatch/common/mask.js';
 import { checkAckLink } from './ack-link.js';
@@ -73,6 +73,11 @@ export async function startNotifier(cfg: NotifierConfig, opts: NotifierOptions =
     tokens: [{ name: 'alertmanager', source: cfg.tokenSource ?? 'auth in the notifier config', token: cfg.token, role: 'act' }],
     open: 'read',
   });
+  // Kannel's callback token acts (acknowledges by reply): the demo one never runs in production.
+  const callbackProblems = cfg.callback && isProduction(process.env)
+    ? productionProblems([{ name: 'kannel-callback', source: 'sms.callback_token_file', token: cfg.callback.token, role: 'act' }], null)
+    : [];
+  if (callbackProblems.length) throw new UnsafeStartError(`notifier: refusing to start in production: ${callbackProblems.join('; ')}`);
   const journal = await Journal.open({
     ...cfg.journal,
     // Incidents are read back over half a day: an open one is re-journaled far more often.
