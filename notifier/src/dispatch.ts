@@ -6,7 +6,7 @@
 import { maskEmail, maskMsisdn, maskMsisdns } from '@ussdwatch/common/mask.js';
 import type { NotifierConfig } from './config.js';
 import type { EmailSender } from './email.js';
-import { acknowledgedSms, firingSms, resolvedSms, type MessageContext } from './incident-messages.js';
+import { acknowledgedSms, firingSms, resolvedSms, whatIsWrong, type MessageContext } from './incident-messages.js';
 import { phaseOf, type Incident, type Notified } from './incidents.js';
 import type { AlertSummary, Channel, Journal, NewEntry } from './journal.js';
 import { keyedHash } from './keyed-hash.js';
@@ -265,6 +265,15 @@ export class Dispatcher {
     const { cfg } = this.deps;
     const url = inc.state === 'open' && cfg.links.baseUrl ? ackLink(cfg.links.baseUrl, cfg.token, inc.id, Date.now() + cfg.links.validHours * 3_600_000) : undefined;
     return { incident: `incident #${inc.id} (${inc.state})`, ackUrl: url };
+  }
+
+  /** The end told to everyone told of the incident (but `except`), when the notifier sees it itself. */
+  endNotices(inc: Incident, notification: number, except?: string): Delivery[] {
+    return this.everyoneTold(inc, except).map((r) => ({
+      r, inc, phase: 'resolved', step: null, notification,
+      sms: (lang: Language) => resolvedSms(inc, this.context(lang)),
+      mail: () => mailMessage(incidentPayload(inc, whatIsWrong(inc, 'en')), this.mailExtra(inc)),
+    }));
   }
 
   /** The acknowledgement told to the others paged, in their language. */

@@ -7,7 +7,7 @@
 import { maskMsisdn } from '@ussdwatch/common/mask.js';
 import type { Logger } from '@ussdwatch/common/log.js';
 import { emptyResult, incidentPayload, type Delivery, type Dispatcher } from './dispatch.js';
-import { firingSms, resolvedSms, whatIsWrong } from './incident-messages.js';
+import { firingSms, whatIsWrong } from './incident-messages.js';
 import type { Incident } from './incidents.js';
 import { mailMessage } from './mail-body.js';
 import { chainFor, type Language } from './oncall.js';
@@ -127,13 +127,7 @@ export class OnCallLoop {
     const inc = changed.inc;
     if (this.am.configured) await this.silence(inc, Date.now()).catch((err: Error) => this.logger.log('warn', 'silence not created; retried on the next tick', { incident: id, error: err.message }));
     const notices = this.d.ackNotices(inc, who.name, who.recipientKey, changed.seq);
-    if (close) {
-      notices.push(...this.d.everyoneTold(inc, who.recipientKey).map((r) => ({
-        r, inc, phase: 'resolved', step: null, notification: changed.seq,
-        sms: (lang: Language) => resolvedSms(inc, this.d.context(lang)),
-        mail: () => mailMessage(incidentPayload(inc, whatIsWrong(inc, 'en')), this.d.mailExtra(inc)),
-      })));
-    }
+    if (close) notices.push(...this.d.endNotices(inc, changed.seq, who.recipientKey));
     await this.d.deliverAll(notices, emptyResult(changed.seq));
     return { result: outcome, incident: this.d.deps.journal.incidents.get(id) };
   }
@@ -168,11 +162,6 @@ export class OnCallLoop {
       }
     });
     if (!changed || inc.state === 'resolved') return;
-    const done = changed.inc;
-    await this.d.deliverAll(this.d.everyoneTold(done).map((r) => ({
-      r, inc: done, phase: 'resolved', step: null, notification: changed.seq,
-      sms: (lang: Language) => resolvedSms(done, this.d.context(lang)),
-      mail: () => mailMessage(incidentPayload(done, whatIsWrong(done, 'en')), this.d.mailExtra(done)),
-    })), emptyResult(changed.seq));
+    await this.d.deliverAll(this.d.endNotices(changed.inc, changed.seq), emptyResult(changed.seq));
   }
 }

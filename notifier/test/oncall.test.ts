@@ -161,7 +161,7 @@ describe('acknowledgement by SMS reply through Kannel', () => {
     const acked = (await incidentOf('*730#'))!;
     expect(acked).toMatchObject({ state: 'acknowledged', acknowledged_by: '2137*****902', silence: { id: silence.id } });
     // The other critical number is told, in English; nobody is escalated to (lea, after 4 s).
-    await waitFor(() => smsTo('213770000903').some((t) => t.startsWith(`#${id} *730# acknowledged by crit1`)), { what: 'the chain told of the acknowledgement' });
+    await waitFor(() => smsTo('213770000903').some((t) => t.startsWith(`#${id} *730# acknowledged by crit1`)), { timeoutMs: 20_000, what: 'the chain told of the acknowledgement' });
     await new Promise((r) => setTimeout(r, 5000)); // the escalation delay passes: nothing must come
     expect(smsTo('213770000103').filter((t) => t.includes(`#${id}`))).toEqual([]);
 
