@@ -143,7 +143,7 @@ describe('acknowledgement by SMS reply through Kannel', () => {
     const id = Number(/#(\d+)/.exec(page)![1]);
 
     await kannel.sendMo('213770555555', `${id}a`);
-    await waitFor(async () => /notifier_sms_replies_total\{outcome="refused"\} [1-9]/.test(await (await fetch(`${notifier.url}/metrics`)).text()), { what: 'the stranger refused' }).catch(async (e: Error) => {
+    await waitFor(async () => /notifier_sms_replies_total\{outcome="refused"\} [1-9]/.test(await (await fetch(`${notifier.url}/metrics`)).text()), { timeoutMs: 20_000, what: 'the stranger refused' }).catch(async (e: Error) => {
       throw new Error(`${e.message}\n${JSON.stringify((await journal(notifier.url, '?limit=50')).filter((x) => x.kind === 'reply'))}\n${kannel.logs()}`);
     });
     expect((await incidentOf('*730#'))!.state).toBe('open');
@@ -156,8 +156,8 @@ describe('acknowledgement by SMS reply through Kannel', () => {
     const [silence] = await waitFor(async () => {
       const s = (await silencesFor('*730#')).filter((x) => x.status.state === 'active');
       return s.length ? s : false;
-    }, { what: 'the silence in Alertmanager' });
-    expect(Date.now() - sentAt).toBeLessThan(15_000);
+    }, { timeoutMs: 20_000, what: 'the silence in Alertmanager' });
+    expect(Date.now() - sentAt).toBeLessThan(20_000);
     const acked = (await incidentOf('*730#'))!;
     expect(acked).toMatchObject({ state: 'acknowledged', acknowledged_by: '2137*****902', silence: { id: silence.id } });
     // The other critical number is told, in English; nobody is escalated to (lea, after 4 s).
@@ -167,14 +167,14 @@ describe('acknowledgement by SMS reply through Kannel', () => {
 
     // A second reply is answered, not acted on twice.
     await kannel.sendMo('213770000903', `${id}a`);
-    await waitFor(() => smsTo('213770000903').some((t) => t.includes('already acknowledged by 2137*****902')), { what: 'the "already" answer' });
+    await waitFor(() => smsTo('213770000903').some((t) => t.includes('already acknowledged by 2137*****902')), { timeoutMs: 20_000, what: 'the "already" answer' });
 
     // The alert ends under the silence: Alertmanager sends nothing (#226), the notifier sees it and tells everyone paged.
     await am.postAlerts([alert({ alertname: 'ShortCodeRoutingBroken', tier: '3', short_code: '*730#', team: 'data' }, new Date().toISOString())]);
-    await waitFor(() => smsTo('213770000902').some((t) => t.startsWith('RESOLU T3 *730#')) && smsTo('213770000903').some((t) => t.startsWith('RESOLVED T3 *730#')), { timeoutMs: 20_000, what: 'the end told to both' });
-    await waitFor(async () => (await silencesFor('*730#')).every((s) => s.status.state === 'expired'), { what: 'the silence removed' });
+    await waitFor(() => smsTo('213770000902').some((t) => t.startsWith('RESOLU T3 *730#')) && smsTo('213770000903').some((t) => t.startsWith('RESOLVED T3 *730#')), { timeoutMs: 30_000, what: 'the end told to both' });
+    await waitFor(async () => (await silencesFor('*730#')).every((s) => s.status.state === 'expired'), { timeoutMs: 20_000, what: 'the silence removed' });
     expect((await incidentOf('*730#'))!).toMatchObject({ state: 'resolved', silence: null });
-  });
+  }, 120_000);
 
   it('acknowledges from the app (act role) and from the mail\'s signed link, which expires', async () => {
     await am.postAlerts([alert({ alertname: 'ShortCodeAppTimeouts', tier: '3', short_code: '*100#', team: 'care' })]);
