@@ -11,16 +11,19 @@ export interface Notice {
   tier: string;
   /** Empty for alerts about a node, a log source or the DPSS feed. */
   shortCode: string;
+  /** The mail's alert name; empty for an SMS, which tells the incident in words. */
   alertname: string;
+  /** The incident number an SMS names (#12). */
+  incident?: number;
   to: string[];
   /** The decoded text: the SMS, or the mail's subject and plain-text body. */
   text: string;
   seenAt: number;
 }
 
-// The notifier's SMS (notifier/src/messages.ts): `ALERT T3 *710# ShortCodeInternalErrors: <summary>` (or RESOLVED);
-// without a short code the alert name follows the tier (`ALERT T2 LogSourceSilent: ...`).
-const SMS = /^(ALERT|RESOLVED) T(\d) +(?:([^\s:]+) +)?(\w+):/;
+// The notifier's incident SMS (notifier/src/incident-messages.ts), French or English:
+// `ALERTE T3 *720# Forfaits: <what>. Depuis 14:02. #12 ...`, `RESOLVED T2 node gw02: ...`.
+const SMS = /^(ALERTE|ALERT|RESOLU|RESOLVED) T(\d) (?:(?:noeud|node|source) )?([^\s:]+)[^:]*:.*?#(\d+)/;
 // The notifier's mail subject (notifier/src/mail-body.ts): `[ussdwatch T3] FIRING: ShortCodeInternalErrors *710# (1 firing)`;
 // alerts without a short code go straight to the count: `... LogSourceSilent (1 firing)`.
 const SUBJECT = /^\[ussdwatch T(\d)\] (FIRING|RESOLVED): (\w+)(?: ([^\s(]\S*))?/;
@@ -28,7 +31,8 @@ const SUBJECT = /^\[ussdwatch T(\d)\] (FIRING|RESOLVED): (\w+)(?: ([^\s(]\S*))?/
 export function smsNotice(m: Seen<ReceivedSms>): Notice | null {
   const r = SMS.exec(m.text);
   if (!r) return null;
-  return { channel: 'sms', status: r[1] === 'ALERT' ? 'firing' : 'resolved', tier: r[2], shortCode: r[3] ?? '', alertname: r[4], to: [m.to], text: m.text, seenAt: m.seenAt };
+  const code = /^[*#]/.test(r[3]) ? r[3] : '';
+  return { channel: 'sms', status: r[1].startsWith('ALERT') ? 'firing' : 'resolved', tier: r[2], shortCode: code, alertname: '', incident: Number(r[4]), to: [m.to], text: m.text, seenAt: m.seenAt };
 }
 
 function decodeQuotedPrintable(body: string): string {
@@ -67,23 +71,30 @@ export function mailNotice(m: Seen<ReceivedMail>): Notice | null {
   return { channel: 'email', status: r[2] === 'FIRING' ? 'firing' : 'resolved', tier: r[1], alertname: r[3], shortCode: r[4] ?? '', to: m.to, text: `${m.subject}\n${mailText(m.raw)}`, seenAt: m.seenAt };
 }
 
-// A group of several alerts ends its SMS with `(firing/total firing)`.
-const GROUP_COUNT = /\((\d+\/\d+) firing\)$/;
-
 /**
- * SMS beyond the first per recipient, alert and status: a second ALERT for a group without
- * a RESOLVED in between (or the reverse) is a duplicate. A new firing after a resolution is
- * not, nor is the SMS saying that another alert joined the group (its count changed).
+ * SMS beyond the first per recipient, incident, tier and status: the notifier tells each
+ * person once of an incident reaching a tier and once of its end, whatever the number of
+ * rules that fired for it (and of Alertmanager's copies and retries).
  */
 export function duplicateSms(notices: readonly Notice[]): Array<{ notice: Notice; previous: Notice }> {
-  const last = new Map<string, Notice>();
+  const first = new Map<string, Notice>();
   const dups: Array<{ notice: Notice; previous: Notice }> = [];
   for (const n of [...notices].sort((a, b) => a.seenAt - b.seenAt)) {
-    const key = `${n.to[0]}|T${n.tier}|${n.shortCode}|${n.alertname}`;
-    const prev = last.get(key);
-    const count = (x: Notice) => GROUP_COUNT.exec(x.text)?.[1] ?? '1/1';
-    if (prev && prev.status === n.status && count(prev) === count(n)) dups.push({ notice: n, previous: prev });
-    last.set(key, n);
+    const key = `${n.to[0]}|#${n.incident}|T${n.tier}|${n.status}`;
+    const prev = first.get(key);
+    if (prev) dups.push({ notice: n, previous: prev });
+    else first.set(key, n);
   }
   return dups;
+}
+
+/** The most paging SMS (ALERT) one person got for one incident at one tier. */
+export function smsPerIncidentMax(notices: readonly Notice[]): number {
+  const counts = new Map<string, number>();
+  for (const n of notices) {
+    if (n.channel !== 'sms' || n.status !== 'firing' || n.incident === undefined) continue;
+    const key = `${n.to[0]}|#${n.incident}|T${n.tier}`;
+    counts.set(key, (counts.get(key) ?? 0) + 1);
+  }
+  return Math.max(0, ...counts.values());
 }

@@ -1,25 +1,22 @@
-// Who must be told, read from the shipped notifier.yaml (the one place that lists people),
-// following its documented rules: tier 1 the team's emails; tier 2 also its on-call SMS;
-// tier 3 the critical team's critical lists; an unknown team falls to the critical team.
+// Who must be told, by the notifier's own rules read from the shipped notifier.yaml and its
+// on-call file: tier 1 the team's emails; tier 2 the first step of the team's chain (who is
+// on call now) and its emails; tier 3 the critical team's tier-3 chain and critical emails;
+// an unknown team falls to the critical team.
+import type { NotifierConfig } from '@ussdwatch/notifier/config.js';
+import { recipientsFor as notifierRecipients, type Tier } from '@ussdwatch/notifier/dispatch.js';
+import { chainFor, stepPeople } from '@ussdwatch/notifier/oncall.js';
 
 export type Recipients = (tier: string, team: string) => { sms: string[]; emails: string[] };
 
-interface TeamYaml {
-  emails?: string[];
-  oncall_sms?: Array<string | number>;
-  critical_sms?: Array<string | number>;
-  critical_emails?: string[];
-}
-
-export function recipientsFor(notifierYaml: unknown): Recipients {
-  const cfg = notifierYaml as { critical_team: string; teams: Record<string, TeamYaml> };
-  const strings = (v?: Array<string | number>) => (v ?? []).map(String);
+export function recipientsFor(cfg: NotifierConfig, at = Date.now()): Recipients {
   return (tier, team) => {
-    if (tier === '3') {
-      const crit = cfg.teams[cfg.critical_team];
-      return { sms: strings(crit.critical_sms), emails: strings(crit.critical_emails?.length ? crit.critical_emails : crit.emails) };
-    }
-    const t = cfg.teams[team] ?? cfg.teams[cfg.critical_team];
-    return { sms: tier === '2' ? strings(t.oncall_sms) : [], emails: strings(t.emails) };
+    const lists = notifierRecipients(tier as Tier, [team], cfg);
+    const emails = lists.filter((r) => r.channel === 'email').map((r) => r.address);
+    const chainTeam = tier === '3' || !cfg.teams.has(team) ? cfg.criticalTeam : team;
+    const chain = tier === '1' ? undefined : chainFor(cfg.oncall, chainTeam, tier);
+    const sms = chain && cfg.oncall
+      ? stepPeople(cfg.oncall, chain[0], at).flatMap((p) => (p.sms ? [p.sms] : []))
+      : lists.filter((r) => r.channel === 'sms').map((r) => r.address);
+    return { sms, emails };
   };
 }

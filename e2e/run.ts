@@ -1,16 +1,18 @@
 // The end-to-end detection test (e2e/README.md): the real chain from a simulated fault to
 // the SMS on fakesmsc, for every fault scenario, against the shipped rules and routes.
 // Its last line is the `e2e: scenarios=...` summary; the exit code says whether all held.
-import { readFile } from 'node:fs/promises';
+import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { REPO_ROOT, waitFor } from '@ussdwatch/testkit';
 import { startStack, type Stack } from '@ussdwatch/testkit/stack';
-import { parse as parseYaml } from 'yaml';
 import { DpssClock, dpssFileFor, phaseInPeriod } from './dpss-clock.js';
 import { startForwarder, type Forwarder } from './forwarder.js';
 import { notifierCrash, PROBE_ALERTNAME, type CrashResult } from './journal-crash.js';
-import { duplicateSms, mailNotice, smsNotice, type Notice } from './messages.js';
+import { duplicateSms, mailNotice, smsNotice, smsPerIncidentMax, type Notice } from './messages.js';
+import { checkOnCall, shortDelays } from './oncall.js';
+import { loadConfig } from '@ussdwatch/notifier/config.js';
 import { recipientsFor, type Recipients } from './recipients.js';
 import { blurredByNodeErrors, SCENARIOS, type Scenario } from './scenarios.js';
 import { summaryLine, targetFailures, type ScenarioOutcome } from './summary.js';
@@ -43,15 +45,19 @@ function notices(stack: Stack): Notice[] {
   return [...stack.sms().map(smsNotice), ...stack.mails().map(mailNotice)].filter((n): n is Notice => n !== null);
 }
 
+/**
+ * Whether a notice is about the scenario's fault: its short code, else its node or source.
+ * The notifier tells incidents, not rules: an SMS names no rule, and a mail names the rule
+ * that opened the incident, which for a code may be another of the fault's rules.
+ */
 function about(s: Scenario, n: Notice): boolean {
   const e = s.expect;
   if (e.shortCode) return n.shortCode === e.shortCode;
-  return n.alertname === e.alertname && (!e.subject || n.text.includes(e.subject.value));
+  return (n.channel === 'sms' || n.alertname === e.alertname) && n.shortCode === '' && (!e.subject || n.text.includes(e.subject.value));
 }
 
 function isExpected(s: Scenario, n: Notice, status: Notice['status']): boolean {
-  const e = s.expect;
-  return n.status === status && n.alertname === e.alertname && n.tier === e.tier && n.shortCode === e.shortCode && (!e.subject || n.text.includes(e.subject.value));
+  return n.status === status && n.tier === s.expect.tier && about(s, n);
 }
 
 /** What the expected notifications must name, beyond the alert: class and cause in the mail, the node or source. */
@@ -144,6 +150,12 @@ async function runScenario(ctx: Context, s: Scenario, onDetected: () => void): P
       const first = notices(stack).filter((n) => since(n) && n.channel === 'sms' && n.status === 'firing' && about(s, n)).sort((a, b) => a.seenAt - b.seenAt)[0];
       out.detectionS = (first.seenAt - fault.startedAt) / 1000;
       log(`${s.name}: first SMS ${secs(first.seenAt - fault.startedAt)} s after the fault: ${first.text}`);
+      if (s.oncall) {
+        const figures = await checkOnCall(stack, s.oncall, first, (m) => log(`${s.name}: ${m}`));
+        out.ackToSilenceS = figures.ackToSilenceS;
+        out.escalationLateS = figures.escalationLateS;
+        out.failures.push(...figures.failures);
+      }
     } else {
       log(`${s.name}: ${e.alertname} mail ${secs(firing.mail.seenAt - fault.startedAt)} s after the fault`);
     }
@@ -198,13 +210,14 @@ async function main(): Promise<number> {
   const outcomes: ScenarioOutcome[] = [];
   let crash: CrashResult | undefined;
   let duplicates = 0;
+  let perIncident: number | undefined;
   let stack: Stack | undefined;
   const failures: string[] = [];
   // Interrupted (Ctrl-C, CI timeout): stop every process of the stack, still end with the summary line.
   const interrupt = (signal: string) => {
     log(`${signal}: stopping the stack`);
     void Promise.resolve(starting).then((s) => s?.stop()).catch(() => {}).finally(() => {
-      process.stdout.write(`FAIL interrupted by ${signal}\n${summaryLine(outcomes, { duplicateSms: duplicates, lostJournal: crash?.lost.length ?? 0 })}\n`);
+      process.stdout.write(`FAIL interrupted by ${signal}\n${summaryLine(outcomes, { duplicateSms: duplicates, lostJournal: crash?.lost.length ?? 0, smsPerIncidentMax: perIncident })}\n`);
       process.exit(130);
     });
   };
@@ -212,7 +225,11 @@ async function main(): Promise<number> {
   process.once('SIGTERM', () => interrupt('SIGTERM'));
   let starting: Promise<Stack | undefined> | undefined;
   try {
+    // The shipped on-call file with its escalation delays cut to about a minute.
+    const oncallFile = join(await mkdtemp(join(tmpdir(), 'ussdwatch-e2e-oncall-')), 'oncall.yaml');
+    await writeFile(oncallFile, shortDelays(await readFile(join(REPO_ROOT, 'notifier/config/oncall.yaml'), 'utf8')));
     starting = startStack({
+      oncallFile,
       workDir: values.keep ? join(REPO_ROOT, '.run', `e2e-${new Date().toISOString().replace(/[:.]/g, '-')}`) : undefined,
       simulator: { rate: 200, flat: true, seed: 20261121, periodS: PERIOD_S, dpssLagS: DPSS_LAG_S },
       prometheus: { scrapeInterval: '5s', evaluationInterval: '5s' },
@@ -236,7 +253,7 @@ async function main(): Promise<number> {
     const ctx: Context = {
       stack: up,
       clock: new DpssClock(up.dirs.dpss),
-      recipients: recipientsFor(parseYaml(await readFile(join(REPO_ROOT, 'notifier/config/notifier.yaml'), 'utf8'))),
+      recipients: recipientsFor(loadConfig(join(REPO_ROOT, 'notifier/config/notifier.yaml'), {})),
     };
     // Every scenario runs at once on this one stack (their targets are disjoint); only
     // these waits order them. Not synchronisation but the schedule: the warm-up is the
@@ -260,8 +277,9 @@ async function main(): Promise<number> {
     const sms = up.sms().map(smsNotice).filter((n): n is Notice => n !== null);
     const dups = duplicateSms(sms);
     duplicates = dups.length;
+    perIncident = smsPerIncidentMax(sms);
     for (const d of dups) log(`duplicate SMS to ${d.notice.to[0]}: "${d.notice.text}" (${secs(d.notice.seenAt - d.previous.seenAt)} s after the same)`);
-    log(`SMS received: ${sms.length} (${sms.filter((n) => n.alertname === PROBE_ALERTNAME).length} for the journal probes); mails: ${up.mails().length}`);
+    log(`SMS received: ${sms.length} (${sms.filter((n) => n.text.includes(PROBE_ALERTNAME)).length} for the journal probes); mails: ${up.mails().length}`);
   } catch (err) {
     failures.push((err as Error).message);
   } finally {
@@ -274,7 +292,7 @@ async function main(): Promise<number> {
   outcomes.sort((a, b) => SCENARIOS.findIndex((s) => s.name === a.name) - SCENARIOS.findIndex((s) => s.name === b.name));
   const lost = crash ? crash.lost.length : 0;
   if (!crash) failures.push('the notifier crash test did not run to the end');
-  const totals = { duplicateSms: duplicates, lostJournal: lost };
+  const totals = { duplicateSms: duplicates, lostJournal: lost, smsPerIncidentMax: perIncident };
   const checked = targetFailures(outcomes, totals);
   failures.push(...checked.failures);
   for (const o of outcomes) {

@@ -1,6 +1,7 @@
 // Every fault scenario the simulator offers, the alert the shipped rules must raise for it,
 // and when it runs. Targets are disjoint so that each scenario's assertions stay clean.
 import type { FaultSpec } from '@ussdwatch/simulator/fault-client.js';
+import type { OnCallCheck } from './oncall.js';
 
 export interface ExpectedAlert {
   alertname: string;
@@ -35,7 +36,12 @@ export interface Scenario {
   noInternalAlerts?: Array<{ short_code: string; alertname?: string }>;
   /** How long the alert may take (default 10 minutes). */
   detectWithinS?: number;
+  /** After the first page: acknowledge by SMS reply, or check the escalation when nobody does. */
+  oncall?: OnCallCheck;
 }
+
+/** Kamel, the lead: step 1 of the technical team's tier-3 chain in the shipped on-call file. */
+const TIER3_STEP1 = '213770000904';
 
 export const SCENARIOS: Scenario[] = [
   {
@@ -73,10 +79,22 @@ export const SCENARIOS: Scenario[] = [
     expect: { alertname: 'ShortCodeAppTimeouts', tier: '3', team: 'offers', shortCode: '*720#', class: 'internal', cause: 'app_timeout' },
   },
   {
+    // Nobody replies: the lead is paged after the chain's delay.
     name: 'routing_broken',
     fault: { scenario: 'routing_broken', target: '*730#' },
     phase: 1,
     expect: { alertname: 'ShortCodeRoutingBroken', tier: '3', team: 'data', shortCode: '*730#', class: 'internal', cause: 'routing' },
+    oncall: { ack: false, escalateTo: TIER3_STEP1 },
+  },
+  {
+    // Two rules fire for one fault (timeouts, internal errors): one SMS per person. A reply
+    // from a stranger is refused; the first person paged acknowledges by SMS reply: silence,
+    // no escalation, and the end still told although Alertmanager silences it.
+    name: 'ack_by_reply',
+    fault: { scenario: 'app_down', target: '*710#' },
+    phase: 1,
+    expect: { alertname: 'ShortCodeAppTimeouts', tier: '3', team: 'billing', shortCode: '*710#', class: 'internal', cause: 'app_timeout' },
+    oncall: { ack: true, escalateTo: TIER3_STEP1 },
   },
   {
     name: 'connector',

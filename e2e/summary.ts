@@ -9,11 +9,17 @@ export interface ScenarioOutcome {
   detectionS?: number;
   /** Seconds from the first SMS to the write of the DPSS file for the period holding the fault's start. */
   leadS?: number;
+  /** Seconds from an acknowledging SMS reply to its silence active in Alertmanager. */
+  ackToSilenceS?: number;
+  /** Seconds the chain's next step was paged after its delay, when nobody replied. */
+  escalationLateS?: number;
 }
 
 export interface Totals {
   duplicateSms: number;
   lostJournal: number;
+  /** The most paging SMS one person got for one incident at one tier (1 is right). */
+  smsPerIncidentMax?: number;
 }
 
 /** Median (mean of the two middle values for an even count); NaN for no values. */
@@ -51,6 +57,10 @@ export function targetFailures(outcomes: readonly ScenarioOutcome[], totals: Tot
 export function summaryLine(outcomes: readonly ScenarioOutcome[], totals: Totals): string {
   const detections = outcomes.filter((o) => o.detectionS !== undefined).map((o) => o.detectionS!);
   const leads = outcomes.filter((o) => o.leadS !== undefined).map((o) => o.leadS!);
+  const maxOf = (k: 'ackToSilenceS' | 'escalationLateS') => {
+    const v = outcomes.filter((o) => o[k] !== undefined).map((o) => o[k]!);
+    return fmt(v.length ? Math.max(...v) : NaN);
+  };
   return [
     'e2e:',
     `scenarios=${outcomes.length}`,
@@ -60,5 +70,8 @@ export function summaryLine(outcomes: readonly ScenarioOutcome[], totals: Totals
     `dpss_lead_min_s=${fmt(leads.length ? Math.min(...leads) : NaN)}`,
     `duplicate_sms=${totals.duplicateSms}`,
     `lost_journal=${totals.lostJournal}`,
+    `sms_per_incident_max=${totals.smsPerIncidentMax ?? 'na'}`,
+    `ack_to_silence_s=${maxOf('ackToSilenceS')}`,
+    `escalation_late_s=${maxOf('escalationLateS')}`,
   ].join(' ');
 }

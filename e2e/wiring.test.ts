@@ -10,7 +10,9 @@ import { parse as parseYaml } from 'yaml';
 import { REPO_ROOT } from '@ussdwatch/testkit';
 import { alertmanagerConfig, durationMs, exporterConfig, notifierConfig } from '@ussdwatch/testkit/wiring';
 import { dpssFileFor, phaseInPeriod } from './dpss-clock.js';
-import { duplicateSms, mailNotice, mailText, smsNotice, type Notice } from './messages.js';
+import { duplicateSms, mailNotice, mailText, smsNotice, smsPerIncidentMax, type Notice } from './messages.js';
+import { loadConfig } from '@ussdwatch/notifier/config.js';
+import { shortDelays } from './oncall.js';
 import { recipientsFor } from './recipients.js';
 import { median, summaryLine, targetFailures } from './summary.js';
 
@@ -55,6 +57,7 @@ describe('the stack rewires the shipped configurations', () => {
       journalDir: '/tmp/journal',
       sendsms: { url: 'http://127.0.0.1:40003/cgi-bin/sendsms', user: 'u', password: 'p' },
       smtp: { host: '127.0.0.1', port: 40004 },
+      alertmanagerUrls: ['http://127.0.0.1:40005'],
     });
     const cfg = parseYaml(text) as Record<string, Record<string, unknown>>;
     const original = parseYaml(await shipped('notifier/config/notifier.yaml')) as Record<string, unknown>;
@@ -64,6 +67,12 @@ describe('the stack rewires the shipped configurations', () => {
     expect(cfg.email).toMatchObject({ host: '127.0.0.1', port: 40004 });
     expect(cfg.auth.token_file).toBe(join(REPO_ROOT, 'alertmanager/secrets/notifier.token'));
     expect(cfg.teams).toEqual(original.teams);
+    // The notifier silences in this stack's Alertmanager, Kannel calls it back, links point at it.
+    expect(cfg.alertmanager).toMatchObject({ urls: ['http://127.0.0.1:40005'] });
+    expect(cfg.sms).toMatchObject({ callback_url: 'http://127.0.0.1:40002', callback_token_file: join(REPO_ROOT, 'notifier/config/secrets/kannel-callback.token') });
+    expect(cfg.links).toMatchObject({ base_url: 'http://127.0.0.1:40002' });
+    expect(cfg.oncall_file).toBe(join(REPO_ROOT, 'notifier/config/oncall.yaml'));
+    expect(cfg.catalogue_file).toBe(join(REPO_ROOT, 'exporter/config/catalogue.yaml'));
   });
 
   it('moves only the exporter listen address', async () => {
@@ -85,24 +94,30 @@ describe('DPSS periods', () => {
 describe('reading what the people on call received', () => {
   const sms = (text: string, seenAt: number, to = '213770000902') => smsNotice({ from: 'Djezzy-NOC', to, type: 'text', text, seenAt })!;
 
-  it('parses the shipped SMS form, with and without a short code', () => {
-    expect(sms('ALERT T3 *720# ShortCodeAppTimeouts: *720#: timeouts', 1)).toMatchObject({ channel: 'sms', status: 'firing', tier: '3', shortCode: '*720#', alertname: 'ShortCodeAppTimeouts' });
-    expect(sms('RESOLVED T2  LogSourceSilent: Log source gw03 silent', 1)).toMatchObject({ status: 'resolved', tier: '2', shortCode: '', alertname: 'LogSourceSilent' });
-    expect(sms('ALERT T2 NodeOverloaded: Gateway node gw02 overloaded: 20% internal errors', 1)).toMatchObject({ status: 'firing', shortCode: '', alertname: 'NodeOverloaded' });
+  it('parses the incident SMS, French or English, with a short code, a node or a source', () => {
+    expect(sms("ALERTE T3 *720# Forfaits: l'appli ne répond pas. Depuis 14:02. #12 répondez 12a=je prends 12c=clore", 1)).toMatchObject({ channel: 'sms', status: 'firing', tier: '3', shortCode: '*720#', incident: 12 });
+    expect(sms('RESOLVED T2 source gw03: back to normal. #7 lasted 4 min (from 14:02)', 1)).toMatchObject({ status: 'resolved', tier: '2', shortCode: '', incident: 7 });
+    expect(sms('RESOLU T2 noeud gw02: retour à la normale. #8 a duré 3 min (depuis 14:02)', 1)).toMatchObject({ status: 'resolved', shortCode: '', incident: 8 });
     expect(smsNotice({ from: 'x', to: 'y', type: 'text', text: 'ping', seenAt: 1 })).toBeNull();
+    expect(smsNotice({ from: 'x', to: 'y', type: 'text', text: '#12 *720# Forfaits pris en charge par amina à 14:10', seenAt: 1 })).toBeNull();
   });
 
-  it('counts a second SMS for the same recipient, alert and status as a duplicate, a new episode not', () => {
+  it('cuts the shipped on-call delays to about a minute, in order', () => {
+    expect(shortDelays('- { after: 10m, notify: [a] }\n- { after: 20m, notify: [b] }\n  tier2: [{ notify: [c] }, { after: 15m, notify: [d] }]'))
+      .toBe('- { after: 60s, notify: [a] }\n- { after: 120s, notify: [b] }\n  tier2: [{ notify: [c] }, { after: 90s, notify: [d] }]');
+  });
+
+  it('counts a second SMS for the same recipient, incident, tier and status as a duplicate, a rise of tier or a new incident not', () => {
     const n: Notice[] = [
-      sms('ALERT T3 *720# A: x', 1),
-      sms('ALERT T3 *720# A: x', 2),
-      sms('ALERT T3 *720# A: x', 2, '213770000903'),
-      sms('RESOLVED T3 *720# A: x', 3),
-      sms('ALERT T3 *720# A: x', 4),
+      sms('ALERTE T2 *720# Forfaits: x. #3 r', 1),
+      sms('ALERTE T2 *720# Forfaits: y. #3 r', 2),
+      sms('ALERTE T2 *720# Forfaits: x. #3 r', 2, '213770000903'),
+      sms('ALERTE T3 *720# Forfaits: x. #3 r', 3),
+      sms('RESOLU T3 *720# Forfaits: x. #3 r', 4),
+      sms('ALERTE T2 *720# Forfaits: x. #4 r', 5),
     ];
     expect(duplicateSms(n).map((d) => d.notice.seenAt)).toEqual([2]);
-    const grown = [sms('ALERT T2 NodeOverloaded: gw04 overloaded', 1), sms('ALERT T2 NodeOverloaded: gw02 overloaded; gw04 overloaded; (2/2 firing)', 2)];
-    expect(duplicateSms(grown)).toEqual([]);
+    expect(smsPerIncidentMax(n)).toBe(2);
   });
 
   it('decodes quoted-printable and base64 mail bodies', () => {
@@ -114,11 +129,16 @@ describe('reading what the people on call received', () => {
     expect(mailNotice({ from: 'a', to: ['b'], subject: '[ussdwatch T1] FIRING: LogSourceMalformedLines (1 firing)', raw: b64, seenAt: 5 })).toMatchObject({ alertname: 'LogSourceMalformedLines', shortCode: '' });
   });
 
-  it('finds who must be told from notifier.yaml', async () => {
-    const who = recipientsFor(parseYaml(await shipped('notifier/config/notifier.yaml')));
-    expect(who('3', 'offers').sms.length).toBeGreaterThan(0);
+  it('finds who must be told from notifier.yaml and its on-call file, as the rotation says', async () => {
+    const cfg = loadConfig(join(REPO_ROOT, 'notifier/config/notifier.yaml'), {});
+    const who = recipientsFor(cfg, Date.parse('2026-11-02T10:00:00Z'));
+    expect(who('3', 'offers')).toEqual({ sms: ['213770000902', '213770000903'], emails: ['noc-critical@djezzy.dz', 'ussd-platform-leads@djezzy.dz'] });
     expect(who('1', 'offers')).toMatchObject({ sms: [] });
-    expect(who('2', 'no-such-team')).toEqual(who('2', (parseYaml(await shipped('notifier/config/notifier.yaml')) as { critical_team: string }).critical_team));
+    // Billing's week starts on Sunday 08:00 in Algiers: amina the first week, karim the next.
+    expect(who('2', 'billing').sms).toEqual(['213770000101']);
+    expect(recipientsFor(cfg, Date.parse('2026-11-08T07:30:00Z'))('2', 'billing').sms).toEqual(['213770000102']);
+    expect(recipientsFor(cfg, Date.parse('2026-11-08T06:30:00Z'))('2', 'billing').sms).toEqual(['213770000101']);
+    expect(who('2', 'no-such-team')).toEqual(who('2', cfg.criticalTeam));
   });
 });
 
@@ -130,7 +150,9 @@ describe('the summary line', () => {
       { name: 'c', tier: '1', passed: false, failures: ['x'] },
     ];
     expect(median([3, 1, 2, 10])).toBe(2.5);
-    expect(summaryLine(outcomes, { duplicateSms: 1, lostJournal: 0 })).toBe('e2e: scenarios=3 passed=2 detection_p50_s=60.0 detection_max_s=70.0 dpss_lead_min_s=-3.0 duplicate_sms=1 lost_journal=0');
+    expect(summaryLine(outcomes, { duplicateSms: 1, lostJournal: 0 })).toBe('e2e: scenarios=3 passed=2 detection_p50_s=60.0 detection_max_s=70.0 dpss_lead_min_s=-3.0 duplicate_sms=1 lost_journal=0 sms_per_incident_max=na ack_to_silence_s=na escalation_late_s=na');
+    const oncall = [{ ...outcomes[0], ackToSilenceS: 2.5 }, { ...outcomes[1], escalationLateS: 1.25 }];
+    expect(summaryLine(oncall, { duplicateSms: 0, lostJournal: 0, smsPerIncidentMax: 1 })).toMatch(/ sms_per_incident_max=1 ack_to_silence_s=2\.5 escalation_late_s=1\.3$/);
     const { failures, missed } = targetFailures(outcomes, { duplicateSms: 1, lostJournal: 2 });
     expect(missed.join('\n')).toMatch(/b: SMS came 3.0 s after the DPSS file/);
     expect(failures.join('\n')).toMatch(/1 duplicate SMS/);

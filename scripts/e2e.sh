@@ -8,7 +8,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 case " $* " in *" --help "*|*" -h "*) exec node --import tsx --conditions=source e2e/run.ts --help ;; esac
 # Whatever fails before the run, the summary line CI reads still comes last.
-trap 'echo "FAIL e2e preparation (see above)"; echo "e2e: scenarios=0 passed=0 detection_p50_s=na detection_max_s=na dpss_lead_min_s=na duplicate_sms=0 lost_journal=0"' ERR
+trap 'echo "FAIL e2e preparation (see above)"; echo "e2e: scenarios=0 passed=0 detection_p50_s=na detection_max_s=na dpss_lead_min_s=na duplicate_sms=0 lost_journal=0 sms_per_incident_max=na ack_to_silence_s=na escalation_late_s=na"' ERR
 bash scripts/install-deps.sh
 # The services, and the Grafana app harness that `npm start` (checked below) serves: two builds
 # at once, unless the test runner's build suite has just built them (USSDWATCH_BUILT=1).

@@ -52,6 +52,8 @@ export interface Security {
 export const DEMO_SECRET_DIGESTS: ReadonlySet<string> = new Set([
   // alertmanager/secrets/notifier.token
   '6f44a8acbb626aee7d41eaa796be032f92d459e916b3c0bcde15dba8a83627d1',
+  // notifier/config/secrets/kannel-callback.token
+  '92403698b959401c905ce93239ff494520cfe6e712e3133ab127b2e56429dbd1',
   // deploy/secrets/prometheus.password, grafana.password, grafana.token
   '576e755dab0030d0cda3d1a55c73373095eedf597946d9a2802fcca5b3576c45',
   '63bececf25fd93a2615d91aa8c405583e3853c95fb003514437a71809755d3b0',

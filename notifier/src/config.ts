@@ -6,6 +6,8 @@ import { dirname, isAbsolute, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { child, fail, parseYaml, readYamlFile, topOf, type Place, type YamlFile } from '@ussdwatch/common/config-file.js';
 import { describe, isMapping, readBoolean, readList, readMapping, readNumber, readString } from '@ussdwatch/common/config-values.js';
+import { parse as parseYamlText } from 'yaml';
+import { chainFor, loadOnCall, type OnCall } from './oncall.js';
 
 export { ConfigError } from '@ussdwatch/common/config-file.js';
 
@@ -45,6 +47,16 @@ export interface NotifierConfig {
   teams: Map<string, Team>;
   /** Team whose critical lists receive tier 3, and who gets alerts of unknown teams. */
   criticalTeam: string;
+  /** People, rotations and escalation chains (oncall_file); without one, the teams' lists are paged once. */
+  oncall?: OnCall;
+  /** Short code -> service name, from the catalogue (catalogue_file), for messages. */
+  services: Map<string, string>;
+  /** Where Kannel calls back (dlr-url, the replies' sms-service) and the token it passes; replies and receipts are off without it. */
+  callback?: { url: string; token: string };
+  /** Alertmanagers whose API v2 takes the silences of acknowledged incidents (any one of a cluster will do). */
+  alertmanager: { urls: string[]; silenceMinutes: number };
+  /** How the mail's acknowledgement link reaches the notifier, and how long it is valid. */
+  links: { baseUrl?: string; validHours: number };
 }
 
 /** The configuration shipped with the package, used when neither --config nor NOTIFIER_CONFIG is given. */
@@ -52,17 +64,20 @@ export const DEFAULT_CONFIG_FILE = fileURLToPath(new URL('../config/notifier.yam
 
 const MSISDN = /^\+?[1-9]\d{7,14}$/;
 const EMAIL = /^[^\s@<>]+@[^\s@<>]+\.[^\s@<>]+$/;
-const checkMsisdn = (s: string) => (MSISDN.test(s) ? null : 'is not an international number (8 to 15 digits, no spaces)');
-const checkEmail = (s: string) => (EMAIL.test(s) ? null : 'is not an email address');
+export const checkMsisdn = (s: string) => (MSISDN.test(s) ? null : 'is not an international number (8 to 15 digits, no spaces)');
+export const checkEmail = (s: string) => (EMAIL.test(s) ? null : 'is not an email address');
 
-const TOP_KEYS = ['listen', 'auth', 'journal', 'limits', 'dedup', 'required_labels', 'sms', 'email', 'teams', 'critical_team', 'web_config_file'];
+const TOP_KEYS = [
+  'listen', 'auth', 'journal', 'limits', 'dedup', 'required_labels', 'sms', 'email', 'teams', 'critical_team', 'web_config_file',
+  'oncall_file', 'catalogue_file', 'alertmanager', 'links',
+];
 const RETRY_KEYS = ['attempts', 'initial_backoff_ms', 'max_backoff_ms'];
 const DEFAULT_RETRY: RetryPolicy = { attempts: 4, initialBackoffMs: 500, maxBackoffMs: 4000 };
 
 /** One mapping of the file, its keys read with their defaults by the readers of common/config-values. */
-class Section {
+export class Section {
   private constructor(
-    private readonly at: Place,
+    private readonly at_: Place,
     private readonly m: Record<string, unknown>,
   ) {}
 
@@ -74,19 +89,28 @@ class Section {
   }
 
   section(key: string, keys: readonly string[] | null): Section {
-    return Section.of(this.m[key], child(this.at, key), keys);
+    return Section.of(this.m[key], child(this.at_, key), keys);
   }
 
   keys(): string[] {
     return Object.keys(this.m);
   }
 
-  private has(key: string): boolean {
+  has(key: string): boolean {
     return this.m[key] !== undefined && this.m[key] !== null;
   }
 
+  /** Where `key` sits, for readers of common/config-values. */
+  at(key: string): Place {
+    return child(this.at_, key);
+  }
+
+  raw(key: string): unknown {
+    return this.m[key];
+  }
+
   str(key: string, dflt?: string): string {
-    if (this.has(key)) return readString(this.m[key], child(this.at, key));
+    if (this.has(key)) return readString(this.m[key], child(this.at_, key));
     if (dflt === undefined) this.fail(key, 'missing; this key is required');
     return dflt;
   }
@@ -96,17 +120,17 @@ class Section {
   }
 
   int(key: string, dflt: number, min: number, max: number): number {
-    return this.has(key) ? readNumber(this.m[key], child(this.at, key), { min, max, integer: true }) : dflt;
+    return this.has(key) ? readNumber(this.m[key], child(this.at_, key), { min, max, integer: true }) : dflt;
   }
 
   bool(key: string, dflt: boolean): boolean {
-    return this.has(key) ? readBoolean(this.m[key], child(this.at, key)) : dflt;
+    return this.has(key) ? readBoolean(this.m[key], child(this.at_, key)) : dflt;
   }
 
   /** A list of strings (numbers written without quotes count), each passing `check`; `example` shows a good one. */
   list(key: string, check: (s: string) => string | null, example: string): string[] {
     if (!this.has(key)) return [];
-    const at = child(this.at, key);
+    const at = child(this.at_, key);
     return readList(this.m[key], at).map((item, i) => {
       const s = typeof item === 'number' ? String(item) : item;
       if (typeof s !== 'string') fail(child(at, i), `expected a string like ${example}`);
@@ -117,7 +141,7 @@ class Section {
   }
 
   fail(key: string, problem: string): never {
-    return fail(child(this.at, key), problem);
+    return fail(child(this.at_, key), problem);
   }
 }
 
@@ -158,7 +182,9 @@ function configFrom(y: YamlFile, env: NodeJS.ProcessEnv): NotifierConfig {
   const journal = r.section('journal', ['dir', 'retention_days', 'segment_max_bytes', 'memory_max_bytes']);
   const limits = r.section('limits', ['max_body_bytes']);
   const dedup = r.section('dedup', ['window_minutes']);
-  const sms = r.section('sms', ['sendsms_url', 'user', 'password', 'password_file', 'sender', 'timeout_ms', 'retry', 'max_per_recipient_per_hour']);
+  const sms = r.section('sms', [
+    'sendsms_url', 'user', 'password', 'password_file', 'sender', 'timeout_ms', 'retry', 'max_per_recipient_per_hour', 'callback_url', 'callback_token', 'callback_token_file',
+  ]);
   const email = r.section('email', ['host', 'port', 'secure', 'require_tls', 'tls_ca_file', 'user', 'password', 'password_file', 'from', 'timeout_ms', 'retry']);
 
   const fromEnv = env.NOTIFIER_TOKEN?.trim();
@@ -169,6 +195,10 @@ function configFrom(y: YamlFile, env: NodeJS.ProcessEnv): NotifierConfig {
 
   const sendsmsUrl = sms.str('sendsms_url', 'http://127.0.0.1:13013/cgi-bin/sendsms');
   if (!URL.canParse(sendsmsUrl)) sms.fail('sendsms_url', 'not a URL; write it like http://127.0.0.1:13013/cgi-bin/sendsms');
+
+  const oncallFile = r.optStr('oncall_file');
+  let oncall: OnCall | undefined;
+  if (oncallFile !== undefined) oncall = loadOnCall(rel(oncallFile));
 
   const teamsAt = r.section('teams', null);
   const teamNames = teamsAt.keys();
@@ -183,13 +213,13 @@ function configFrom(y: YamlFile, env: NodeJS.ProcessEnv): NotifierConfig {
       criticalEmails: t.list('critical_emails', checkEmail, 'noc-critical@djezzy.dz'),
     };
     if (team.emails.length === 0) t.fail('emails', 'every team needs at least one email address (tier 1 and 2 alerts go there)');
-    if (team.oncallSms.length === 0) t.fail('oncall_sms', 'every team needs its on-call number (tier 2 SMS go there)');
+    if (team.oncallSms.length === 0 && !chainFor(oncall, name, '2')) t.fail('oncall_sms', 'every team needs its on-call number (tier 2 SMS go there), or a tier2 chain in the oncall_file');
     teams.set(name, team);
   }
   const criticalTeam = r.str('critical_team', 'technical');
   const crit = teams.get(criticalTeam);
   if (!crit) return r.fail('critical_team', `team "${criticalTeam}" is not under teams; add it there or name an existing team`);
-  if (crit.criticalSms.length === 0) teamsAt.section(criticalTeam, null).fail('critical_sms', 'the critical team needs at least one number for tier 3 SMS');
+  if (crit.criticalSms.length === 0 && !chainFor(oncall, criticalTeam, '3')) teamsAt.section(criticalTeam, null).fail('critical_sms', 'the critical team needs at least one number for tier 3 SMS');
 
   const requiredLabels = r.list('required_labels', (s) => (/^[a-zA-Z_]\w*$/.test(s) ? null : 'is not a label name'), 'team');
   const emailPort = email.int('port', 2525, 1, 65535);
@@ -197,8 +227,23 @@ function configFrom(y: YamlFile, env: NodeJS.ProcessEnv): NotifierConfig {
   if (tlsCa !== undefined && !tlsCa.includes('-----BEGIN CERTIFICATE-----')) {
     email.fail('tls_ca_file', 'is not a PEM certificate (-----BEGIN CERTIFICATE-----); give the CA that signed the mail server\'s certificate');
   }
+  const callbackUrl = sms.optStr('callback_url');
+  if (callbackUrl !== undefined && !URL.canParse(callbackUrl)) sms.fail('callback_url', 'not a URL; write the notifier\'s address as Kannel reaches it, like http://127.0.0.1:9717');
+  const callbackToken = env.NOTIFIER_CALLBACK_TOKEN?.trim() || sms.optStr('callback_token') || readSecret(sms, 'callback_token_file');
+  if (callbackUrl !== undefined && !callbackToken) sms.fail('callback_url', 'Kannel\'s calls need a token: set callback_token_file (the same value goes in kannel.conf\'s get-url and the notifier\'s dlr-url)');
+  const am = r.section('alertmanager', ['urls', 'silence_minutes']);
+  const links = r.section('links', ['base_url', 'valid_hours']);
+  const catalogueFile = r.optStr('catalogue_file');
   return {
     file,
+    oncall,
+    services: catalogueFile === undefined ? new Map() : readServices(rel(catalogueFile), (problem) => r.fail('catalogue_file', problem)),
+    callback: callbackUrl && callbackToken ? { url: callbackUrl.replace(/\/$/, ''), token: callbackToken } : undefined,
+    alertmanager: {
+      urls: am.list('urls', (u) => (URL.canParse(u) ? null : 'is not a URL'), 'http://127.0.0.1:9093').map((u) => u.replace(/\/$/, '')),
+      silenceMinutes: am.int('silence_minutes', 60, 5, 24 * 60),
+    },
+    links: { baseUrl: links.optStr('base_url')?.replace(/\/$/, ''), validHours: links.int('valid_hours', 24, 1, 24 * 7) },
     listen: { host: listen.str('host', '127.0.0.1'), port: listen.int('port', 9717, 0, 65535) },
     token,
     tokenSource,
@@ -237,4 +282,17 @@ function configFrom(y: YamlFile, env: NodeJS.ProcessEnv): NotifierConfig {
     teams,
     criticalTeam,
   };
+}
+
+/** The catalogue's short codes and their names (exporter/config/catalogue.yaml's format). */
+function readServices(file: string, problem: (p: string) => never): Map<string, string> {
+  let doc: { short_codes?: Array<{ code?: unknown; name?: unknown }> };
+  try {
+    doc = parseYamlText(readFileSync(file, 'utf8')) as typeof doc;
+  } catch (err) {
+    return problem(`cannot read ${file} (${(err as NodeJS.ErrnoException).code ?? (err as Error).message}); point it at the exporter's catalogue.yaml`);
+  }
+  const out = new Map<string, string>();
+  for (const c of doc?.short_codes ?? []) if (typeof c.code === 'string' && typeof c.name === 'string') out.set(c.code, c.name);
+  return out;
 }

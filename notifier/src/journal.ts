@@ -8,6 +8,7 @@
 // skipped, never fatal.
 import { mkdir, open, readdir, rm, stat, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
+import { IncidentBook, type Incident } from './incidents.js';
 import { linesFromEnd } from './lines-from-end.js';
 
 export type Channel = 'sms' | 'email';
@@ -76,9 +77,41 @@ export interface AttemptEntry extends Common {
   message?: string;
   /** This SMS was the cap's one summary ("N more alerts held"), sent instead of the notification's text. */
   capSummary?: true;
+  /** The incident and its phase (t3, resolved, ack, t3/s1) the message told. */
+  incidentId?: number;
+  phase?: string;
 }
 
-export type JournalEntry = ReceivedEntry | RejectedEntry | AttemptEntry;
+/** An incident as it is after a change: the newest snapshot of an id is the incident. */
+export interface IncidentEntry extends Common {
+  kind: 'incident';
+  /** What changed, in words for the journal's reader: opened, joined, tier 3, acknowledged, escalated... */
+  change: string;
+  incident: Incident;
+}
+
+/** A delivery report from Kannel (dlr-url) for an SMS of an incident. */
+export interface DeliveryEntry extends Common {
+  kind: 'delivery';
+  incidentId: number;
+  recipient: string;
+  recipientKey: string;
+  phase: string;
+  /** Kannel's DLR type: 1 delivered, 2 undelivered, 4 queued on the SMSC, 8 accepted by the SMSC, 16 refused by the SMSC. */
+  dlr: number;
+  result: 'delivered' | 'undelivered' | 'queued' | 'accepted' | 'failed';
+}
+
+/** An SMS reply (Kannel MO) and what the notifier did with it. */
+export interface ReplyEntry extends Common {
+  kind: 'reply';
+  from: string;
+  text: string;
+  outcome: string;
+  incidentId: number | null;
+}
+
+export type JournalEntry = ReceivedEntry | RejectedEntry | AttemptEntry | IncidentEntry | DeliveryEntry | ReplyEntry;
 type New<T> = T extends JournalEntry ? Omit<T, 'seq' | 'ts'> : never;
 export type NewEntry = New<JournalEntry>;
 
@@ -122,6 +155,8 @@ const startOf = (name: string) => Number(SEGMENT.exec(name)![1]);
 /** How append() writes every entry: enough to skip a line at start without parsing it. */
 const HEAD = /^\{"seq":(\d+),"ts":"([^"]+)","kind":"(\w+)"/;
 const DAY_MS = 86_400_000;
+/** Kinds read back past the memory budget, within the state window: what deliveries and incidents need. */
+const STATE_KINDS: ReadonlySet<string> = new Set(['attempt', 'incident', 'delivery']);
 
 /** A line read back at start, newest first, and whether it is kept for queries or only for the state. */
 interface Loaded {
@@ -154,6 +189,8 @@ export class Journal {
   private flushing: Promise<void> | null = null;
   /** Lines that could not be read back at start (a torn write): reported, not fatal. */
   skippedLines = 0;
+  /** Every incident of the state window and of the entries in memory, as their newest snapshot says. */
+  readonly incidents = new IncidentBook();
 
   private constructor(private readonly opts: JournalOptions) {}
 
@@ -204,7 +241,7 @@ export class Journal {
           // The kept entries are the newest, without a gap: the first that does not fit closes the budget.
           if (line.length > budget) budget = 0;
           const query = budget > 0;
-          if (!query && head && head[3] !== 'attempt') continue;
+          if (!query && head && !STATE_KINDS.has(head[3])) continue;
           const entry = this.parse(line);
           if (!entry) continue;
           this.seq = Math.max(this.seq, entry.seq);
@@ -217,7 +254,7 @@ export class Journal {
     for (let k = loaded.length - 1; k >= 0; k--) {
       const { entry, size, query } = loaded[k];
       if (query) this.remember(entry, size);
-      if (Date.parse(entry.ts) >= stateHorizon) this.track(entry);
+      if (Date.parse(entry.ts) >= stateHorizon || entry.kind === 'incident') this.track(entry);
     }
   }
 
@@ -253,6 +290,8 @@ export class Journal {
 
   /** The memory of deliveries: deduplication, interrupted attempts, SMS per recipient. */
   private track(e: JournalEntry): void {
+    if (e.kind === 'incident') this.incidents.restore(e.incident);
+    if (e.kind === 'delivery') this.incidents.delivered(e.incidentId, e.recipientKey, e.phase, e.result);
     if (e.kind !== 'attempt') return;
     if (e.result === 'started') this.started.set(attemptId(e), e);
     else this.started.delete(attemptId(e));

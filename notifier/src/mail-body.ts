@@ -92,7 +92,20 @@ function html(n: Notice): string {
   ].join('\n');
 }
 
-export function mailMessage(p: WebhookPayload): RenderedEmail {
+/** The incident the mail is about, and its signed acknowledgement link while it is open. */
+export interface MailExtra {
+  incident: string;
+  ackUrl?: string;
+}
+
+export function mailMessage(p: WebhookPayload, extra?: MailExtra): RenderedEmail {
   const n = noticeOf(p);
-  return { subject: subject(n), text: text(n), html: html(n) };
+  if (!extra) return { subject: subject(n), text: text(n), html: html(n) };
+  const ackText = extra.ackUrl ? `\nacknowledge (silences its alerts, stops the escalation): ${extra.ackUrl}` : '';
+  const ackHtml = extra.ackUrl ? ` <a href="${escapeHtml(extra.ackUrl)}">Acknowledge / prendre en charge</a>` : '';
+  return {
+    subject: `${subject(n)} ${extra.incident.replace(/ \(.*\)$/, '')}`,
+    text: `${extra.incident}${ackText}\n\n${text(n)}`,
+    html: html(n).replace('<body style="font-family: sans-serif">', `<body style="font-family: sans-serif">\n<p>${escapeHtml(extra.incident)}${ackHtml}</p>`),
+  };
 }

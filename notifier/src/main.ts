@@ -12,7 +12,9 @@ import { startNotifier } from './service.js';
 const USAGE = `usage: ussdwatch-notifier [--config FILE] [--web.config.file FILE]
 
 Receives Alertmanager's webhooks, sends the SMS (Kannel) and e-mails, keeps the journal,
-and serves /webhook/tier1..3, /api/journal, /metrics, /healthz and /ready.
+and serves /webhook/tier1..3, /api/journal, /api/incidents, /metrics, /healthz and /ready;
+Kannel calls /api/sms/mo (replies) and /api/sms/dlr (delivery reports). SIGHUP or
+POST /-/reload reads the teams, catalogue and on-call file again.
 
 options:
   -c, --config FILE   configuration (default: $NOTIFIER_CONFIG, else the shipped
@@ -36,6 +38,14 @@ async function serve(configFile: string, webConfigFile: string | undefined): Pro
     async () => {
       const running = await startNotifier(cfg, { logger });
       logger.log('info', 'listening', { url: running.url, config: cfg.file, journal: cfg.journal.dir });
+      // SIGHUP (the Prometheus convention, like POST /-/reload): a bad file is refused and the old one kept.
+      process.on('SIGHUP', () => {
+        try {
+          running.reload();
+        } catch (err) {
+          logger.log('error', 'reload refused; the running configuration is kept', { error: (err as Error).message });
+        }
+      });
       return running;
     },
     { config: cfg.file },

@@ -1,10 +1,9 @@
 // What a notification tells people, read from the webhook payload. The alert text itself
 // is rendered by Prometheus from the rule's annotations (summary, description,
-// runbook_url, dashboard_url); here it is only picked, counted and masked, and the SMS is
-// built from it. The mail is laid out in mail-body.ts from the same Notice.
+// runbook_url, dashboard_url); here it is only picked, counted and masked. The mail is
+// laid out in mail-body.ts from this Notice; the SMS tells the incident (incident-messages.ts).
 import { maskMsisdns } from '@ussdwatch/common/mask.js';
 import type { WebhookAlert, WebhookPayload } from './payload.js';
-import { fitSms, type FittedSms } from './sms-fit.js';
 
 export interface AlertNotice {
   status: 'firing' | 'resolved';
@@ -79,15 +78,4 @@ export function noticeOf(p: WebhookPayload): Notice {
     summary,
     alerts,
   };
-}
-
-/**
- * `ALERT T3 *710# ShortCodeAppTimeouts: <summary>`, RESOLVED once resolved; a group of
- * several alerts ends with `(firing/total firing)`, kept whole when the summary is cut.
- * e2e/messages.ts reads these words back: change both together.
- */
-export function smsMessage(p: WebhookPayload): FittedSms {
-  const n = noticeOf(p);
-  const head = [n.status === 'firing' ? 'ALERT' : 'RESOLVED', `T${n.tier}`, n.shortCode, n.alertname].filter(Boolean).join(' ');
-  return fitSms(`${head}: ${n.summary}`, n.total > 1 ? `(${n.firing}/${n.total} firing)` : '');
 }

@@ -1,6 +1,7 @@
 // The notifier's own /metrics. Label children are created once, up front, so every
 // series exists at zero from start-up and the request path allocates none.
-import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import type { IncidentBook } from './incidents.js';
 import type { AttemptResult, Channel } from './journal.js';
 
 /** Why a request was answered 4xx: a bounded label set. */
@@ -41,6 +42,8 @@ export class NotifierMetrics {
   private readonly webhooks = new Map<WebhookResult, Counter.Internal>();
   private readonly refusals = new Map<string, Counter.Internal>();
   readonly journalWrite: Histogram;
+  private readonly replies: Counter;
+  private readonly dlrs: Counter;
 
   constructor() {
     collectDefaultMetrics({ register: this.registry, prefix: 'notifier_' });
@@ -65,12 +68,48 @@ export class NotifierMetrics {
       registers: [this.registry],
     });
     for (const r of REFUSAL_REASONS) this.refusals.set(r, zeroed(refused.labels(r)));
+    this.replies = new Counter({
+      name: 'notifier_sms_replies_total',
+      help: 'SMS replies (Kannel MO) by outcome: ack, close, already (acknowledged or over), unknown (no such incident), help (no reply code), refused (a number not in the on-call file).',
+      labelNames: ['outcome'],
+      registers: [this.registry],
+    });
+    for (const o of ['ack', 'close', 'already', 'unknown', 'help', 'refused']) this.replies.inc({ outcome: o }, 0);
+    this.dlrs = new Counter({
+      name: 'notifier_sms_delivery_reports_total',
+      help: 'Kannel delivery reports by result: delivered (to the handset), undelivered, queued, accepted (by the SMSC), failed (refused by the SMSC).',
+      labelNames: ['result'],
+      registers: [this.registry],
+    });
+    for (const r of ['delivered', 'undelivered', 'queued', 'accepted', 'failed']) this.dlrs.inc({ result: r }, 0);
     this.journalWrite = new Histogram({
       name: 'notifier_journal_write_seconds',
       help: 'Time to make a batch of journal entries durable (write + fdatasync).',
       buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1],
       registers: [this.registry],
     });
+  }
+
+  /** notifier_incidents_open{short_code,state}, read from the book at each scrape. */
+  watchIncidents(book: IncidentBook): void {
+    new Gauge({
+      name: 'notifier_incidents_open',
+      help: 'Incidents not yet resolved, by short code (none for node and source incidents) and state (open: nobody acknowledged yet; acknowledged).',
+      labelNames: ['short_code', 'state'],
+      registers: [this.registry],
+      collect() {
+        this.reset();
+        for (const i of book.open()) this.inc({ short_code: i.short_code ?? 'none', state: i.state });
+      },
+    });
+  }
+
+  reply(outcome: string): void {
+    this.replies.inc({ outcome });
+  }
+
+  dlr(result: string): void {
+    this.dlrs.inc({ result });
   }
 
   notification(channel: Channel, result: CountedResult): void {

@@ -2,12 +2,21 @@
 // journal and the delivery channels. startNotifier() is what main.ts and the tests run.
 import { bodyText, createService, HttpError, listen, searchParams, sendText, type Request, type Route } from '@ussdwatch/common/http.js';
 import { jsonLogger, type Logger } from '@ussdwatch/common/log.js';
-import { webSecurity } from '@ussdwatch/common/web-security.js';
-import type { NotifierConfig } from './config.js';
+import { isProduction, productionProblems, UnsafeStartError, webSecurity } from '@ussdwatch/common/web-security.js';
+import { timingSafeEqual } from 'node:crypto';
+import { maskMsisdn } from '@ussdwatch/common/mask.js';
+import { checkAckLink } from './ack-link.js';
+import { ConfigError, loadConfig, type NotifierConfig } from './config.js';
 import { Dispatcher, type Tier } from './dispatch.js';
+import { replyAnswer, parseReply } from './incident-messages.js';
+import { incidentsBetween, publicIncident } from './incidents-api.js';
+import { personByNumber } from './oncall.js';
+import { OnCallLoop } from './oncall-loop.js';
+import { AlertmanagerClient } from './silences.js';
 import { smtpSender } from './email.js';
 import { Journal } from './journal.js';
 import { parseJournalQuery, publicEntry, QueryError } from './journal-api.js';
+import { escapeHtml } from './mail-body.js';
 import { journalText } from './journal-text.js';
 import { isWebhookResult, NotifierMetrics } from './metrics.js';
 import { parsePayload, PayloadError } from './payload.js';
@@ -19,13 +28,26 @@ export interface RunningNotifier {
   port: number;
   journal: Journal;
   metrics: NotifierMetrics;
+  /** Escalations and silences, ticking; tests drive tick() themselves too. */
+  oncall: OnCallLoop;
+  /**
+   * Reads the configuration file again and takes its teams, catalogue and on-call file;
+   * a file that does not validate is refused (ConfigError, file:line) and the old one stays.
+   */
+  reload(): void;
   /** Stops accepting, lets requests in flight finish, closes the journal. */
   stop(): Promise<void>;
 }
 
 export interface NotifierOptions {
   logger?: Logger;
+  /** How often escalations are checked (Alertmanager every 5th time); default 2000 ms. */
+  tickMs?: number;
 }
+
+const sameSecret = (a: string, b: string) => a.length === b.length && timingSafeEqual(Buffer.from(a), Buffer.from(b));
+
+const DLR_RESULTS: Record<number, 'delivered' | 'undelivered' | 'queued' | 'accepted' | 'failed'> = { 1: 'delivered', 2: 'undelivered', 4: 'queued', 8: 'accepted', 16: 'failed' };
 
 const WEBHOOK = /^\/webhook\/tier([123])$/;
 const PAYLOAD_STATUS: Record<PayloadError['reason'], number> = { bad_json: 400, bad_version: 400, bad_payload: 400, missing_label: 422 };
@@ -51,9 +73,15 @@ export async function startNotifier(cfg: NotifierConfig, opts: NotifierOptions =
     tokens: [{ name: 'alertmanager', source: cfg.tokenSource ?? 'auth in the notifier config', token: cfg.token, role: 'act' }],
     open: 'read',
   });
+  // Kannel's callback token acts (acknowledges by reply): the demo one never runs in production.
+  const callbackProblems = cfg.callback && isProduction(process.env)
+    ? productionProblems([{ name: 'kannel-callback', source: 'sms.callback_token_file', token: cfg.callback.token, role: 'act' }], null)
+    : [];
+  if (callbackProblems.length) throw new UnsafeStartError(`notifier: refusing to start in production: ${callbackProblems.join('; ')}`);
   const journal = await Journal.open({
     ...cfg.journal,
-    stateWindowMs: Math.max(cfg.dedupWindowMs, SMS_CAP_WINDOW_MS),
+    // Incidents are read back over half a day: an open one is re-journaled far more often.
+    stateWindowMs: Math.max(cfg.dedupWindowMs, SMS_CAP_WINDOW_MS, 12 * 3_600_000),
     onWrite: (s) => metrics.journalWrite.observe(s),
   });
   if (!cfg.email.requireTls && !cfg.email.secure) {
@@ -65,7 +93,43 @@ export async function startNotifier(cfg: NotifierConfig, opts: NotifierOptions =
   }
   const email = smtpSender(cfg.email);
   const dispatcher = new Dispatcher({ cfg, journal, sms: kannelSender(cfg.sms), email, metrics });
+  const oncall = new OnCallLoop(dispatcher, new AlertmanagerClient(cfg.alertmanager.urls), logger);
+  metrics.watchIncidents(journal.incidents);
   let stopping = false;
+
+  /** Kannel's calls carry the callback token in their URL (Kannel cannot send headers). */
+  const kannelCall = (req: Request): URLSearchParams => {
+    const q = searchParams(req);
+    if (!cfg.callback || !sameSecret(q.get('token') ?? '', cfg.callback.token)) throw new HttpError(401, 'unauthorized', 'Kannel callbacks need the callback token (sms.callback_token_file) in their URL');
+    return q;
+  };
+
+  /** An SMS reply: only from a number of the on-call file; the answer is the body, which Kannel sends back. */
+  const reply = async (from: string, text: string): Promise<string> => {
+    const person = personByNumber(cfg.oncall, from);
+    const lang = person?.language ?? 'fr';
+    const c = dispatcher.context(lang);
+    const masked = maskMsisdn(from);
+    const code = parseReply(text);
+    let outcome: string;
+    let answer = '';
+    let incidentId: number | null = code?.id ?? null;
+    if (!person) {
+      outcome = 'refused';
+      logger.log('warn', 'SMS reply from a number not in the on-call file: refused', { from: masked });
+    } else if (!code) {
+      outcome = 'help';
+      answer = replyAnswer('help', undefined, c);
+    } else {
+      const r = await oncall.acknowledge(code.id, { label: masked, name: person.name, recipientKey: dispatcher.recipientKey('sms', person.sms!) }, code.action === 'close');
+      outcome = r.result;
+      incidentId = r.incident?.id ?? null;
+      answer = replyAnswer(r.result, r.incident, c);
+    }
+    metrics.reply(outcome);
+    await journal.append([{ kind: 'reply', from: masked, text: journalText(text), outcome, incidentId, shortCodes: [], tiers: [] }]);
+    return answer;
+  };
 
   /** Every refusal is counted; a refused webhook payload is also journaled, its message masked and cut. */
   const recordError = async (req: Request, e: HttpError) => {
@@ -100,6 +164,100 @@ export async function startNotifier(cfg: NotifierConfig, opts: NotifierOptions =
         res.status(status).json({ status: status === 200 ? 'ok' : 'retry', ...r });
       },
     },
+    {
+      method: 'GET',
+      path: '/api/incidents',
+      access: 'read',
+      handle: (req, res) => {
+        try {
+          res.json({ incidents: incidentsBetween(journal.incidents.all(), searchParams(req)).map(publicIncident) });
+        } catch (err) {
+          if (!(err instanceof QueryError)) throw err;
+          res.status(400).json({ error: err.message });
+        }
+      },
+    },
+    {
+      method: 'POST',
+      path: '/api/incidents/:id/ack',
+      access: 'act',
+      handle: async (req, res) => {
+        const id = Number(req.params.id);
+        const close = searchParams(req).get('close') === 'true';
+        const r = await oncall.acknowledge(id, { label: 'app', name: 'app' }, close);
+        if (r.result === 'unknown') throw new HttpError(404, 'not_found', `no incident #${req.params.id}`);
+        res.status(r.result === 'already' ? 409 : 200).json({ result: r.result, incident: publicIncident(r.incident!) });
+      },
+    },
+    {
+      method: 'GET',
+      path: '/api/sms/mo',
+      access: 'open',
+      handle: async (req, res) => {
+        const q = kannelCall(req);
+        sendText(res, 'text/plain; charset=utf-8', await reply(q.get('from') ?? '', q.get('text') ?? ''));
+      },
+    },
+    {
+      method: 'GET',
+      path: '/api/sms/dlr',
+      access: 'open',
+      handle: async (req, res) => {
+        const q = kannelCall(req);
+        const incidentId = Number(q.get('incident'));
+        const dlr = Number(q.get('type'));
+        const result = DLR_RESULTS[dlr];
+        const recipientKey = q.get('to') ?? '';
+        const inc = journal.incidents.get(incidentId);
+        // The report may come before the incident records the SMS: the number is found by its keyed hash.
+        const to = dispatcher.recipientOf(recipientKey);
+        if (!result || !inc || to?.channel !== 'sms') throw new HttpError(400, 'bad_request', 'not a delivery report of an SMS the notifier sent');
+        const phase = q.get('phase') ?? '';
+        await journal.append([{ kind: 'delivery', incidentId, recipient: maskMsisdn(to.address), recipientKey, phase, dlr, result, shortCodes: inc.short_code ? [inc.short_code] : [], tiers: [String(inc.tier)] }]);
+        metrics.dlr(result);
+        // Not delivered: the person's mail now; the chain's next step on the next tick.
+        if (result === 'undelivered' || result === 'failed') await dispatcher.fallbackMail(incidentId, recipientKey, phase);
+        res.json({ status: 'ok' });
+      },
+    },
+    {
+      method: 'GET',
+      path: '/ack/:id',
+      access: 'open',
+      handle: (req, res) => {
+        const q = searchParams(req);
+        const problem = checkAckLink(cfg.token, Number(req.params.id), q.get('exp'), q.get('sig'));
+        const inc = journal.incidents.get(Number(req.params.id));
+        res.status(problem ? 403 : 200).type('html').send(ackPage(String(req.params.id), problem, inc?.state, q));
+      },
+    },
+    {
+      method: 'POST',
+      path: '/ack/:id',
+      access: 'open',
+      handle: async (req, res) => {
+        const q = searchParams(req);
+        const id = Number(req.params.id);
+        const problem = checkAckLink(cfg.token, id, q.get('exp'), q.get('sig'));
+        if (problem) throw new HttpError(403, 'forbidden', problem);
+        const r = await oncall.acknowledge(id, { label: 'mail link', name: 'mail link' }, false);
+        res.type('html').send(`<!DOCTYPE html><p>Incident #${id}: ${r.result === 'ack' ? 'acknowledged, its alerts are silenced' : r.result === 'already' ? `already ${r.incident?.state}` : 'unknown'}.</p>`);
+      },
+    },
+    {
+      method: 'POST',
+      path: '/-/reload',
+      access: 'act',
+      handle: (_req, res) => {
+        try {
+          reload();
+          res.json({ status: 'reloaded' });
+        } catch (err) {
+          if (!(err instanceof ConfigError)) throw err;
+          res.status(400).json({ error: err.message, reason: 'bad_config' });
+        }
+      },
+    },
     { method: 'GET', path: '/healthz', access: 'open', handle: (_req, res) => void res.json({ status: 'ok' }) },
     { method: 'GET', path: '/ready', access: 'read', handle: (_req, res) => void res.status(stopping ? 503 : 200).json({ status: stopping ? 'stopping' : 'ready' }) },
     { method: 'GET', path: '/metrics', access: 'read', handle: async (_req, res) => sendText(res, metrics.registry.contentType, await metrics.registry.metrics()) },
@@ -130,16 +288,36 @@ export async function startNotifier(cfg: NotifierConfig, opts: NotifierOptions =
     onError: recordError,
   });
   const http = await listen(service, { ...cfg.listen, tls, setting: 'listen.port in the notifier config' });
+  oncall.start(opts.tickMs);
+  function reload(): void {
+    const next = loadConfig(cfg.file);
+    cfg.teams = next.teams;
+    cfg.criticalTeam = next.criticalTeam;
+    cfg.oncall = next.oncall;
+    cfg.services = next.services;
+    logger.log('info', 'configuration reloaded', { config: cfg.file, oncall: next.oncall?.file });
+  }
   return {
     url: http.url,
     port: http.port,
     journal,
     metrics,
+    oncall,
+    reload,
     async stop() {
       stopping = true;
+      await oncall.stop();
       await http.close();
       await journal.close();
       email.close();
     },
   };
+}
+
+/** The page the mail's link opens: one button that POSTs, so a mail scanner fetching links acknowledges nothing. */
+function ackPage(id: string, problem: string | null, state: string | undefined, q: URLSearchParams): string {
+  const head = `<!DOCTYPE html><html><head><meta charset="utf-8"><title>ussdwatch incident #${escapeHtml(id)}</title></head><body style="font-family: sans-serif">`;
+  if (problem) return `${head}<p>${escapeHtml(problem)}.</p></body></html>`;
+  const action = `/ack/${encodeURIComponent(id)}?exp=${encodeURIComponent(q.get('exp') ?? '')}&sig=${encodeURIComponent(q.get('sig') ?? '')}`;
+  return `${head}<h2>Incident #${escapeHtml(id)} (${escapeHtml(state ?? 'unknown')})</h2><form method="post" action="${escapeHtml(action)}"><button type="submit">Acknowledge / prendre en charge</button></form></body></html>`;
 }

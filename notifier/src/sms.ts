@@ -8,10 +8,11 @@ import type { Outcome } from './retry.js';
 // proxy in front of it mean the same. 4xx (bad credentials, bad number) never get better.
 const TRANSIENT = new Set([502, 503, 504]);
 
-export type SmsSender = (to: string, sms: FittedSms) => Promise<Outcome>;
+/** `dlrUrl`: where Kannel reports the delivery (dlr-mask 31: delivered, undelivered, queued, SMSC accepted or refused). */
+export type SmsSender = (to: string, sms: FittedSms, dlrUrl?: string) => Promise<Outcome>;
 
 export function kannelSender(cfg: NotifierConfig['sms']): SmsSender {
-  return async (to, sms) => {
+  return async (to, sms, dlrUrl) => {
     const url = new URL(cfg.sendsmsUrl);
     url.searchParams.set('username', cfg.user);
     url.searchParams.set('password', cfg.password);
@@ -20,6 +21,10 @@ export function kannelSender(cfg: NotifierConfig['sms']): SmsSender {
     url.searchParams.set('text', sms.text);
     url.searchParams.set('charset', 'UTF-8');
     url.searchParams.set('coding', sms.encoding === 'ucs2' ? '2' : '0');
+    if (dlrUrl) {
+      url.searchParams.set('dlr-mask', '31');
+      url.searchParams.set('dlr-url', dlrUrl);
+    }
     try {
       const res = await fetch(url, { signal: AbortSignal.timeout(cfg.timeoutMs) });
       const answer = journalText(await res.text());

@@ -24,10 +24,12 @@ describe('delivery through Kannel and SMTP', () => {
     const res = await postWebhook(notifier.url, '2', payload({ team: 'billing', fingerprint: 'd1' }));
     expect(res).toMatchObject({ status: 200, json: { sent: 2, duplicates: 0 } });
     const sms = await waitFor(() => smsTo('213770000101')[0], { what: 'SMS at fakesmsc' });
-    expect(sms).toMatchObject({ from: 'Djezzy-NOC', type: 'text', text: 'ALERT T2 *710# UssdAppTimeouts: *710# Solde: application timeouts at 31%' });
+    const [id] = res.json.incidents as number[];
+    // French by default; the start time in Algiers (12:45 UTC is 13:45 there).
+    expect(sms).toMatchObject({ from: 'Djezzy-NOC', type: 'text', text: `ALERTE T2 *710#: UssdAppTimeouts. Depuis 13:45. #${id} répondez ${id}a=je prends ${id}c=clore` });
     const mail = mailTo('noc-billing@djezzy.dz');
     expect(mail).toHaveLength(1);
-    expect(mail[0].subject).toBe('[ussdwatch T2] FIRING: UssdAppTimeouts *710# (1 firing)');
+    expect(mail[0].subject).toBe(`[ussdwatch T2] FIRING: UssdAppTimeouts *710# (1 firing) incident #${id}`);
     expect(mail[0].raw).toMatch(/Content-Type: text\/html/);
     const entries = await journal(notifier.url, `?short_code=${encodeURIComponent('*710#')}&tier=2`);
     const mine = entries.filter((e) => e.notification === res.json.notification || e.seq === res.json.notification);
@@ -38,19 +40,19 @@ describe('delivery through Kannel and SMTP', () => {
     expect(smsEntry).not.toHaveProperty('recipientKey');
   });
 
-  it('tier 3: SMS to every number of the critical list, in UCS-2 when the text needs it', async () => {
+  it('tier 3: SMS to every number of the critical list', async () => {
     const res = await postWebhook(notifier.url, '3', payload({ tier: '3', team: 'offers', short_code: '*720#', fingerprint: 'd3', summary: 'انقطاع خدمة الفورفيه' }));
     expect(res).toMatchObject({ status: 200, json: { sent: 3 } });
     for (const n of ['213770000902', '213770000903']) {
       const sms = await waitFor(() => smsTo(n)[0], { what: `SMS to ${n}` });
-      expect(sms).toMatchObject({ type: 'ucs-2', text: 'ALERT T3 *720# UssdAppTimeouts: انقطاع خدمة الفورفيه' });
+      expect(sms).toMatchObject({ type: 'text', text: expect.stringMatching(/^ALERTE T3 \*720#: UssdAppTimeouts\. Depuis 13:45\./) });
     }
     expect(mailTo('noc-critical@djezzy.dz')).toHaveLength(1);
     expect(smsTo('213770000201')).toHaveLength(0); // tier 3 is the critical list's, not the team's
   });
 
   it('tier 1: mail only; an unknown team falls back to the critical team', async () => {
-    const res = await postWebhook(notifier.url, '1', payload({ tier: '1', team: 'marketing', fingerprint: 'd4' }));
+    const res = await postWebhook(notifier.url, '1', payload({ tier: '1', team: 'marketing', short_code: '*711#', fingerprint: 'd4' }));
     expect(res).toMatchObject({ status: 200, json: { sent: 1 } });
     expect(mailTo('noc-technical@djezzy.dz')).toHaveLength(1);
   });
@@ -66,7 +68,7 @@ describe('delivery through Kannel and SMTP', () => {
     const resolved = await postWebhook(notifier.url, '2', payload({ team: 'offers', short_code: '*720*1#', fingerprint: 'dup', status: 'resolved' }));
     expect(resolved.json).toMatchObject({ sent: 2, duplicates: 0 });
     const texts = await waitFor(() => (smsTo('213770000201').length >= 2 ? smsTo('213770000201').map((m) => m.text) : false), { what: 'resolved SMS' });
-    expect(texts).toEqual([expect.stringMatching(/^ALERT T2 \*720\*1#/), expect.stringMatching(/^RESOLVED T2 \*720\*1#/)]);
+    expect(texts).toEqual([expect.stringMatching(/^ALERTE T2 \*720\*1#/), expect.stringMatching(/^RESOLU T2 \*720\*1#: retour à la normale\./)]);
     expect(mailTo('noc-offers@djezzy.dz')).toHaveLength(2);
   });
 
@@ -80,7 +82,7 @@ describe('delivery through Kannel and SMTP', () => {
     expect((await postWebhook(notifier.url, '2', second)).json).toMatchObject({ sent: 0, duplicates: 2 });
     const mine = () => smsTo('213770000201').map((m) => m.text).filter((t) => t.includes('*730#'));
     const texts = await waitFor(() => (mine().length >= 3 ? mine() : false), { what: 'three SMS for *730#' });
-    expect(texts.map((t) => t.split(' ')[0]).sort()).toEqual(['ALERT', 'ALERT', 'RESOLVED']);
+    expect(texts.map((t) => t.split(' ')[0]).sort()).toEqual(['ALERTE', 'ALERTE', 'RESOLU']);
   });
 
   it.each([

@@ -30,13 +30,22 @@ export interface TestConfigOptions {
   /** The SMTP server offers STARTTLS with a certificate signed by this CA (PEM file); else it is testkit's plain sink. */
   smtpCaFile?: string;
   smtpUser?: { user: string; pass: string };
+  /** An on-call file's text, written beside the config. */
+  oncall?: string;
+  /** Kannel calls back here (the notifier's own URL) with this token. */
+  callback?: { url: string; token: string };
+  alertmanagerUrl?: string;
 }
 
 /** Writes a complete notifier.yaml (teams as shipped, transports pointed at the test's servers). */
 export async function testConfig(o: TestConfigOptions): Promise<TestConfig> {
   const dir = o.dir ?? (await mkdtemp(join(tmpdir(), 'ussdwatch-notifier-')));
   const file = join(dir, 'notifier.yaml');
+  if (o.oncall) await writeFile(join(dir, 'oncall.yaml'), o.oncall);
   await writeFile(file, `listen: { host: 127.0.0.1, port: ${o.port ?? 0} }
+${o.oncall ? 'oncall_file: oncall.yaml' : ''}
+${o.alertmanagerUrl ? `alertmanager: { urls: [${o.alertmanagerUrl}] }` : ''}
+${o.callback ? `links: { base_url: ${o.callback.url} }` : ''}
 auth: { token: ${TOKEN} }
 journal: { dir: ${join(dir, 'journal')} }
 sms:
@@ -47,6 +56,8 @@ sms:
   timeout_ms: 3000
   retry: { attempts: ${o.smsAttempts ?? 3}, initial_backoff_ms: 20, max_backoff_ms: 50 }
   max_per_recipient_per_hour: ${o.smsCap ?? 20}
+  ${o.callback ? `callback_url: ${o.callback.url}
+  callback_token: ${o.callback.token}` : ''}
 email:
   host: 127.0.0.1
   port: ${o.smtpPort}

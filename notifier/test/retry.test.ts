@@ -37,10 +37,14 @@ afterAll(async () => {
   await tc?.cleanup();
 });
 
+// One short code per case: alerts of one code are one incident, told once.
+const codes = new Map<string, string>();
+const codeOf = (fingerprint: string) => codes.get(fingerprint) ?? codes.set(fingerprint, `*79${codes.size}#`).get(fingerprint)!;
+
 async function sendOnce(answers: Answer[], fingerprint: string) {
   script = answers;
   hits = [];
-  const res = await postWebhook(notifier.url, '2', payload({ fingerprint }));
+  const res = await postWebhook(notifier.url, '2', payload({ fingerprint, short_code: codeOf(fingerprint) }));
   const attempts = (await journal(notifier.url)).filter((e) => e.kind === 'attempt' && e.channel === 'sms' && e.notification === res.json.notification);
   return { res, attempts: attempts.reverse() };
 }

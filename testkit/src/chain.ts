@@ -135,6 +135,8 @@ export interface Messaging {
   mails(): Array<Seen<ReceivedMail>>;
   /** The notifier, which tests crash and restart (same port, same journal). */
   notifier: { kill(signal: NodeJS.Signals): void; restart(): Promise<void> };
+  /** A reply typed on a phone, sent through fakesmsc and Kannel's MO path to the notifier. */
+  sendMo(from: string, text: string): Promise<void>;
   /** Stops polling the sinks (the processes are in Parts). */
   close(): void;
 }
@@ -142,31 +144,44 @@ export interface Messaging {
 export interface MessagingOptions {
   parts: Parts;
   progress: (m: string) => void;
-  /** A fixed port (npm start); a free one, picked once the sinks have theirs, when absent. */
+  /** A fixed port (npm start); a free one when absent. */
   notifierPort?: number;
   /** The notifier's config file (written here) and its journal folder. */
   configFile: string;
   journalDir: string;
   /** Between the notifier and Kannel's sendsms: gets the real URL, returns the one the notifier should use. */
   interposeSendsms?: (sendsmsUrl: string) => Promise<string>;
+  /** The Alertmanager (every peer of a cluster) the notifier silences acknowledged incidents in. */
+  alertmanagerUrls: string[];
+  /** The notifier's on-call file instead of the shipped notifier/config/oncall.yaml. */
+  oncallFile?: string;
+  /** Numbers starting with this cannot be delivered (Kannel's delivery report says failed). */
+  undeliverablePrefix?: string;
 }
 
 /** Kannel (fakesmsc) and the SMTP sink, then the shipped notifier wired to them. */
 export async function startMessaging(o: MessagingOptions): Promise<Messaging> {
+  const notifierPort = o.notifierPort ?? (await freePort());
+  const notifierUrl = `http://127.0.0.1:${notifierPort}`;
+  // Kannel forwards replies to the notifier (its sms-service), with the callback token.
+  const callbackToken = (await readFile(join(REPO_ROOT, 'notifier/config/secrets/kannel-callback.token'), 'utf8')).trim();
   o.progress('starting Kannel (bearerbox, smsbox, fakesmsc) and the SMTP server');
-  const [kannel, smtp] = await Promise.all([startKannel(), startSmtp()]);
+  const [kannel, smtp] = await Promise.all([
+    startKannel({ moUrl: `${notifierUrl}/api/sms/mo?token=${encodeURIComponent(callbackToken)}`, undeliverablePrefix: o.undeliverablePrefix }),
+    startSmtp(),
+  ]);
   o.parts.add('kannel', { stop: () => kannel.stop(), output: () => kannel.logs() });
   o.parts.add('smtp', { stop: () => smtp.stop() });
   const sendsmsUrl = o.interposeSendsms ? await o.interposeSendsms(kannel.sendsmsUrl) : kannel.sendsmsUrl;
 
-  const notifierPort = o.notifierPort ?? (await freePort());
-  const notifierUrl = `http://127.0.0.1:${notifierPort}`;
   await writeFile(o.configFile, notifierConfig(await readFile(join(REPO_ROOT, 'notifier/config/notifier.yaml'), 'utf8'), {
     baseDir: join(REPO_ROOT, 'notifier/config'),
     port: notifierPort,
     journalDir: o.journalDir,
     sendsms: { url: sendsmsUrl, user: kannel.user, password: kannel.password },
     smtp: { host: smtp.host, port: smtp.port },
+    alertmanagerUrls: o.alertmanagerUrls,
+    oncallFile: o.oncallFile,
   }));
   const notifierToken = (await readFile(join(REPO_ROOT, 'alertmanager/secrets/notifier.token'), 'utf8')).trim();
   const startNotifier = () => o.parts.spawn('notifier', [join(REPO_ROOT, 'notifier/dist/main.js'), '--config', o.configFile], { readyUrl: `${notifierUrl}/ready` });
@@ -187,6 +202,7 @@ export async function startMessaging(o: MessagingOptions): Promise<Messaging> {
     smtpUrl: `smtp://${smtp.host}:${smtp.port}`,
     sms: () => smsInbox.seen(),
     mails: () => mailInbox.seen(),
+    sendMo: (from, text) => kannel.sendMo(from, text),
     notifier: {
       kill: (signal) => notifier.kill(signal),
       async restart() {
@@ -213,7 +229,7 @@ export interface Run {
   dirs: RunDirs;
   parts: Parts;
   /** Starts the message end of the chain (startMessaging) with this run's files; stop() closes it. */
-  messaging(o: Pick<MessagingOptions, 'notifierPort' | 'interposeSendsms'>): Promise<Messaging>;
+  messaging(o: Omit<MessagingOptions, 'parts' | 'progress' | 'configFile' | 'journalDir'>): Promise<Messaging>;
   /** Stops every part in reverse order, and removes the work folder when the run made it. */
   stop(): Promise<void>;
 }

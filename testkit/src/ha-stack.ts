@@ -86,12 +86,13 @@ export async function startHaStack(opts: HaStackOptions = {}): Promise<HaStack> 
   const { workDir, dirs, parts, stop } = run;
 
   try {
-    const messaging = await run.messaging({ notifierPort: opts.ports?.notifier });
-
+    // The Alertmanager cluster first: the notifier silences acknowledged incidents in it.
+    const notifierPort = opts.ports?.notifier ?? (await freePort());
+    const notifierUrl = `http://127.0.0.1:${notifierPort}`;
     const peers = opts.alertmanagerPeers ?? 3;
     progress(`starting an Alertmanager cluster of ${peers} peers`);
     const { peerTimeout, ...caps } = opts.alertmanager ?? {};
-    const amConfig = alertmanagerConfig(await readFile(join(REPO_ROOT, 'alertmanager/alertmanager.yml'), 'utf8'), { webhookBase: messaging.notifierUrl, ...caps });
+    const amConfig = alertmanagerConfig(await readFile(join(REPO_ROOT, 'alertmanager/alertmanager.yml'), 'utf8'), { webhookBase: notifierUrl, ...caps });
     const ams: RunningAlertmanager[] = [];
     for (let i = 0; i < peers; i++) {
       // Every peer joins through the first; gossip then connects them all.
@@ -99,6 +100,7 @@ export async function startHaStack(opts: HaStackOptions = {}): Promise<HaStack> 
       ams.push(am);
       parts.add(`alertmanager-${i + 1}`, { stop: () => am.stop(), output: () => am.process.output(), pid: am.process.child.pid });
     }
+    const messaging = await run.messaging({ notifierPort, alertmanagerUrls: ams.map((am) => am.url) });
 
     const shippedGlobal = (parseYaml(await readFile(join(REPO_ROOT, 'prometheus/prometheus.yml'), 'utf8')) as { global: { scrape_interval: string; external_labels?: Record<string, string> } }).global;
     const scrapeInterval = opts.prometheus?.scrapeInterval ?? shippedGlobal.scrape_interval;

@@ -24,6 +24,11 @@ export interface KannelGateway {
   password: string;
   /** Everything fakesmsc received so far, oldest first. */
   received(): ReceivedSms[];
+  /**
+   * A reply typed on a phone (MO): fakesmsc, restarted with this one message, sends it
+   * through bearerbox to smsbox's sms-service (moUrl). SMS sent meanwhile wait in bearerbox.
+   */
+  sendMo(from: string, text: string): Promise<void>;
   /** Output of the three processes, for failure messages. */
   logs(): string;
   stop(): Promise<void>;
@@ -33,6 +38,17 @@ export interface KannelOptions {
   user?: string;
   password?: string;
   readyTimeoutMs?: number;
+  /**
+   * Where smsbox forwards replies (MO), as the notifier's /api/sms/mo with its callback
+   * token: `%p` (sender) and `%a` (text) are added. Its answer goes back as an SMS.
+   * Without it, MO messages are swallowed.
+   */
+  moUrl?: string;
+  /**
+   * Numbers starting with this are refused by the SMSC's routing (denied-prefix): sendsms
+   * accepts them, then the delivery report says failed, like an unreachable handset.
+   */
+  undeliverablePrefix?: string;
 }
 
 // fakesmsc prints what bearerbox delivers as "Got message N: <from to type data>": text as
@@ -71,6 +87,21 @@ function parseReceived(output: string): ReceivedSms[] {
  */
 export async function startKannel(opts: KannelOptions = {}): Promise<KannelGateway> {
   const { user = 'ussdwatch', password = 'kannel-test-pass', readyTimeoutMs = 20_000 } = opts;
+  const moService = opts.moUrl
+    ? `# Replies go to the notifier; its answer (a confirmation) is sent back, an empty one is not.
+group = sms-service
+keyword = default
+get-url = "${opts.moUrl}${opts.moUrl.includes('?') ? '&' : '?'}from=%p&text=%a"
+max-messages = 1
+omit-empty = true
+accept-x-kannel-headers = false
+`
+    : `# fakesmsc's own MO message must not produce a reply, or it would be counted as received.
+group = sms-service
+keyword = default
+text = ""
+max-messages = 0
+`;
   const dir = await mkdtemp(join(tmpdir(), 'ussdwatch-kannel-'));
   const [adminPort, smsboxPort, smscPort, sendsmsPort] = [await freePort(), await freePort(), await freePort(), await freePort()];
   const adminPassword = 'admin-test-pass';
@@ -92,7 +123,7 @@ smsc-id = fake
 host = 127.0.0.1
 port = ${smscPort}
 connect-allow-ip = 127.0.0.1
-
+${opts.undeliverablePrefix ? `denied-prefix = "${opts.undeliverablePrefix}"\n` : ''}
 group = smsbox
 bearerbox-host = 127.0.0.1
 bearerbox-port = ${smsboxPort}
@@ -100,19 +131,14 @@ sendsms-port = ${sendsmsPort}
 sendsms-interface = 127.0.0.1
 log-file = "${join(dir, 'smsbox.log')}"
 log-level = 1
-
+${opts.moUrl ? 'reply-requestfailed = ""\nreply-couldnotfetch = ""\nreply-emptymessage = ""\n' : ''}
 group = sendsms-user
 username = ${user}
 password = ${password}
 user-allow-ip = 127.0.0.1
 max-messages = 1
 
-# fakesmsc's own MO message must not produce a reply, or it would be counted as received.
-group = sms-service
-keyword = default
-text = ""
-max-messages = 0
-`);
+${moService}`);
   const procs: RunningProcess[] = [];
   const logs = () => procs.map((p) => p.output().slice(-3000)).join('\n---\n');
   const stop = async () => {
@@ -126,8 +152,24 @@ max-messages = 0
       readyTimeoutMs,
     }));
     // fakesmsc exits once it has sent its -m messages; the long interval keeps it connected.
-    const smsc = await startProcess(FAKESMSC, ['-H', '127.0.0.1', '-r', String(smscPort), '-i', '3600', '-m', '1', '100 200 text ping'], { name: 'fakesmsc' });
+    const fakesmsc = (message: string) => startProcess(FAKESMSC, ['-H', '127.0.0.1', '-r', String(smscPort), '-i', '3600', '-m', '1', message], { name: 'fakesmsc' });
+    let smsc = await fakesmsc('100 200 text ping');
     procs.push(smsc);
+    /** What earlier fakesmsc processes received (one per MO sent). */
+    let earlier = '';
+    const online = () => waitFor(async () => {
+      const status = await (await fetch(`http://127.0.0.1:${adminPort}/status.txt?password=${adminPassword}`)).text();
+      return /fake\[fake\].*online/.test(status);
+    }, { timeoutMs: readyTimeoutMs, what: 'Kannel: fake SMSC online again' });
+    let moQueue = Promise.resolve();
+    const sendMo = (from: string, text: string) => (moQueue = moQueue.then(async () => {
+      const old = smsc;
+      await old.stop(3000);
+      earlier += old.output();
+      smsc = await fakesmsc(`${from} 200 text ${text}`);
+      procs.splice(procs.indexOf(old), 1, smsc);
+      await online();
+    }));
     procs.push(await startProcess('smsbox', [conf], { name: 'smsbox' }));
     await waitFor(async () => {
       const status = await (await fetch(`http://127.0.0.1:${adminPort}/status.txt?password=${adminPassword}`)).text();
@@ -135,7 +177,7 @@ max-messages = 0
     }, { timeoutMs: readyTimeoutMs, what: 'Kannel: fake SMSC online and smsbox connected' });
     const sendsmsUrl = `http://127.0.0.1:${sendsmsPort}/cgi-bin/sendsms`;
     await waitFor(() => fetch(sendsmsUrl).then(() => true, () => false), { timeoutMs: readyTimeoutMs, what: `smsbox at ${sendsmsUrl}` });
-    return { sendsmsUrl, user, password, received: () => parseReceived(smsc.output()), logs, stop };
+    return { sendsmsUrl, user, password, received: () => parseReceived(earlier + smsc.output()), sendMo, logs, stop };
   } catch (err) {
     const msg = `${(err as Error).message}\n--- kannel output ---\n${logs()}`;
     await stop();

@@ -1,7 +1,20 @@
 import { createServer } from 'node:net';
 
+/** Ports this process has handed out: the OS may offer a port again once it is closed, before its taker binds it. */
+const handedOut = new Set<number>();
+
 /** A TCP port on 127.0.0.1 that was free a moment ago: the OS picks it, so parallel tests do not collide. */
-export function freePort(): Promise<number> {
+export async function freePort(): Promise<number> {
+  for (;;) {
+    const port = await osFreePort();
+    if (!handedOut.has(port)) {
+      handedOut.add(port);
+      return port;
+    }
+  }
+}
+
+function osFreePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const srv = createServer();
     srv.unref();

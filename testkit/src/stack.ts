@@ -42,6 +42,10 @@ export interface StackOptions {
   };
   /** Also start the Grafana app harness (needs `npm run build:harness -w grafana-app` first). */
   harness?: boolean;
+  /** The notifier's on-call file instead of the shipped notifier/config/oncall.yaml (e.g. shorter escalation delays). */
+  oncallFile?: string;
+  /** Numbers starting with this cannot be delivered (Kannel answers "not routable", the delivery report says failed). */
+  undeliverablePrefix?: string;
   /** Progress messages ("starting Prometheus..."). */
   onProgress?: (message: string) => void;
 }
@@ -72,6 +76,8 @@ export interface Stack {
   logs(): Record<string, string>;
   /** The notifier, which tests crash and restart (same port, same journal). */
   notifier: { kill(signal: NodeJS.Signals): void; restart(): Promise<void> };
+  /** A reply typed on a phone, sent through fakesmsc and Kannel's MO path to the notifier. */
+  sendMo(from: string, text: string): Promise<void>;
   /** Stops every process of the stack (each whole process group), in reverse start order. */
   stop(): Promise<void>;
 }
@@ -90,10 +96,9 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
   const port = async (part: PartName) => opts.ports?.[part] ?? (await freePort());
 
   try {
-    const messaging = await run.messaging({ notifierPort: opts.ports?.notifier, interposeSendsms: opts.interpose?.sendsms });
-    const { notifierUrl, notifierToken } = messaging;
-    const notifierPort = new URL(notifierUrl).port;
-
+    // Alertmanager first: the notifier silences acknowledged incidents in it.
+    const notifierPort = await port('notifier');
+    const notifierUrl = `http://127.0.0.1:${notifierPort}`;
     const webhookBase = opts.interpose?.webhook ? await opts.interpose.webhook(notifierUrl) : notifierUrl;
     progress('starting Alertmanager');
     const am = await startAlertmanager({
@@ -102,6 +107,15 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
       logLevel: 'info',
     });
     parts.add('alertmanager', { stop: () => am.stop(), output: () => am.process.output() });
+
+    const messaging = await run.messaging({
+      notifierPort,
+      interposeSendsms: opts.interpose?.sendsms,
+      alertmanagerUrls: [am.url],
+      oncallFile: opts.oncallFile,
+      undeliverablePrefix: opts.undeliverablePrefix,
+    });
+    const { notifierToken } = messaging;
 
     const exporterPort = await port('exporter');
     const exporterUrl = `http://127.0.0.1:${exporterPort}`;
@@ -149,6 +163,7 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
       mails: messaging.mails,
       logs: () => parts.logs(),
       notifier: messaging.notifier,
+      sendMo: messaging.sendMo,
       stop,
     };
   } catch (err) {

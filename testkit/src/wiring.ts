@@ -41,6 +41,10 @@ export interface NotifierWiring {
   journalDir: string;
   sendsms: { url: string; user: string; password: string };
   smtp: { host: string; port: number };
+  /** The Alertmanager (every peer of a cluster) acknowledgements silence in. */
+  alertmanagerUrls: string[];
+  /** Another on-call file (e.g. the e2e's, with short escalation delays) instead of the shipped one. */
+  oncallFile?: string;
 }
 
 /** The shipped notifier.yaml (teams, retries untouched) wired to this stack's gateways. */
@@ -52,10 +56,17 @@ export function notifierConfig(shippedYaml: string, w: NotifierWiring): string {
   cfg.listen = { host: '127.0.0.1', port: w.port };
   const auth = (cfg.auth = asMap(cfg.auth));
   abs(auth, 'token_file');
+  abs(cfg, 'oncall_file');
+  abs(cfg, 'catalogue_file');
+  if (w.oncallFile) cfg.oncall_file = w.oncallFile;
+  const self = `http://127.0.0.1:${w.port}`;
+  cfg.alertmanager = { ...asMap(cfg.alertmanager), urls: w.alertmanagerUrls };
+  cfg.links = { ...asMap(cfg.links), base_url: self };
   cfg.journal = { ...asMap(cfg.journal), dir: w.journalDir };
   const sms = asMap(cfg.sms);
   delete sms.password_file;
-  cfg.sms = { ...sms, sendsms_url: w.sendsms.url, user: w.sendsms.user, password: w.sendsms.password };
+  abs(sms, 'callback_token_file');
+  cfg.sms = { ...sms, sendsms_url: w.sendsms.url, user: w.sendsms.user, password: w.sendsms.password, ...(sms.callback_url !== undefined && { callback_url: self }) };
   const email = (cfg.email = { ...asMap(cfg.email), host: w.smtp.host, port: w.smtp.port });
   abs(email, 'password_file');
   return stringifyYaml(cfg);

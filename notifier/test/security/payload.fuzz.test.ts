@@ -90,7 +90,8 @@ describe('redelivered payloads (Alertmanager retries, an HA pair) under fuzzing'
       expect(sent).toBe(first.sent);
       expect(again[0]).toMatchObject({ sent: 0, duplicates: first.sent });
       expect(again[1]).toMatchObject({ sent: 0 });
-      expect(again[1].duplicates).toBeGreaterThan(0);
+      // A resolved alert of no known incident tells nobody (nobody was paged for it).
+      if (again[1].incidents.length > 0) expect(again[1].duplicates).toBeGreaterThan(0);
       await journal.close();
     }), { numRuns: 40 });
   });

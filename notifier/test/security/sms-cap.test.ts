@@ -26,7 +26,8 @@ afterAll(async () => {
 });
 
 const smsTo = (n: string) => kannel.received().filter((m) => m.to === n);
-const alert = (i: number) => payload({ alertname: `Forged${i}`, tier: '3', team: 'technical', fingerprint: `forged${i}` });
+// A code each: forged alerts of one code would be one incident, told once.
+const alert = (i: number) => payload({ alertname: `Forged${i}`, tier: '3', team: 'technical', short_code: `*9${i}#`, fingerprint: `forged${i}` });
 
 it('sends at most the cap per number in an hour, the last one a summary; mail carries every alert; journaled', async () => {
   const answers = [];
@@ -36,7 +37,7 @@ it('sends at most the cap per number in an hour, the last one a summary; mail ca
   for (const n of CRITICAL) {
     const texts = smsTo(n).map((m) => m.text);
     expect(texts).toHaveLength(CAP);
-    expect(texts.slice(0, CAP - 1).every((t) => t.startsWith('ALERT T3'))).toBe(true);
+    expect(texts.slice(0, CAP - 1).every((t) => t.startsWith('ALERTE T3'))).toBe(true);
     expect(texts[CAP - 1]).toMatch(new RegExp(`^ussdwatch: ${CAP} SMS/h limit reached; 1 more alert\\(s\\) held until \\d\\d:\\d\\d UTC, see mail/app$`));
   }
   expect(smtp.received().filter((m) => m.to.includes('noc-critical@djezzy.dz'))).toHaveLength(10);

@@ -1,0 +1,248 @@
+// The on-call loop with real parts: Alertmanager (routes as shipped, timers shortened) ->
+// notifier -> Kannel (bearerbox + smsbox + fakesmsc) and SMTP; replies typed on a phone
+// come back through fakesmsc and Kannel's MO sms-service; delivery reports through
+// Kannel's dlr-url. Chains are seconds long so escalation is seen within the test.
+import { readFileSync } from 'node:fs';
+import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { freePort, startAlertmanager, startKannel, startSmtp, waitFor, type KannelGateway, type PostableAlert, type RunningAlertmanager, type SmtpSink } from '@ussdwatch/testkit';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { mailText } from '../../e2e/messages.js';
+import { startNotifier, type RunningNotifier } from '../src/service.js';
+import { journal, payload, postWebhook, REPO, testConfig, TOKEN, type TestConfig } from './helpers.js';
+
+const AM_DIR = join(REPO, 'alertmanager');
+const CALLBACK_TOKEN = 'kannel-callback-test-token';
+
+const ONCALL = `
+timezone: Africa/Algiers
+people:
+  ana: { sms: "213770000101", email: ana@djezzy.dz, language: fr }
+  ben: { sms: "213770000102", email: ben@djezzy.dz, language: en }
+  lea: { sms: "213770000103", language: fr }
+  gone: { sms: "213770999001", email: gone@djezzy.dz, language: fr }
+  crit1: { sms: "213770000902", language: fr }
+  crit2: { sms: "213770000903", language: en }
+rotations:
+  billing-day: { every: day, start: 2026-11-01, people: [ana] }
+teams:
+  billing:
+    tier2:
+      - notify: [billing-day]
+      - { after: 3s, notify: [ben] }
+  offers:
+    tier2:
+      - notify: [gone]
+      - { after: 1h, notify: [lea] }
+  technical:
+    tier3:
+      - notify: [crit1, crit2]
+      - { after: 4s, notify: [lea] }
+`;
+
+let kannel: KannelGateway;
+let smtp: SmtpSink;
+let am: RunningAlertmanager;
+let tc: TestConfig;
+let notifier: RunningNotifier;
+
+const start = () => startNotifier(tc.cfg, { tickMs: 200 });
+
+beforeAll(async () => {
+  const port = await freePort();
+  const self = `http://127.0.0.1:${port}`;
+  [kannel, smtp] = await Promise.all([
+    startKannel({ moUrl: `${self}/api/sms/mo?token=${CALLBACK_TOKEN}`, undeliverablePrefix: '21377099' }),
+    startSmtp(),
+  ]);
+  const config = readFileSync(join(AM_DIR, 'alertmanager.yml'), 'utf8')
+    .replaceAll('http://127.0.0.1:9717', self)
+    .replace(/group_wait: \S+/g, 'group_wait: 500ms')
+    .replace(/group_interval: \S+/g, 'group_interval: 1s');
+  am = await startAlertmanager({ config: config.replaceAll('credentials_file: secrets/notifier.token', `credentials: ${TOKEN}`), baseDir: AM_DIR });
+  tc = await testConfig({
+    sendsmsUrl: kannel.sendsmsUrl, smsUser: kannel.user, smsPassword: kannel.password, smtpPort: smtp.port, port,
+    oncall: ONCALL, callback: { url: self, token: CALLBACK_TOKEN }, alertmanagerUrl: am.url,
+  });
+  notifier = await start();
+});
+
+afterAll(async () => {
+  await notifier?.stop();
+  await Promise.all([kannel?.stop(), smtp?.stop(), am?.stop()]);
+  await tc?.cleanup();
+});
+
+const smsTo = (n: string) => kannel.received().filter((m) => m.to === n).map((m) => m.text);
+const mailTo = (a: string) => smtp.received().filter((m) => m.to.includes(a));
+
+interface ApiIncident {
+  id: number; key: string; short_code: string | null; tier: number; state: string; acknowledged_by: string | null; resolved_at: string | null;
+  alerts: { alertname: string }[]; notified: { recipient: string; channel: string; result: string; step: number | null }[]; escalations: { step: number; to: string }[];
+  silence: { id: string } | null;
+}
+
+async function incidents(): Promise<ApiIncident[]> {
+  return ((await (await fetch(`${notifier.url}/api/incidents`)).json()) as { incidents: ApiIncident[] }).incidents;
+}
+
+const incidentOf = async (code: string) => (await incidents()).find((i) => i.short_code === code);
+
+const alert = (labels: Record<string, string>, endsAt?: string): PostableAlert => ({
+  labels: { severity: 'critical', team: 'billing', ...labels },
+  annotations: { summary: `${labels.alertname} on ${labels.short_code}` },
+  startsAt: new Date(Date.now() - 60_000).toISOString(),
+  ...(endsAt ? { endsAt } : {}),
+});
+
+async function silencesFor(code: string): Promise<{ id: string; status: { state: string } }[]> {
+  const all = (await (await fetch(`${am.url}/api/v2/silences`)).json()) as { id: string; status: { state: string }; matchers: { name: string; value: string }[] }[];
+  return all.filter((s) => s.matchers.some((m) => m.name === 'short_code' && m.value === code));
+}
+
+describe('incidents', () => {
+  it('tells each person once of two alerts of one fault, and shows the incident with both', async () => {
+    const both = payload(
+      { tier: '3', short_code: '*720#', alertname: 'ShortCodeAppTimeouts', fingerprint: 'one-a' },
+      [{ tier: '3', short_code: '*720#', alertname: 'ShortCodeInternalErrors', fingerprint: 'one-b' }],
+    );
+    // Alertmanager groups by alertname: the two rules come as two notifications.
+    const first = { ...both, alerts: [both.alerts[0]] };
+    const second = { ...both, alerts: [both.alerts[1]] };
+    expect((await postWebhook(notifier.url, '3', first)).json).toMatchObject({ sent: 3 });
+    expect((await postWebhook(notifier.url, '3', second)).json).toMatchObject({ sent: 0, duplicates: 3 });
+    await waitFor(() => smsTo('213770000902').length && smsTo('213770000903').length, { what: 'the page to both critical numbers' });
+    // In each person's language, in the words of the rule that paged (the other joined after).
+    expect(smsTo('213770000902')).toEqual([expect.stringMatching(/^ALERTE T3 \*720#: l'appli ne répond pas\. Depuis /)]);
+    expect(smsTo('213770000903')).toEqual([expect.stringMatching(/^ALERT T3 \*720#: application timeouts\. Since /)]);
+    const inc = (await incidentOf('*720#'))!;
+    expect(inc).toMatchObject({ key: 'short_code=*720#', tier: 3, state: 'open', node: null, source: null, acknowledged_by: null });
+    expect(inc.alerts.map((a) => a.alertname)).toEqual(['ShortCodeAppTimeouts', 'ShortCodeInternalErrors']);
+    // Sent, then (for SMS) accepted and delivered as Kannel's receipts come in.
+    const fine = (r: string) => (['sent', 'accepted', 'delivered'].includes(r) ? 'ok' : r);
+    expect(inc.notified.map((n) => `${n.channel} ${n.recipient} ${fine(n.result)} ${n.step}`).sort()).toEqual([
+      'mail n**********l@djezzy.dz ok 0', 'sms 2137*****902 ok 0', 'sms 2137*****903 ok 0',
+    ]);
+    expect(JSON.stringify(inc)).not.toMatch(/213770000902|recipientKey/);
+    const metrics = await (await fetch(`${notifier.url}/metrics`)).text();
+    expect(metrics).toMatch(/notifier_incidents_open\{short_code="\*720#",state="open"\} 1/);
+    // Its end reaches everyone paged once, with how long it lasted.
+    const resolved = payload({ tier: '3', short_code: '*720#', alertname: 'ShortCodeAppTimeouts', fingerprint: 'one-a', status: 'resolved' }, [
+      { tier: '3', short_code: '*720#', alertname: 'ShortCodeInternalErrors', fingerprint: 'one-b', status: 'resolved' },
+    ]);
+    expect((await postWebhook(notifier.url, '3', resolved)).json).toMatchObject({ sent: 3 });
+    await waitFor(() => smsTo('213770000902').length === 2, { what: 'RESOLU' });
+    expect(smsTo('213770000902')[1]).toMatch(/^RESOLU T3 \*720#: retour à la normale\. #\d+ a duré (\d+ min|\d+ h \d\d) \(depuis \d\d:\d\d\)$/);
+  });
+});
+
+describe('acknowledgement by SMS reply through Kannel', () => {
+  it('refuses a reply from a number not in the on-call file, acknowledges from one that is, silences, tells the chain, and still tells the end', async () => {
+    await am.postAlerts([alert({ alertname: 'ShortCodeRoutingBroken', tier: '3', short_code: '*730#', team: 'data' })]);
+    const page = await waitFor(() => smsTo('213770000902').find((t) => t.includes('*730#')), { timeoutMs: 15_000, what: 'the page for *730#' });
+    const id = Number(/#(\d+)/.exec(page)![1]);
+
+    await kannel.sendMo('213770555555', `${id}a`);
+    await waitFor(async () => /notifier_sms_replies_total\{outcome="refused"\} [1-9]/.test(await (await fetch(`${notifier.url}/metrics`)).text()), { timeoutMs: 20_000, what: 'the stranger refused' }).catch(async (e: Error) => {
+      throw new Error(`${e.message}\n${JSON.stringify((await journal(notifier.url, '?limit=50')).filter((x) => x.kind === 'reply'))}\n${kannel.logs()}`);
+    });
+    expect((await incidentOf('*730#'))!.state).toBe('open');
+    expect(smsTo('213770555555')).toEqual([]);
+
+    const sentAt = Date.now();
+    await kannel.sendMo('213770000902', `${id}a`);
+    const confirmation = await waitFor(() => smsTo('213770000902').find((t) => t.startsWith('OK,')), { timeoutMs: 15_000, what: 'the confirmation SMS' });
+    expect(confirmation).toBe(`OK, #${id} *730# est pour vous; ses alertes sont en silence. Répondez ${id}c pour clore.`);
+    const [silence] = await waitFor(async () => {
+      const s = (await silencesFor('*730#')).filter((x) => x.status.state === 'active');
+      return s.length ? s : false;
+    }, { timeoutMs: 20_000, what: 'the silence in Alertmanager' });
+    expect(Date.now() - sentAt).toBeLessThan(20_000);
+    const acked = (await incidentOf('*730#'))!;
+    expect(acked).toMatchObject({ state: 'acknowledged', acknowledged_by: '2137*****902', silence: { id: silence.id } });
+    // The other critical number is told, in English; nobody is escalated to (lea, after 4 s).
+    await waitFor(() => smsTo('213770000903').some((t) => t.startsWith(`#${id} *730# acknowledged by crit1`)), { timeoutMs: 20_000, what: 'the chain told of the acknowledgement' });
+    await new Promise((r) => setTimeout(r, 5000)); // the escalation delay passes: nothing must come
+    expect(smsTo('213770000103').filter((t) => t.includes(`#${id}`))).toEqual([]);
+
+    // A second reply is answered, not acted on twice.
+    await kannel.sendMo('213770000903', `${id}a`);
+    await waitFor(() => smsTo('213770000903').some((t) => t.includes('already acknowledged by 2137*****902')), { timeoutMs: 20_000, what: 'the "already" answer' });
+
+    // The alert ends under the silence: Alertmanager sends nothing (#226), the notifier sees it and tells everyone paged.
+    await am.postAlerts([alert({ alertname: 'ShortCodeRoutingBroken', tier: '3', short_code: '*730#', team: 'data' }, new Date().toISOString())]);
+    await waitFor(() => smsTo('213770000902').some((t) => t.startsWith('RESOLU T3 *730#')) && smsTo('213770000903').some((t) => t.startsWith('RESOLVED T3 *730#')), { timeoutMs: 30_000, what: 'the end told to both' });
+    await waitFor(async () => (await silencesFor('*730#')).every((s) => s.status.state === 'expired'), { timeoutMs: 20_000, what: 'the silence removed' });
+    expect((await incidentOf('*730#'))!).toMatchObject({ state: 'resolved', silence: null });
+  }, 120_000);
+
+  it('acknowledges from the app (act role) and from the mail\'s signed link, which expires', async () => {
+    await am.postAlerts([alert({ alertname: 'ShortCodeAppTimeouts', tier: '3', short_code: '*100#', team: 'care' })]);
+    const inc = await waitFor(() => incidentOf('*100#'), { timeoutMs: 15_000, what: 'the *100# incident' });
+    const mail = await waitFor(() => mailTo('noc-critical@djezzy.dz').find((m) => m.subject.includes(`incident #${inc.id}`)), { what: 'the mail with the link' });
+    const link = /(http:\/\/127\.0\.0\.1:\d+\/ack\/\d+\?exp=\d+&sig=[0-9a-f]+)/.exec(mailText(mail.raw))![1];
+    const forged = link.replace(/sig=\w/, 'sig=0');
+    expect((await fetch(forged)).status).toBe(403);
+    expect(await (await fetch(link)).text()).toMatch(/<form method="post"/); // opening the link acknowledges nothing
+    expect((await incidentOf('*100#'))!.state).toBe('open');
+    expect((await fetch(link, { method: 'POST' })).status).toBe(200);
+    expect((await incidentOf('*100#'))!).toMatchObject({ state: 'acknowledged', acknowledged_by: 'mail link' });
+
+    // The app: read is open on loopback, acknowledging needs the act token.
+    const url = `${notifier.url}/api/incidents/${inc.id}/ack`;
+    expect((await fetch(url, { method: 'POST' })).status).toBe(401);
+    const again = await fetch(url, { method: 'POST', headers: { authorization: `Bearer ${TOKEN}` } });
+    expect(again.status).toBe(409);
+    const closed = await fetch(`${url}?close=true`, { method: 'POST', headers: { authorization: `Bearer ${TOKEN}` } });
+    expect(await closed.json()).toMatchObject({ result: 'close', incident: { state: 'resolved', closed: true } });
+  });
+});
+
+describe('escalation', () => {
+  it('pages the next step when nobody acknowledges in time, across a restart of the notifier', async () => {
+    const res = await postWebhook(notifier.url, '2', payload({ team: 'billing', short_code: '*711#', fingerprint: 'esc' }));
+    const [id] = res.json.incidents as number[];
+    await waitFor(() => smsTo('213770000101').some((t) => t.includes(`#${id}`)), { what: 'the first page to ana' });
+    // The timer lives in the journal, not in the process.
+    await notifier.stop();
+    notifier = await start();
+    const escalated = await waitFor(() => smsTo('213770000102').find((t) => t.includes(`#${id}`)), { timeoutMs: 15_000, what: 'the escalation to ben' });
+    expect(escalated).toMatch(/^ALERT T2 \*711#: UssdAppTimeouts\. Since \d\d:\d\d\. #\d+ reply \d+a=ack \d+c=close$/);
+    const inc = (await incidentOf('*711#'))!;
+    expect(inc.escalations).toEqual([expect.objectContaining({ step: 1, to: '2137*****102' })]);
+    expect(smsTo('213770000102').filter((t) => t.includes(`#${id}`))).toHaveLength(1);
+  });
+
+  it('falls back to the next step and to mail when the SMS cannot be delivered, with the receipts journaled', async () => {
+    const res = await postWebhook(notifier.url, '2', payload({ team: 'offers', short_code: '*720*1#', fingerprint: 'gone' }));
+    const [id] = res.json.incidents as number[];
+    // The chain's next step is an hour away, but the first SMS failed: lea now, and the mail to gone.
+    await waitFor(() => smsTo('213770000103').some((t) => t.includes(`#${id}`)), { timeoutMs: 15_000, what: 'the fallback to lea' });
+    await waitFor(() => mailTo('gone@djezzy.dz').length > 0, { what: 'the mail to the unreachable person' });
+    const entries = await journal(notifier.url, '?limit=500');
+    expect(entries.some((e) => e.kind === 'delivery' && e.incidentId === id && e.result === 'failed' && e.recipient === '2137*****001')).toBe(true);
+    // A delivered SMS has its receipts too: accepted by the SMSC, then delivered to the handset.
+    const delivered = entries.filter((e) => e.kind === 'delivery' && e.incidentId === id && e.recipient === '2137*****103').map((e) => e.result);
+    await waitFor(async () => (await journal(notifier.url, '?limit=500')).some((e) => e.kind === 'delivery' && e.incidentId === id && e.result === 'delivered'), { what: 'the delivered receipt' });
+    expect(['accepted', 'delivered', undefined]).toContain(delivered[0]);
+    const inc = (await incidentOf('*720*1#'))!;
+    expect(inc.notified.find((n) => n.recipient === '2137*****001')).toMatchObject({ channel: 'sms', result: 'failed' });
+    await waitFor(async () => (await incidentOf('*720*1#'))!.notified.some((n) => n.recipient === '2137*****103' && n.result === 'delivered'), { what: 'lea\'s SMS shown delivered' });
+  });
+});
+
+describe('reload', () => {
+  it('takes a new on-call file on POST /-/reload, refuses a bad one with file:line and keeps the old', async () => {
+    const file = join(tc.dir, 'oncall.yaml');
+    await writeFile(file, ONCALL.replace('notify: [ben]', 'notify: [nobody]'));
+    const bad = await fetch(`${notifier.url}/-/reload`, { method: 'POST', headers: { authorization: `Bearer ${TOKEN}` } });
+    expect(bad.status).toBe(400);
+    expect((await bad.json()).error).toMatch(/oncall\.yaml:\d+: teams\.billing\.tier2\[1\]\.notify\[0\]: "nobody" is not a person or rotation defined in this file/);
+    expect(tc.cfg.oncall!.people.has('lea')).toBe(true);
+    await writeFile(file, ONCALL.replace('lea: { sms: "213770000103", language: fr }', 'lea: { sms: "213770000104", language: en }'));
+    const good = await fetch(`${notifier.url}/-/reload`, { method: 'POST', headers: { authorization: `Bearer ${TOKEN}` } });
+    expect(good.status).toBe(200);
+    expect(tc.cfg.oncall!.people.get('lea')).toMatchObject({ sms: '213770000104', language: 'en' });
+    expect((await fetch(`${notifier.url}/-/reload`, { method: 'POST' })).status).toBe(401);
+  });
+});
