@@ -9,7 +9,7 @@
 import { CODE_PAGE, perCode, SEVERITY } from './alerts.js';
 import type { AlertingRule, RecordingRule, RuleFile } from './rule-file.js';
 import { windows, type Anomaly, type Band, type Slo } from './slo.js';
-import { percent } from './wording.js';
+import { lastWindow, percent } from './wording.js';
 
 /** The window judged against the band: the recorded 5-minute rates and ratios. */
 export const JUDGED = windows('5m')[0];
@@ -131,7 +131,7 @@ function trafficAlerts(a: Anomaly): AlertingRule[] {
       annotations: {
         summary: '{{ $labels.short_code }}: traffic dropped to {{ printf "%.2f" $value }} dialogs/s',
         description:
-          `{{ $labels.short_code }} handled {{ printf "%.2f" $value }} dialogs/s over the last ${JUDGED.text}, below its band: ` +
+          `{{ $labels.short_code }} handled {{ printf "%.2f" $value }} dialogs/s over the last ${lastWindow(JUDGED)}, below its band: ` +
           `${bandQuery(series('dialogs', 'band_lower'))} to ${bandQuery(series('dialogs', 'band_upper'))} dialogs/s around ` +
           `${bandQuery(series('dialogs', 'expected'))} expected (the median of ${weeks}).`,
         dashboard_url: CODE_PAGE,
@@ -146,7 +146,7 @@ function trafficAlerts(a: Anomaly): AlertingRule[] {
       annotations: {
         summary: '{{ $labels.short_code }}: traffic spiked to {{ printf "%.2f" $value }} dialogs/s',
         description:
-          `{{ $labels.short_code }} handled {{ printf "%.2f" $value }} dialogs/s over the last ${JUDGED.text}, above its band: ` +
+          `{{ $labels.short_code }} handled {{ printf "%.2f" $value }} dialogs/s over the last ${lastWindow(JUDGED)}, above its band: ` +
           `${bandQuery(series('dialogs', 'band_lower'))} to ${bandQuery(series('dialogs', 'band_upper'))} dialogs/s around ` +
           `${bandQuery(series('dialogs', 'expected'))} expected (the median of ${weeks}): a campaign, a retry storm or a looping client; watch latency and overload.`,
         dashboard_url: CODE_PAGE,
