@@ -59,16 +59,21 @@ function signalRules(s: Signal, a: Anomaly): RecordingRule[] {
     : // Binomial: a ratio of n dialogs has variance p (1 - p) / n.
       `${band.noise} * sqrt(${expected} * (1 - ${expected}) / on (short_code) (${current(SIGNALS[0])} * ${judged}))`;
   const floor = traffic ? `${band.floor} * ${expected}` : `0 * ${expected} + ${band.floor}`;
+  // A week back only counts once the whole window has data: the first minutes of an install
+  // alone would give an hour's mean of a few samples.
   const lags: RecordingRule[] = Array.from({ length: a.weeks }, (_, i) => ({
     record: L,
-    expr: `avg_over_time(${current(s)}[${a.window.text}] offset ${offset((i + 1) * WEEK_S - a.window.seconds / 2)})`,
+    expr:
+      `avg_over_time(${current(s)}[${a.window.text}] offset ${offset((i + 1) * WEEK_S - a.window.seconds / 2)})\n` +
+      `and on (short_code) ${current(s)} offset ${offset((i + 1) * WEEK_S + a.window.seconds / 2)}`,
     labels: { weeks_ago: String(i + 1) },
   }));
   lags[0] = {
     ...lags[0],
     comment: [
       `--- ${traffic ? 'traffic (dialogs/s)' : s.metric.replaceAll('_', ' ')} ---`,
-      `The same weekday and hour, 1 to ${a.weeks} weeks back: the mean over the ${a.window.text} centred on that moment.`,
+      `The same weekday and hour, 1 to ${a.weeks} weeks back: the mean over the ${a.window.text} centred on that moment,`,
+      'once data reaches back to the start of that window.',
     ].join('\n'),
   };
   return [
