@@ -8,7 +8,7 @@
 // "the same hour"). `npm run anomaly:functions` checks the rules' functions against both.
 import { CODE_PAGE, perCode, SEVERITY } from './alerts.js';
 import type { AlertingRule, RecordingRule, RuleFile } from './rule-file.js';
-import { windows, type Anomaly, type Band, type Slo } from './slo.js';
+import { windows, type Anomaly, type Band, type Slo, type Tier } from './slo.js';
 import { lastWindow, percent } from './wording.js';
 
 /** The window judged against the band: the recorded 5-minute rates and ratios. */
@@ -123,40 +123,48 @@ function worstDeviation(): RecordingRule {
 const bandQuery = (name: string) =>
   `{{ with printf "${name}{short_code=%q}" $labels.short_code | query }}{{ . | first | value | printf "%.2f" }}{{ end }}`;
 
+/** A traffic alert outside the band: the words of one side, the thresholds from slo.yaml. */
+function bandAlert(a: Anomaly, side: { alert: string; tier: Tier; for: string; condition: string; moved: string; where: string; advice: string; comment: string }): AlertingRule {
+  const q = (op: string) => bandQuery(series('dialogs', op));
+  return {
+    comment: side.comment,
+    alert: side.alert,
+    expr: perCode(side.condition),
+    for: side.for,
+    labels: { tier: String(side.tier), severity: SEVERITY[side.tier], alert_family: 'traffic' },
+    annotations: {
+      summary: `{{ $labels.short_code }}: traffic ${side.moved} to {{ printf "%.2f" $value }} dialogs/s`,
+      description:
+        `{{ $labels.short_code }} handled {{ printf "%.2f" $value }} dialogs/s over the last ${lastWindow(JUDGED)}, ${side.where} its band: ` +
+        `${q('band_lower')} to ${q('band_upper')} dialogs/s around ${q('expected')} expected (the median of the same hour of the past ${a.weeks} weeks)${side.advice}.`,
+      dashboard_url: CODE_PAGE,
+    },
+  };
+}
+
 function trafficAlerts(a: Anomaly): AlertingRule[] {
   const rate = current(SIGNALS[0]);
-  const weeks = `the same hour of the past ${a.weeks} weeks`;
   return [
-    {
+    bandAlert(a, {
       comment: `--- alerts ---\nShortCodeTrafficDrop: under the band for ${a.drop.for.text}, on codes expected to carry at least ${a.drop.minExpected} dialogs/s.`,
       alert: 'ShortCodeTrafficDrop',
-      expr: perCode(`    ${rate} < ${series('dialogs', 'band_lower')}\n  and on (short_code) ${series('dialogs', 'expected')} >= ${a.drop.minExpected}`),
+      tier: a.drop.tier,
       for: a.drop.for.text,
-      labels: { tier: String(a.drop.tier), severity: SEVERITY[a.drop.tier], alert_family: 'traffic' },
-      annotations: {
-        summary: '{{ $labels.short_code }}: traffic dropped to {{ printf "%.2f" $value }} dialogs/s',
-        description:
-          `{{ $labels.short_code }} handled {{ printf "%.2f" $value }} dialogs/s over the last ${lastWindow(JUDGED)}, below its band: ` +
-          `${bandQuery(series('dialogs', 'band_lower'))} to ${bandQuery(series('dialogs', 'band_upper'))} dialogs/s around ` +
-          `${bandQuery(series('dialogs', 'expected'))} expected (the median of ${weeks}).`,
-        dashboard_url: CODE_PAGE,
-      },
-    },
-    {
+      condition: `    ${rate} < ${series('dialogs', 'band_lower')}\n  and on (short_code) ${series('dialogs', 'expected')} >= ${a.drop.minExpected}`,
+      moved: 'dropped',
+      where: 'below',
+      advice: '',
+    }),
+    bandAlert(a, {
       comment: `ShortCodeTrafficSpike: over the band for ${a.spike.for.text}, at least ${a.spike.minRate} dialogs/s.`,
       alert: 'ShortCodeTrafficSpike',
-      expr: perCode(`    ${rate} > ${series('dialogs', 'band_upper')}\n  and on (short_code) ${rate} >= ${a.spike.minRate}`),
+      tier: a.spike.tier,
       for: a.spike.for.text,
-      labels: { tier: String(a.spike.tier), severity: SEVERITY[a.spike.tier], alert_family: 'traffic' },
-      annotations: {
-        summary: '{{ $labels.short_code }}: traffic spiked to {{ printf "%.2f" $value }} dialogs/s',
-        description:
-          `{{ $labels.short_code }} handled {{ printf "%.2f" $value }} dialogs/s over the last ${lastWindow(JUDGED)}, above its band: ` +
-          `${bandQuery(series('dialogs', 'band_lower'))} to ${bandQuery(series('dialogs', 'band_upper'))} dialogs/s around ` +
-          `${bandQuery(series('dialogs', 'expected'))} expected (the median of ${weeks}): a campaign, a retry storm or a looping client; watch latency and overload.`,
-        dashboard_url: CODE_PAGE,
-      },
-    },
+      condition: `    ${rate} > ${series('dialogs', 'band_upper')}\n  and on (short_code) ${rate} >= ${a.spike.minRate}`,
+      moved: 'spiked',
+      where: 'above',
+      advice: ': a campaign, a retry storm or a looping client; watch latency and overload',
+    }),
   ];
 }
 
