@@ -22,6 +22,7 @@ const PROBES: Record<string, { expr: string; value: number }> = {
   count: { expr: 'count(label_replace(vector(1), "w", "1", "", "") or label_replace(vector(1), "w", "2", "", ""))', value: 2 },
   max: { expr: 'max(label_replace(vector(1), "t", "a", "", "") or label_replace(vector(4), "t", "b", "", ""))', value: 4 },
   min: { expr: 'min(label_replace(vector(1), "t", "a", "", "") or label_replace(vector(4), "t", "b", "", ""))', value: 1 },
+  group: { expr: 'group(label_replace(vector(3), "n", "a", "", "") or label_replace(vector(4), "n", "b", "", ""))', value: 1 },
   abs: { expr: 'abs(vector(-2.5))', value: 2.5 },
   sqrt: { expr: 'sqrt(vector(16))', value: 4 },
   clamp_min: { expr: 'clamp_min(vector(-1), 0)', value: 0 },

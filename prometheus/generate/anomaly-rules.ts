@@ -150,7 +150,13 @@ function trafficAlerts(a: Anomaly): AlertingRule[] {
       alert: 'ShortCodeTrafficDrop',
       tier: a.drop.tier,
       for: a.drop.for.text,
-      condition: `    ${rate} < ${series('dialogs', 'band_lower')}\n  and on (short_code) ${series('dialogs', 'expected')} >= ${a.drop.minExpected}`,
+      // Not while an exporter is down: every code then loses that node's share, which
+      // UssdwatchExporterMissing names once instead of a drop per code.
+      condition: [
+        `    ${rate} < ${series('dialogs', 'band_lower')}`,
+        `  and on (short_code) ${series('dialogs', 'expected')} >= ${a.drop.minExpected}`,
+        '  unless on () group(up{job="ussdwatch-exporter"} == 0)',
+      ].join('\n'),
       moved: 'dropped',
       where: 'below',
       advice: '',
