@@ -75,7 +75,9 @@ describe('startPrometheus', () => {
     expect(groups.map((g) => g.name).sort()).toEqual([
       'ussd-dpss',
       'ussd-log-sources',
+      'ussd-shortcode-anomaly',
       'ussd-shortcode-errors',
+      'ussd-shortcode-health',
       'ussd-shortcode-latency',
       'ussd-shortcode-traffic',
       'ussd-slo',

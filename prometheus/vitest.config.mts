@@ -5,7 +5,7 @@ export default defineConfig({
   resolve: { conditions: ['source'] },
   ssr: { resolve: { conditions: ['source'] } },
   test: {
-    include: ['*.test.ts', 'generate/*.test.ts'],
+    include: ['*.test.ts', 'generate/*.test.ts', 'anomaly/*.test.ts'],
     // Prometheus has to start, scrape twice and evaluate the rules.
     testTimeout: 20_000,
     hookTimeout: 20_000,

@@ -34,3 +34,19 @@ export function causeColour(cause: string): string {
   return (CAUSE_COLOURS as Record<string, string>)[cause] ?? CLASS_COLOURS[causeInfo(cause).cls];
 }
 
+
+/**
+ * Health score bands (ussd_shortcode:health_score, 0-100), coloured like the classes: ok
+ * green when healthy, the slow-response amber when degraded, the internal red under 50,
+ * where prometheus/slo.yaml's ShortCodeHealthLow starts counting.
+ */
+export const HEALTH_BANDS: ReadonlyArray<{ from: number; label: string; color: string }> = [
+  { from: 90, label: 'healthy', color: CLASS_COLOURS.ok },
+  { from: 50, label: 'degraded', color: CAUSE_COLOURS.slow_response },
+  { from: 0, label: 'unhealthy', color: CLASS_COLOURS.internal },
+];
+
+/** The band of a score; undefined for no score (NaN: no rules loaded, a code without data). */
+export function healthBand(score: number): (typeof HEALTH_BANDS)[number] | undefined {
+  return Number.isFinite(score) ? HEALTH_BANDS.find((b) => score >= b.from) : undefined;
+}

@@ -113,8 +113,21 @@ describe('the Grafana app against the real stack', () => {
     const rate = (await page.getByTestId('stat-rate').textContent()) ?? '';
     expect(rate).toMatch(/Dialogs per second, now \(last \d+ s\)\d+\.\d+\/srange average \d+\.\d+\/s/);
 
+    // Its health score (prometheus/rules/shortcode-health.yml) falls under 50, in the unhealthy red.
+    await expect
+      .poll(async () => {
+        await refresh();
+        return Number(await page.getByTestId(`health-${CODE}`).textContent());
+      }, { timeout: 60_000, interval: 2000 })
+      .toBeLessThan(50);
+    expect(await page.getByTestId(`health-${CODE}`).evaluate((el) => getComputedStyle(el).color)).toBe('rgb(196, 22, 42)');
+
     await link.click();
     await page.waitForURL((u) => u.pathname === `${APP}/code` && u.searchParams.get('code') === CODE && u.searchParams.get('from') === 'now-15m');
+    // The score says why: the error budget is the part that pulled it down. A fresh stack has
+    // no week of history: the traffic chart says its band is still warming up.
+    await expect.poll(() => page.getByTestId('health-score').textContent(), { timeout: 30_000 }).toContain('lowest part error budget');
+    await page.getByTestId('traffic-band').getByText('No band yet').waitFor({ timeout: 20_000 });
     // A code that no longer answers looks like it: most dialogs unanswered, p95 at the top.
     await expect
       .poll(async () => {

@@ -3,13 +3,18 @@
 //   ...
 //   <!-- end of NAME -->
 // so that no page restates a number by hand.
+import { JUDGED } from './anomaly-rules.js';
 import { REPORTED } from './errors-rules.js';
 import { CAUSES, type Cause, type Slo } from './slo.js';
 import { anyOf, conditions, countIn, factor, percent, percentile } from './wording.js';
 
 /** Each page and the blocks it shows. */
 export const PAGES: Record<string, string[]> = {
-  'prometheus/README.md': ['objectives', 'internal-errors', 'latency', 'causes'],
+  'prometheus/README.md': ['objectives', 'internal-errors', 'latency', 'causes', 'anomaly', 'health'],
+  'docs/anomaly.md': ['anomaly', 'health'],
+  'docs/runbooks/ShortCodeTrafficDrop.md': ['anomaly'],
+  'docs/runbooks/ShortCodeTrafficSpike.md': ['anomaly'],
+  'docs/runbooks/ShortCodeHealthLow.md': ['health'],
   'docs/runbooks/ShortCodeInternalErrors.md': ['internal-errors'],
   'docs/runbooks/ShortCodeSlow.md': ['latency'],
   'docs/runbooks/ShortCodeAppTimeouts.md': ['cause-app_timeout'],
@@ -59,8 +64,52 @@ export function blocks(slo: Slo): Record<string, string> {
       lat.tiers.map((t) => [TIER[t.tier], t.above === 1 ? "the code's slow threshold" : `${t.above} times the code's slow threshold`, t.for.text, countIn(lat.minResponses, 'responses')]),
     ),
     causes: table(causeHeader, causeRows(CAUSES)),
+    anomaly: anomalyTable(slo),
+    health: healthTable(slo),
     ...Object.fromEntries(CAUSES.map((c) => [`cause-${c}`, table(causeHeader, causeRows([c]))])),
   };
+}
+
+function anomalyTable(slo: Slo): string {
+  const a = slo.anomaly;
+  const t = a.trafficBand;
+  const e = a.errorRatioBand;
+  const expected = `median of the same hour (mean over ${a.window.text}) 1 to ${a.weeks} weeks back, from ${a.minWeeks} week${a.minWeeks > 1 ? 's' : ''} of history`;
+  return [
+    table(
+      ['band', 'expected', 'half-width: the widest of'],
+      [
+        ['traffic (dialogs/s)', expected, `${t.mads} x 1.4826 x MAD, ${percent(t.floor)} of expected, ${t.noise} Poisson sd over ${JUDGED.text}`],
+        ['internal and user error ratios', expected, `${e.mads} x 1.4826 x MAD, ${percent(e.floor)} (points), ${e.noise} binomial sd over ${JUDGED.text}`],
+      ],
+    ),
+    '',
+    table(
+      ['alert', 'tier', `${JUDGED.text} rate`, 'held', 'watched'],
+      [
+        ['`ShortCodeTrafficDrop`', TIER[a.drop.tier], 'under the band', a.drop.for.text, `expected at least ${a.drop.minExpected} dialogs/s`],
+        ['`ShortCodeTrafficSpike`', TIER[a.spike.tier], 'over the band', a.spike.for.text, `at least ${a.spike.minRate} dialogs/s`],
+      ],
+    ),
+  ].join('\n');
+}
+
+function healthTable(slo: Slo): string {
+  const h = slo.health;
+  const z = h.zeroAtBurn;
+  return [
+    table(
+      ['part', '100', '0', 'without data'],
+      [
+        ['`errors`', `internal-error budget burning at 1x or less over ${h.window.text}`, `${z}x`, '100'],
+        ['`latency`', `slow responses at 1x or less of the ${percent(1 - slo.latency.objective)} allowed, over ${h.window.text}`, `${z}x`, '100'],
+        ['`anomaly`', 'inside every band', `${h.anomalyZeroAt} half-widths outside (traffic either way, error ratios upwards)`, '100 (warm-up)'],
+        ['`incident`', 'no incident on the code', `open: ${h.incident.open}, acknowledged: ${h.incident.acknowledged}`, '100 (no notifier)'],
+      ],
+    ),
+    '',
+    `Score: the worst part. \`ShortCodeHealthLow\`, tier ${TIER[h.alert.tier]}: a score under ${h.alert.below} for ${h.alert.for.text}.`,
+  ].join('\n');
 }
 
 function table(header: string[], rows: string[][]): string {

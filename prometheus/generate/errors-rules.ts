@@ -50,8 +50,9 @@ export function errorRules(slo: Slo): RuleFile {
   const causes = Object.values(slo.causes);
   const burned = burnWindows(slo);
   const causeWindows = distinct([REPORTED, ...causes.flatMap((a) => [...a.ratio.map((c) => c.window), a.minErrors.window])]);
-  const dialogWindows = distinct([...KEPT_DIALOG_WINDOWS, ...burned, ...tiers.map((t) => t.minErrors.window), ...causeWindows]);
-  const ratioWindows = distinct([...burned, ...KEPT_RATIO_WINDOWS]);
+  // The health score reads the internal-error ratio over its own window.
+  const ratioWindows = distinct([...burned, ...KEPT_RATIO_WINDOWS, slo.health.window]);
+  const dialogWindows = distinct([...KEPT_DIALOG_WINDOWS, ...ratioWindows, ...tiers.map((t) => t.minErrors.window), ...causeWindows]);
 
   const rules: Rule[] = [
     ...section('--- dialog rates per code and class, over every window a rule needs ---', [

@@ -51,6 +51,14 @@ describe('files generated from prometheus/slo.yaml', () => {
     expect(files.get('prometheus/rules/slo.yml')).toContain('record: slo:sli_error:ratio_rate2h\n');
   });
 
+  it('carries the band and the score settings into their rules', () => {
+    const files = generate(sloFrom(sloText.replace('weeks: 4', 'weeks: 2').replace('zero_at_burn: 6', 'zero_at_burn: 11')));
+    const anomaly = files.get('prometheus/rules/shortcode-anomaly.yml')!;
+    expect(anomaly).toContain('offset 335h30m');
+    expect(anomaly).not.toContain('offset 503h30m');
+    expect(files.get('prometheus/rules/shortcode-health.yml')).toContain('(11 - ussd_shortcode:internal_error_ratio:rate1h / ussd_shortcode:error_budget:ratio) / 10');
+  });
+
   it('writes YAML that reads back as the rules it was built from', () => {
     for (const file of ruleFiles(slo)) {
       const groups = file.groups.map((g) => ({ ...g, rules: g.rules.map(({ comment: _, ...rule }) => rule) }));
@@ -91,6 +99,8 @@ describe('prometheus/slo.yaml mistakes name the file, the line, the key and the 
     ['objective: 0.95', 'objective: 0.955', 'latency.objective: expected a whole percent such as 0.95 or 0.99 (it names the percentile p95, p99); got 0.955'],
     ['- tier: 2', '- tier: 3', 'internal_errors.tiers[1].tier: tier 3 is listed twice; keep one'],
     ['{tier: 2, above: 2, for: 2m}', '{tier: 4, above: 2, for: 2m}', 'latency.tiers[1].tier: expected tier 1 (email), 2 (SMS) or 3 (critical); got 4'],
+    ['min_weeks: 1', 'min_weeks: 5', 'anomaly.min_weeks: expected an integer from 1 to 4; got 5'],
+    ['{tier: 1, below: 50, for: 30m}', '{tier: 1, below: 150, for: 30m}', 'health.alert.below: expected a number from 0 to 100; got 150'],
   ])('%s -> %s', (from, to, problem) => {
     const { message, line } = mistake(from, to);
     expect(message).toBe(`prometheus/slo.yaml:${line}: ${problem}`);

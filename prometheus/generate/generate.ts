@@ -1,8 +1,10 @@
 // Everything `npm run rules` writes from prometheus/slo.yaml, as path -> text. Pure: the
 // caller reads the pages the tables go into and writes (or compares) the result.
 import { addRunbookUrls } from './alerts.js';
+import { anomalyRules } from './anomaly-rules.js';
 import { blocks, fillPage, PAGES } from './docs.js';
 import { errorRules } from './errors-rules.js';
+import { healthRules } from './health-rules.js';
 import { latencyRules } from './latency-rules.js';
 import { renderRuleFile, type RuleFile } from './rule-file.js';
 import type { Slo } from './slo.js';
@@ -11,7 +13,7 @@ import { slothRules } from './sloth-rules.js';
 export const SLO_FILE = 'prometheus/slo.yaml';
 
 export function ruleFiles(slo: Slo): RuleFile[] {
-  return [errorRules(slo), latencyRules(slo), slothRules(slo)].map((f) => ({ ...f, groups: addRunbookUrls(f.groups) }));
+  return [errorRules(slo), latencyRules(slo), slothRules(slo), anomalyRules(slo), healthRules(slo)].map((f) => ({ ...f, groups: addRunbookUrls(f.groups) }));
 }
 
 /** Paths relative to the repository root; `read` gives a page's committed text. */

@@ -2,7 +2,7 @@
 // slower than each code's threshold, and ShortCodeSlow, from slo.yaml's latency objective.
 import { allOf, CODE_PAGE, perCode, SEVERITY } from './alerts.js';
 import type { AlertingRule, RecordingRule, RuleFile } from './rule-file.js';
-import { distinct, windows, type LatencyTier, type Slo } from './slo.js';
+import { distinct, windows, type Duration, type LatencyTier, type Slo } from './slo.js';
 import { atLeast, lastWindow, ordinal, percentile, times } from './wording.js';
 
 /** The histogram buckets of the metric contract (shared/spec/metrics.md), +Inf aside. */
@@ -16,14 +16,43 @@ const WINDOW = windows('5m')[0];
 /** `ussd_shortcode:app_response_seconds:p95_rate5m`. */
 const percentileSeries = (p: number) => `ussd_shortcode:app_response_seconds:p${p}_rate${WINDOW.text}`;
 
+const bucketSeries = (w: Duration) => `ussd_shortcode_le:app_response_seconds_bucket:rate${w.text}`;
+
+const SLOW_COMMENT = [
+  "Share of responses slower than the code's threshold: the latency SLO's error ratio. PromQL",
+  'cannot compare a label (le) with a value, so each bucket bound of the metric contract gets a',
+  'clause; a threshold between two bounds uses the lower one (it over-reports slowness, never',
+  'hides it).',
+].join('\n');
+
+function slowRatio(w: Duration): RecordingRule {
+  return {
+    record: `ussd_shortcode:app_response_slow_ratio:rate${w.text}`,
+    expr: [
+      '1 - (',
+      '  sum by (short_code) (',
+      ...BUCKETS.map((b, i) => {
+        const next = BUCKETS[i + 1];
+        const range = next === undefined ? `>= ${b}` : `>= ${b} < ${next}`;
+        return `${i === 0 ? '      ' : '    or '}${bucketSeries(w)}{le="${b}"} and on (short_code) (ussd_shortcode:slow_seconds:max ${range})`;
+      }),
+      '  )',
+      `  / ussd_shortcode:app_responses:rate${w.text}`,
+      ')',
+    ].join('\n'),
+  };
+}
+
 export function latencyRules(slo: Slo): RuleFile {
   const { objective, minResponses, tiers } = slo.latency;
-  const buckets = `ussd_shortcode_le:app_response_seconds_bucket:rate${WINDOW.text}`;
+  const buckets = bucketSeries(WINDOW);
   const percentiles = [...new Set([...KEPT_PERCENTILES, percentile(objective)])].sort((a, b) => a - b);
-  const responseWindows = distinct([WINDOW, minResponses.window]);
+  // The health score reads the slow share over its own window.
+  const slowWindows = distinct([WINDOW, slo.health.window]);
+  const responseWindows = distinct([...slowWindows, minResponses.window]);
 
   const recorded: RecordingRule[] = [
-    { record: buckets, expr: `sum by (short_code, le) (rate(ussd_app_response_seconds_bucket[${WINDOW.text}]))` },
+    ...slowWindows.map((w) => ({ record: bucketSeries(w), expr: `sum by (short_code, le) (rate(ussd_app_response_seconds_bucket[${w.text}]))` })),
     ...responseWindows.map((w) => ({ record: `ussd_shortcode:app_responses:rate${w.text}`, expr: `sum by (short_code) (rate(ussd_app_response_seconds_count[${w.text}]))` })),
     ...percentiles.map((p) => ({ record: percentileSeries(p), expr: `histogram_quantile(${p / 100}, ${buckets})` })),
     {
@@ -36,27 +65,7 @@ export function latencyRules(slo: Slo): RuleFile {
       expr: 'sum by (short_code) (rate(ussd_app_response_seconds_sum[15m])) / sum by (short_code) (rate(ussd_app_response_seconds_count[15m]))',
     },
     { record: 'ussd_shortcode:slow_seconds:max', expr: 'max by (short_code) (ussd_shortcode_slow_seconds)' },
-    {
-      comment: [
-        "Share of responses slower than the code's threshold: the latency SLO's error ratio. PromQL",
-        'cannot compare a label (le) with a value, so each bucket bound of the metric contract gets a',
-        'clause; a threshold between two bounds uses the lower one (it over-reports slowness, never',
-        'hides it).',
-      ].join('\n'),
-      record: `ussd_shortcode:app_response_slow_ratio:rate${WINDOW.text}`,
-      expr: [
-        '1 - (',
-        '  sum by (short_code) (',
-        ...BUCKETS.map((b, i) => {
-          const next = BUCKETS[i + 1];
-          const range = next === undefined ? `>= ${b}` : `>= ${b} < ${next}`;
-          return `${i === 0 ? '      ' : '    or '}${buckets}{le="${b}"} and on (short_code) (ussd_shortcode:slow_seconds:max ${range})`;
-        }),
-        '  )',
-        `  / ussd_shortcode:app_responses:rate${WINDOW.text}`,
-        ')',
-      ].join('\n'),
-    },
+    ...slowWindows.map((w, i) => ({ ...slowRatio(w), ...(i === 0 ? { comment: SLOW_COMMENT } : {}) })),
   ];
 
   const alerts = tiers.map((t, i) => ({ ...slowAlert(t, slo), comment: `${i === 0 ? '--- alerts ---\n' : ''}${slowTierLine(t, slo)}` }));

@@ -45,11 +45,39 @@ export interface CauseAlert {
 export const CAUSES = ['app_timeout', 'routing'] as const;
 export type Cause = (typeof CAUSES)[number];
 
+/** Half-width of a band: the largest of these terms (see slo.yaml's anomaly section). */
+export interface Band {
+  mads: number;
+  /** Of the expected value (traffic), or a ratio (error ratios). */
+  floor: number;
+  noise: number;
+}
+
+export interface Anomaly {
+  window: Duration;
+  weeks: number;
+  minWeeks: number;
+  trafficBand: Band;
+  errorRatioBand: Band;
+  drop: { tier: Tier; for: Duration; minExpected: number };
+  spike: { tier: Tier; for: Duration; minRate: number };
+}
+
+export interface Health {
+  window: Duration;
+  zeroAtBurn: number;
+  anomalyZeroAt: number;
+  incident: { open: number; acknowledged: number };
+  alert: { tier: Tier; below: number; for: Duration };
+}
+
 export interface Slo {
   period: Duration;
   internalErrors: { defaultObjective: number; tiers: BurnTier[] };
   latency: { objective: number; minResponses: Minimum; tiers: LatencyTier[] };
   causes: Record<Cause, CauseAlert>;
+  anomaly: Anomaly;
+  health: Health;
 }
 
 export function loadSlo(file: string): Slo {
@@ -58,7 +86,8 @@ export function loadSlo(file: string): Slo {
 
 export function readSlo({ file, value, lineOf }: YamlFile): Slo {
   const top: Place = { file, lineOf, path: [] };
-  const doc = readMapping(value, top, ['period', 'internal_errors', 'latency', 'causes'], ['period', 'internal_errors', 'latency', 'causes']);
+  const sections = ['period', 'internal_errors', 'latency', 'causes', 'anomaly', 'health'];
+  const doc = readMapping(value, top, sections, sections);
 
   const ie = child(top, 'internal_errors');
   const ieDoc = readMapping(doc.internal_errors, ie, ['default_objective', 'tiers'], ['default_objective', 'tiers']);
@@ -108,7 +137,66 @@ export function readSlo({ file, value, lineOf }: YamlFile): Slo {
     }),
   ) as Record<Cause, CauseAlert>;
 
-  return { period: readDuration(doc.period, child(top, 'period')), internalErrors, latency, causes };
+  return {
+    period: readDuration(doc.period, child(top, 'period')),
+    internalErrors,
+    latency,
+    causes,
+    anomaly: readAnomaly(doc.anomaly, child(top, 'anomaly')),
+    health: readHealth(doc.health, child(top, 'health')),
+  };
+}
+
+function readAnomaly(v: unknown, at: Place): Anomaly {
+  const keys = ['window', 'weeks', 'min_weeks', 'traffic_band', 'error_ratio_band', 'drop', 'spike'];
+  const a = readMapping(v, at, keys, keys);
+  const weeks = readNumber(a.weeks, child(at, 'weeks'), { min: 1, max: 8, integer: true });
+  const band = (key: string, floorKey: string, floorMax: number): Band => {
+    const b = readMapping(a[key], child(at, key), ['mads', floorKey, 'noise'], ['mads', floorKey, 'noise']);
+    return {
+      mads: readNumber(b.mads, child(child(at, key), 'mads'), { min: 0, max: 100 }),
+      floor: readNumber(b[floorKey], child(child(at, key), floorKey), { min: 0, max: floorMax }),
+      noise: readNumber(b.noise, child(child(at, key), 'noise'), { min: 0, max: 100 }),
+    };
+  };
+  const drop = readMapping(a.drop, child(at, 'drop'), ['tier', 'for', 'min_expected'], ['tier', 'for', 'min_expected']);
+  const spike = readMapping(a.spike, child(at, 'spike'), ['tier', 'for', 'min_rate'], ['tier', 'for', 'min_rate']);
+  return {
+    window: readDuration(a.window, child(at, 'window')),
+    weeks,
+    minWeeks: readNumber(a.min_weeks, child(at, 'min_weeks'), { min: 1, max: weeks, integer: true }),
+    trafficBand: band('traffic_band', 'share', 10),
+    errorRatioBand: band('error_ratio_band', 'at_least', 1),
+    drop: {
+      tier: readTier(drop.tier, child(child(at, 'drop'), 'tier')),
+      for: readDuration(drop.for, child(child(at, 'drop'), 'for')),
+      minExpected: readNumber(drop.min_expected, child(child(at, 'drop'), 'min_expected'), { min: 0, max: 1e6 }),
+    },
+    spike: {
+      tier: readTier(spike.tier, child(child(at, 'spike'), 'tier')),
+      for: readDuration(spike.for, child(child(at, 'spike'), 'for')),
+      minRate: readNumber(spike.min_rate, child(child(at, 'spike'), 'min_rate'), { min: 0, max: 1e6 }),
+    },
+  };
+}
+
+function readHealth(v: unknown, at: Place): Health {
+  const keys = ['window', 'zero_at_burn', 'anomaly_zero_at', 'incident', 'alert'];
+  const h = readMapping(v, at, keys, keys);
+  const inc = readMapping(h.incident, child(at, 'incident'), ['open', 'acknowledged'], ['open', 'acknowledged']);
+  const alert = readMapping(h.alert, child(at, 'alert'), ['tier', 'below', 'for'], ['tier', 'below', 'for']);
+  const score = (x: unknown, place: Place) => readNumber(x, place, { min: 0, max: 100 });
+  return {
+    window: readDuration(h.window, child(at, 'window')),
+    zeroAtBurn: readNumber(h.zero_at_burn, child(at, 'zero_at_burn'), { min: 1.01, max: 1000 }),
+    anomalyZeroAt: readNumber(h.anomaly_zero_at, child(at, 'anomaly_zero_at'), { min: 1.01, max: 100 }),
+    incident: { open: score(inc.open, child(child(at, 'incident'), 'open')), acknowledged: score(inc.acknowledged, child(child(at, 'incident'), 'acknowledged')) },
+    alert: {
+      tier: readTier(alert.tier, child(child(at, 'alert'), 'tier')),
+      below: score(alert.below, child(child(at, 'alert'), 'below')),
+      for: readDuration(alert.for, child(child(at, 'alert'), 'for')),
+    },
+  };
 }
 
 const UNIT_SECONDS: Record<string, number> = { s: 1, m: 60, h: 3600, d: 86400, w: 604800 };

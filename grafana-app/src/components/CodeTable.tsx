@@ -1,8 +1,10 @@
 import React from 'react';
 import { InteractiveTable, type Column } from '@grafana/ui';
+import { compareHealth } from '../data/health.js';
 import type { CodeRow } from '../data/overview.js';
 import { linkTo } from '../state/location.js';
 import { AppLink } from './AppLink.js';
+import { HealthScore } from './HealthScore.js';
 import { count, pct, responseTime, stamp } from './format.js';
 import { usePage } from './page-context.js';
 import { TierBadge } from './TierBadge.js';
@@ -22,6 +24,12 @@ export function CodeTable({ rows }: { rows: CodeRow[] }) {
       ),
     },
     { id: 'name', header: 'Name' },
+    {
+      id: 'health',
+      header: 'Health',
+      cell: ({ row }) => <HealthScore score={row.original.health} testId={`health-${row.original.code}`} />,
+      sortType: (a, b) => compareHealth(a.original.health, b.original.health),
+    },
     { id: 'team', header: 'Team' },
     { id: 'dialogs', header: 'Dialogs', cell: ({ row }) => count(row.original.dialogs) },
     { id: 'internalRatio', header: 'Internal errors', cell: ({ row }) => pct(row.original.internalRatio) },

@@ -15,12 +15,15 @@ export function StatRow({ children }: { children: React.ReactNode }) {
   return <div className={useStyles2(getStyles).row}>{children}</div>;
 }
 
-export function Stat({ label, value, hint, testId }: { label: string; value: string; hint?: string; testId?: string }) {
+/** `color`: the value's, for a figure with colour bands (a health score). */
+export function Stat({ label, value, hint, testId, color }: { label: string; value: string; hint?: string; testId?: string; color?: string }) {
   const s = useStyles2(getStyles);
   return (
     <div className={s.tile} data-testid={testId}>
       <div className={s.label}>{label}</div>
-      <div className={s.value}>{value}</div>
+      <div className={s.value} style={color ? { color } : undefined}>
+        {value}
+      </div>
       {hint && <div className={s.hint}>{hint}</div>}
     </div>
   );

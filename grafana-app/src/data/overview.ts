@@ -26,6 +26,8 @@ export interface CodeRow {
   alerting?: CodeAlerting;
   /** Internal-error ratio over the range, for the sparkline. */
   trend?: Series;
+  /** Health score (0-100) at the range's end; NaN without the health rules or data. */
+  health: number;
 }
 
 export interface CodeRowInputs {
@@ -36,6 +38,7 @@ export interface CodeRowInputs {
   noAnswer: Map<string, number>;
   trends: Series[];
   alerting: Map<string, CodeAlerting>;
+  health: Map<string, number>;
 }
 
 const ratio = (part: number, whole: number) => (whole > 0 ? part / whole : NaN);
@@ -66,6 +69,7 @@ export function codeRows(inp: CodeRowInputs): CodeRow[] {
       noAnswerRatio: inp.noAnswer.get(code) ?? NaN,
       alerting: inp.alerting.get(code),
       trend: trendOf.get(code),
+      health: inp.health.get(code) ?? NaN,
     });
   }
   return rows.sort(worstFirst);

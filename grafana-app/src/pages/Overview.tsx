@@ -34,12 +34,13 @@ export function Overview() {
   }, deps);
   const classSeries = useLoad(() => api.range(SERIES.classRate(p), fromS, toS, step), deps);
   const table = useLoad(async () => {
-    const [split, p95, noAnswer, catalogue, trends] = await Promise.all([
+    const [split, p95, noAnswer, catalogue, trends, health] = await Promise.all([
       api.instant(INSTANT.codeClassSplit(p), toS),
       api.instant(INSTANT.codeP95(p), toS),
       api.instant(INSTANT.codeNoAnswerRatio(p), toS),
       api.instant(INSTANT.catalogue(), toS),
       api.range(SERIES.codeInternalRatio(p), fromS, toS, step),
+      api.instant(INSTANT.codeHealth(), toS),
     ]);
     // A down Alertmanager must not hide the table: the tier column then says so.
     const alerts = await api.alerts().then(
@@ -54,6 +55,7 @@ export function Overview() {
       noAnswer: byLabel(noAnswer, 'short_code'),
       trends,
       alerting: alerts.ok ? alertingByCode(alerts.a) : new Map(),
+      health: byLabel(health, 'short_code'),
     });
     return { rows, alertsError: alerts.ok ? undefined : alerts.err };
   }, deps);

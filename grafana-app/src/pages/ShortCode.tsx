@@ -10,6 +10,7 @@ import { linkTo } from '../state/location.js';
 import { AlertList } from '../components/AlertList.js';
 import { AppLink } from '../components/AppLink.js';
 import { CausePicker } from '../components/CausePicker.js';
+import { CodeHealth } from '../components/CodeHealth.js';
 import { Chart } from '../components/Chart.js';
 import { EventTable } from '../components/EventTable.js';
 import { age, count, pct, responseTime, secs } from '../components/format.js';
@@ -107,6 +108,7 @@ function CodeView({ code, selected }: { code: string; selected?: string }) {
                 }
               </LoadedView>
             </StatRow>
+            <CodeHealth code={code} />
             <Section title={`Class → cause over time (dialogs per second, rate over ${age(windowS)})`} testId="cause-chart">
               <LoadedView state={causeSeries} empty="">
                 {(series) => (

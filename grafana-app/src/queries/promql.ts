@@ -32,6 +32,16 @@ const p95 = (matchers: string, by: string, w: string) =>
 const noAnswer = (matchers: string, by: string, over: string, fn: 'rate' | 'increase') =>
   `sum by (${by}) (${fn}(ussd_errors_total{${[NO_ANSWER, matchers].filter(Boolean).join(', ')}}[${over}])) / sum by (${by}) (${fn}(ussd_dialogs_total{${matchers}}[${over}]))`;
 
+/**
+ * A recorded series and its seasonal band (prometheus/rules/shortcode-anomaly.yml) for one
+ * code, each labelled `series`: the band is absent until a week of history exists.
+ */
+export const BAND_PARTS = { now: 'rate5m', expected: 'expected', 'band lower': 'band_lower', 'band upper': 'band_upper' } as const;
+const band = (metric: string, p: QueryParams) =>
+  Object.entries(BAND_PARTS)
+    .map(([name, op]) => `label_replace(ussd_shortcode:${metric}:${op}{${code(p)}}, "series", "${name}", "", "")`)
+    .join(' or ');
+
 /** Instant queries at the end of the range, summarising it. */
 export const INSTANT = {
   dialogsPerSecond: (p: QueryParams) => `sum(rate(ussd_dialogs_total[${p.range}]))`,
@@ -50,6 +60,9 @@ export const INSTANT = {
   codeNoAnswerRatio: (p: QueryParams) => noAnswer('', 'short_code', p.range, 'increase'),
   codeNoAnswer: (p: QueryParams) => `sum(increase(ussd_errors_total{${NO_ANSWER}, ${code(p)}}[${p.range}]))`,
   catalogue: () => `max by (short_code, name, team) (ussd_shortcode_info)`,
+  // The health score and its parts (prometheus/rules/shortcode-health.yml), at the range's end.
+  codeHealth: () => `ussd_shortcode:health_score`,
+  codeHealthParts: (p: QueryParams) => `ussd_shortcode:health_part{${code(p)}}`,
   codeCauses: (p: QueryParams) => `sum by (class, cause) (increase(ussd_errors_total{${code(p)}}[${p.range}]))`,
   codeBuckets: (p: QueryParams) => `sum by (le) (increase(ussd_app_response_seconds_bucket{${code(p)}}[${p.range}]))`,
   codeSlowThreshold: (p: QueryParams) => `max(ussd_shortcode_slow_seconds{${code(p)}})`,
@@ -74,6 +87,8 @@ export const SERIES = {
   codeAvg: (p: QueryParams) =>
     `sum(rate(ussd_app_response_seconds_sum{${code(p)}}[${p.window}])) / sum(rate(ussd_app_response_seconds_count{${code(p)}}[${p.window}]))`,
   dpssResponse: (p: QueryParams) => `max by (stat) (dpss_response_time_seconds{${code(p)}, stat=~"avg|p95"})`,
+  codeTrafficBand: (p: QueryParams) => band('dialogs', p),
+  codeInternalRatioBand: (p: QueryParams) => band('internal_error_ratio', p),
   codeTypoRate: (p: QueryParams) => `sum(rate(ussd_wrong_code_total{near_code=${str(p.code)}}[${p.window}]))`,
   causeByCodeRate: (p: QueryParams) => `sum by (short_code) (rate(ussd_errors_total{cause=${str(p.cause)}}[${p.window}]))`,
   sourceMalformedRate: (p: QueryParams) => `sum by (source) (rate(ussd_log_lines_total{result="malformed"}[${p.window}]))`,
