@@ -4,6 +4,7 @@ import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { child, fail, readYamlFile, topOf, type Place } from '@ussdwatch/common/config-file.js';
 import { readBoolean, readEnum, readList, readMapping, readNumber, readString, readUtcOffset } from '@ussdwatch/common/config-values.js';
+import { readLearnConfig } from '../learn/learn-config.js';
 import { compileTimeFormat } from '../parsers/timestamp.js';
 import { compileVendorRegex } from '../parsers/regex.js';
 import { expandEnv } from './env.js';
@@ -19,7 +20,7 @@ const DEFAULT_FILE = fileURLToPath(new URL('../../config/default.yaml', import.m
 export const DEFAULT_LISTEN = '127.0.0.1:9716';
 export const DEFAULT_UTC_OFFSET_MINUTES = 60; // Africa/Algiers, no daylight saving
 const FORMATS: readonly LineFormat[] = ['ussd-cdr', 'ussd-json', 'auto', 'regex'];
-const TOP_KEYS = ['catalogue', 'sources', 'nodes', 'status_map', 'listen', 'state_dir', 'dpss', 'events_per_key', 'malformed_per_source', 'utc_offset', 'web_config_file'];
+const TOP_KEYS = ['catalogue', 'sources', 'nodes', 'status_map', 'listen', 'state_dir', 'dpss', 'events_per_key', 'malformed_per_source', 'utc_offset', 'web_config_file', 'learn'];
 const SOURCE_KEYS = ['name', 'path', 'format', 'regex', 'time_format', 'status_map', 'utc_offset', 'start_at', 'follow_symlinks_outside'];
 const SOURCE_NAME = /^[A-Za-z0-9_.-]+$/;
 
@@ -51,6 +52,7 @@ export function loadConfig(file?: string, env: NodeJS.ProcessEnv = process.env):
     eventsPerKey: doc.events_per_key === undefined ? 50 : readNumber(doc.events_per_key, at('events_per_key'), { min: 1, max: 10_000, integer: true }),
     malformedPerSource:
       doc.malformed_per_source === undefined ? 50 : readNumber(doc.malformed_per_source, at('malformed_per_source'), { min: 1, max: 10_000, integer: true }),
+    learn: doc.learn === undefined || doc.learn === null ? null : readLearnConfig(doc.learn, at('learn'), baseDir),
   };
 }
 

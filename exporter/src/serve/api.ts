@@ -3,7 +3,7 @@
 import { CAUSES } from '@ussdwatch/common/causes.js';
 import { maskMsisdn, maskMsisdns } from '@ussdwatch/common/mask.js';
 import type { Classifier } from '../core/classifier.js';
-import { CLASSES, UNKNOWN_CODE, type DialogClass, type LineParser } from '../core/types.js';
+import { CLASSES, UNKNOWN_CODE, type Dialog, type DialogClass, type LineParser } from '../core/types.js';
 import type { EventQuery, EventStore, StoredEvent } from './event-store.js';
 import type { MalformedStore } from './malformed-store.js';
 
@@ -62,6 +62,8 @@ function isError(v: EventQuery | ApiResponse): v is ApiResponse {
 export interface SourceTools {
   parserOf(source: string): LineParser;
   classifierOf(source: string): Classifier;
+  /** The learned second opinion on an unclassified dialog (null without a model). */
+  guess?(d: Dialog): unknown;
 }
 
 /**
@@ -93,6 +95,8 @@ export function eventJson(e: StoredEvent, tools: SourceTools): Record<string, un
     source: e.source,
     // Computed when served, not per line: explaining costs string work nobody reads otherwise.
     reason: maskMsisdns(tools.classifierOf(e.source).explain(d, c)),
+    // Only for what the rules could not classify, and beside their verdict, never instead.
+    ...(c.cls === 'unclassified' ? { guess: tools.guess?.(d) ?? null } : {}),
   };
 }
 

@@ -9,6 +9,7 @@ import { webSecurity } from '@ussdwatch/common/web-security.js';
 import client from 'prom-client';
 import { Classifier } from '../core/classifier.js';
 import type { ExporterConfig } from '../config/types.js';
+import { DialogInsight } from '../insight/dialog-insight.js';
 import { createLineParser } from '../parsers/index.js';
 import { PositionStore } from '../tailer/positions.js';
 import { SourceTailer } from '../tailer/source-tailer.js';
@@ -55,6 +56,7 @@ export async function startServer(config: ExporterConfig, opts: ServeOptions = {
   const shared = new Classifier(config.catalogue, config.statusMap);
   const classifiers = new Map(config.sources.map((s) => [s.name, s.statusMap ? new Classifier(config.catalogue, s.statusMap) : shared]));
   const metrics = new UssdMetrics(config.catalogue, [...new Set(classifiers.values()), shared], config.nodes, startedAt);
+  const insight = new DialogInsight(metrics.exposition, config.catalogue, config.learn);
   const registry = new client.Registry();
   client.collectDefaultMetrics({ register: registry });
   const events = new EventStore(config.eventsPerKey);
@@ -72,6 +74,7 @@ export async function startServer(config: ExporterConfig, opts: ServeOptions = {
         events,
         malformed,
         rateLimited,
+        insight,
       ),
   );
   const tailers: SourceTailer[] = [];
@@ -87,7 +90,7 @@ export async function startServer(config: ExporterConfig, opts: ServeOptions = {
   const codes = config.catalogue.entries.map((e) => e.code);
   const sourceNames = config.sources.map((s) => s.name);
   const ingestOf = new Map(ingests.map((i) => [i.source, i]));
-  const tools: SourceTools = { parserOf: (s) => ingestOf.get(s)!.parser, classifierOf: (s) => ingestOf.get(s)!.classifier };
+  const tools: SourceTools = { parserOf: (s) => ingestOf.get(s)!.parser, classifierOf: (s) => ingestOf.get(s)!.classifier, guess: (d) => insight.guessJson(d) };
   const answer = (res: Response, r: ApiResponse) => void res.status(r.status).json(r.body);
   const routes: Route[] = [
     { method: 'GET', path: '/', access: 'read', handle: (_req, res) => sendText(res, 'text/html; charset=utf-8', indexPage()) },
@@ -113,6 +116,7 @@ export async function startServer(config: ExporterConfig, opts: ServeOptions = {
     },
     { method: 'GET', path: '/api/events', access: 'read', handle: (req, res) => answer(res, eventsResponse(searchParams(req), events, codes, tools)) },
     { method: 'GET', path: '/api/malformed', access: 'read', handle: (req, res) => answer(res, malformedResponse(searchParams(req), malformed, sourceNames)) },
+    { method: 'GET', path: '/api/status-proposals', access: 'read', handle: (_req, res) => answer(res, insight.statusProposals()) },
   ];
   const { guard, tls, headers } = webSecurity({
     service: 'exporter',
@@ -196,6 +200,6 @@ export async function startServer(config: ExporterConfig, opts: ServeOptions = {
 }
 
 function indexPage(): string {
-  const links = ['/metrics', '/healthz', '/ready', '/api/events', '/api/malformed'].map((p) => `<li><a href="${p}">${p}</a></li>`).join('');
+  const links = ['/metrics', '/healthz', '/ready', '/api/events', '/api/malformed', '/api/status-proposals'].map((p) => `<li><a href="${p}">${p}</a></li>`).join('');
   return `<!doctype html><html><head><title>ussdwatch exporter</title></head><body><h1>ussdwatch exporter</h1><ul>${links}</ul></body></html>\n`;
 }

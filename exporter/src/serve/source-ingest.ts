@@ -3,6 +3,7 @@
 // and the event ring of each distinct (interned) classification are resolved once.
 import type { RateLimitedLog } from '@ussdwatch/common/log.js';
 import type { Classifier } from '../core/classifier.js';
+import type { DialogInsight, DialogTap } from '../insight/dialog-insight.js';
 import type { Classification, LineParser } from '../core/types.js';
 import type { TailerEvent } from '../tailer/source-tailer.js';
 import type { EventRing, EventStore } from './event-store.js';
@@ -12,6 +13,8 @@ import type { OutcomeSeries, SourceSeries, UssdMetrics } from './ussd-metrics.js
 interface Route {
   readonly series: OutcomeSeries;
   readonly events: EventRing;
+  /** The menu funnel, and the learned guess for unclassified dialogs. */
+  readonly tap: DialogTap;
 }
 
 export class SourceIngest {
@@ -26,6 +29,7 @@ export class SourceIngest {
     private readonly events: EventStore,
     private readonly malformed: MalformedStore,
     private readonly log: RateLimitedLog,
+    private readonly insight: DialogInsight,
     private readonly now: () => number = Date.now,
   ) {
     this.series = metrics.source(source);
@@ -54,6 +58,7 @@ export class SourceIngest {
       node.dialogs[s.clsIndex].value++;
       if (s.errorKind >= 0) node.errors[s.errorKind].value++;
       this.events.record(route.events, lines[i], r.ts, c, this.source, second);
+      route.tap(r);
     }
     this.series.parsed.value += parsed;
     this.series.malformed.value += malformed;
@@ -78,7 +83,7 @@ export class SourceIngest {
   }
 
   private route(c: Classification): Route {
-    const route = { series: this.metrics.outcome(c), events: this.events.ringFor(c.shortCode, c.cls) };
+    const route = { series: this.metrics.outcome(c), events: this.events.ringFor(c.shortCode, c.cls), tap: this.insight.tap(c, this.source) };
     this.routes.set(c, route);
     return route;
   }
