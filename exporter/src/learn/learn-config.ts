@@ -2,7 +2,7 @@
 // unclassified dialogs, and how sure it must be to count and to propose a status-map line.
 //   learn:
 //     model: ./second-opinion.json   # written by `ussdwatch train --out`
-//     min_confidence: 0.8            # guesses below are not counted, nor proposed
+//     min_confidence: 0.6            # guesses below are not counted, nor proposed
 //     propose_after: 20              # confident dialogs of one status before it is proposed
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
@@ -17,7 +17,7 @@ export interface LearnConfig {
   proposeAfter: number;
 }
 
-export const DEFAULT_MIN_CONFIDENCE = 0.8;
+export const DEFAULT_MIN_CONFIDENCE = 0.6;
 export const DEFAULT_PROPOSE_AFTER = 20;
 
 export function readLearnConfig(raw: unknown, at: Place, baseDir: string): LearnConfig {
@@ -29,7 +29,7 @@ export function readLearnConfig(raw: unknown, at: Place, baseDir: string): Learn
   return {
     modelFile,
     model: loadModelFile(modelFile),
-    minConfidence: m.min_confidence === undefined ? DEFAULT_MIN_CONFIDENCE : readNumber(m.min_confidence, child(at, 'min_confidence'), { min: 0.5, max: 1 }),
+    minConfidence: m.min_confidence === undefined ? DEFAULT_MIN_CONFIDENCE : readNumber(m.min_confidence, child(at, 'min_confidence'), { min: 0, max: 1 }),
     proposeAfter: m.propose_after === undefined ? DEFAULT_PROPOSE_AFTER : readNumber(m.propose_after, child(at, 'propose_after'), { min: 1, max: 1_000_000, integer: true }),
   };
 }
