@@ -12,7 +12,7 @@ import type { Forest, Tree } from './forest.js';
 
 export const MODEL_FORMAT = 'ussdwatch-second-opinion';
 export const MODEL_VERSION = 1;
-const FIX = 'write it again with `ussdwatch train --out FILE LOGFILE...` (see exporter/docs/learn.md)';
+const FIX = 'write it again with `ussdwatch train --out FILE LOGFILE...` (see docs/learn.md)';
 
 export interface Model {
   readonly trainedAt: string;
