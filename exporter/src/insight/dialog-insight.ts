@@ -72,7 +72,7 @@ export class DialogInsight {
     return { class: g.outcome.cls, cause: g.outcome.cause, confidence: Math.round(g.confidence * 1000) / 1000, confident: g.confidence >= this.learned.config.minConfidence };
   }
 
-  /** GET /api/status-proposals: unmapped statuses, where the model puts them, and the lines to paste. */
+  /** GET /api/proposals: unmapped statuses, where the model puts them, and the lines to paste. */
   statusProposals(): { status: number; body: unknown } {
     const l = this.learned;
     if (l === null) return { status: 200, body: { model: null, statuses: [] } };

@@ -20,7 +20,7 @@ export interface Model {
   /** class/cause by class index. */
   readonly outcomes: readonly string[];
   readonly forest: Forest;
-  /** What it was trained on and how it scored, for the operator (`/api/status-proposals` shows it). */
+  /** What it was trained on and how it scored, for the operator (`/api/proposals` shows it). */
   readonly training: Record<string, number>;
   readonly evaluation: Evaluation | null;
 }

@@ -116,7 +116,7 @@ export async function startServer(config: ExporterConfig, opts: ServeOptions = {
     },
     { method: 'GET', path: '/api/events', access: 'read', handle: (req, res) => answer(res, eventsResponse(searchParams(req), events, codes, tools)) },
     { method: 'GET', path: '/api/malformed', access: 'read', handle: (req, res) => answer(res, malformedResponse(searchParams(req), malformed, sourceNames)) },
-    { method: 'GET', path: '/api/status-proposals', access: 'read', handle: (_req, res) => answer(res, insight.statusProposals()) },
+    { method: 'GET', path: '/api/proposals', access: 'read', handle: (_req, res) => answer(res, insight.statusProposals()) },
   ];
   const { guard, tls, headers } = webSecurity({
     service: 'exporter',
@@ -200,6 +200,6 @@ export async function startServer(config: ExporterConfig, opts: ServeOptions = {
 }
 
 function indexPage(): string {
-  const links = ['/metrics', '/healthz', '/ready', '/api/events', '/api/malformed', '/api/status-proposals'].map((p) => `<li><a href="${p}">${p}</a></li>`).join('');
+  const links = ['/metrics', '/healthz', '/ready', '/api/events', '/api/malformed', '/api/proposals'].map((p) => `<li><a href="${p}">${p}</a></li>`).join('');
   return `<!doctype html><html><head><title>ussdwatch exporter</title></head><body><h1>ussdwatch exporter</h1><ul>${links}</ul></body></html>\n`;
 }

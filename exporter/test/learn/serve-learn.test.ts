@@ -1,5 +1,5 @@
 // The real server with a model: the second opinion beside the rules in /metrics, in
-// /api/events and in /api/status-proposals; the menu funnel; the learn config checked at start.
+// /api/events and in /api/proposals; the menu funnel; the learn config checked at start.
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -39,7 +39,7 @@ describe('serve with a learned model', { timeout: 30_000 }, () => {
     const ok = (await getJson(`${server.url}/api/events?class=ok`)).body.events as Array<Record<string, unknown>>;
     expect(ok[0]).not.toHaveProperty('guess');
 
-    const proposals = await getJson(`${server.url}/api/status-proposals`);
+    const proposals = await getJson(`${server.url}/api/proposals`);
     expect(proposals.status).toBe(200);
     const [p] = proposals.body.statuses as Array<Record<string, unknown>>;
     expect(p).toMatchObject({ source: 'cdr', status: 'DIALOG_TIMEOUT_EXPIRED', dialogs: 8, agreeing: 8, proposed: true, yaml: 'statuses:\n  DIALOG_TIMEOUT_EXPIRED: user/abandoned\n' });
@@ -49,7 +49,7 @@ describe('serve with a learned model', { timeout: 30_000 }, () => {
   it('answers the proposals API without a model, with no statuses', async () => {
     const s = await writeSetup();
     const server = await servers.start(s.configFile);
-    expect((await getJson(`${server.url}/api/status-proposals`)).body).toEqual({ model: null, statuses: [] });
+    expect((await getJson(`${server.url}/api/proposals`)).body).toEqual({ model: null, statuses: [] });
   });
 
   it('refuses a bad learn section at start-up, naming file, line, key and fix', async () => {
