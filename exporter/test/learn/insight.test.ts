@@ -81,7 +81,7 @@ describe('the second opinion in the ingest path', () => {
     const early = (insight.statusProposals().body as { statuses: Array<Record<string, unknown>> }).statuses[0];
     expect(early).toMatchObject({ source: 'gw', status: 'DIALOG_TIMEOUT_EXPIRED', dialogs: 19, class: 'user', cause: 'abandoned', proposed: false, yaml: null });
     ingest(renamed.slice(19));
-    const body = insight.statusProposals().body as { model: Record<string, unknown>; statuses: Array<Record<string, any>> };
+    const body = insight.statusProposals().body as { model: Record<string, unknown>; statuses: Array<{ yaml: string; confidence: number; agreeing: number }> };
     const p = body.statuses[0];
     expect(p).toMatchObject({ proposed: true, class: 'user', cause: 'abandoned', dialogs: renamed.length });
     expect(p.confidence).toBeGreaterThanOrEqual(0.35);

@@ -86,8 +86,14 @@ describe('model file', () => {
     expect(loaded.space).toEqual(smallModel().space);
   });
 
-  const broken = (change: (doc: Record<string, any>) => void): string => {
-    const doc = JSON.parse(JSON.stringify(modelJson(smallModel())));
+  interface Doc {
+    format: unknown;
+    version: unknown;
+    outcomes: string[];
+    trees: Array<{ feature: number[]; threshold: number[]; left: number[]; right: number[]; value: Array<number[] | null> }>;
+  }
+  const broken = (change: (doc: Doc) => void): string => {
+    const doc = JSON.parse(JSON.stringify(modelJson(smallModel()))) as Doc;
     change(doc);
     const file = path.join(dir, 'broken.json');
     writeFileSync(file, JSON.stringify(doc));
@@ -98,16 +104,16 @@ describe('model file', () => {
     }
     throw new Error('loaded');
   };
-  const split = (doc: Record<string, any>) => doc.trees[0].feature.findIndex((f: number) => f >= 0);
+  const split = (doc: Doc) => doc.trees[0].feature.findIndex((f) => f >= 0);
 
   it.each([
-    ['another version', (d: any) => (d.version = 2), 'version: this ussdwatch reads version 1; got 2'],
-    ['another format', (d: any) => (d.format = 'onnx'), 'format: expected "ussdwatch-second-opinion"'],
-    ['a class/cause the rules do not give', (d: any) => (d.outcomes[0] = 'ok/fine'), 'outcomes[0]: not a class/cause'],
-    ['a child pointing back up (a loop)', (d: any) => (d.trees[0].left[split(d)] = 0), `trees[0].left[`],
-    ['a feature past the last one', (d: any) => (d.trees[0].feature[split(d)] = 999), 'trees[0].feature['],
-    ['a leaf without one probability per outcome', (d: any) => (d.trees[0].value[d.trees[0].value.findIndex((v: unknown) => v !== null)] = [1]), 'a leaf needs'],
-    ['arrays of different lengths', (d: any) => d.trees[0].threshold.pop(), 'trees[0].threshold: expected'],
+    ['another version', (d: Doc) => (d.version = 2), 'version: this ussdwatch reads version 1; got 2'],
+    ['another format', (d: Doc) => (d.format = 'onnx'), 'format: expected "ussdwatch-second-opinion"'],
+    ['a class/cause the rules do not give', (d: Doc) => (d.outcomes[0] = 'ok/fine'), 'outcomes[0]: not a class/cause'],
+    ['a child pointing back up (a loop)', (d: Doc) => (d.trees[0].left[split(d)] = 0), `trees[0].left[`],
+    ['a feature past the last one', (d: Doc) => (d.trees[0].feature[split(d)] = 999), 'trees[0].feature['],
+    ['a leaf without one probability per outcome', (d: Doc) => (d.trees[0].value[d.trees[0].value.findIndex((v) => v !== null)] = [1]), 'a leaf needs'],
+    ['arrays of different lengths', (d: Doc) => d.trees[0].threshold.pop(), 'trees[0].threshold: expected'],
   ])('refuses %s, naming the file, the place and the fix', (_what, change, problem) => {
     const message = broken(change);
     expect(message).toContain(path.join(dir, 'broken.json'));

@@ -30,7 +30,7 @@ describe('serve with a learned model', { timeout: 30_000 }, () => {
     expect(m.get('ussd_menu_dialogs_total{short_code="*710#",depth="1",outcome="completed"}')).toBe(1);
 
     const unclassified = await getJson(`${server.url}/api/events?class=unclassified`);
-    const events = unclassified.body.events as Array<Record<string, any>>;
+    const events = unclassified.body.events as Array<{ guess: { confidence: number } }>;
     expect(events).toHaveLength(5); // events_per_key
     for (const e of events) {
       expect(e).toMatchObject({ class: 'unclassified', cause: 'unknown_status', guess: { class: 'user', cause: 'abandoned', confident: true } });
