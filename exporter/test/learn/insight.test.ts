@@ -96,6 +96,14 @@ describe('the second opinion in the ingest path', () => {
     expect([...guesses.keys()].every((k) => /short_code="\*7[12]0(\*1)?#",class="user",cause="abandoned"/.test(k))).toBe(true);
   });
 
+  it('masks a subscriber number written into a status, and then proposes no line (it would map nothing)', () => {
+    const { insight, ingest } = setup({ proposeAfter: 1, minConfidence: 0 });
+    ingest([dialog({ status: 'REJECTED_213770123456', menu: '' })]);
+    const [p] = (insight.statusProposals().body as { statuses: Array<Record<string, unknown>> }).statuses;
+    expect(p).toMatchObject({ status: 'REJECTED_2137*****456', proposed: true, yaml: null });
+    expect(JSON.stringify(insight.statusProposals().body)).not.toContain('213770123456');
+  });
+
   it('shows its guess with its confidence for the events API, and nothing without a model', () => {
     const d = dialog({ status: 'DIALOG_TIMEOUT_EXPIRED', dialogMs: 61_000, menu: '1' });
     expect(setup().insight.guessJson(d)).toMatchObject({ class: 'user', cause: 'abandoned', confident: expect.any(Boolean), confidence: expect.any(Number) });
