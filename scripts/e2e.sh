@@ -10,13 +10,16 @@ case " $* " in *" --help "*|*" -h "*) exec node --import tsx --conditions=source
 # Whatever fails before the run, the summary line CI reads still comes last.
 trap 'echo "FAIL e2e preparation (see above)"; echo "e2e: scenarios=0 passed=0 detection_p50_s=na detection_max_s=na dpss_lead_min_s=na duplicate_sms=0 lost_journal=0"' ERR
 bash scripts/install-deps.sh
-# The services, and the Grafana app harness that `npm start` (checked below) serves: two builds at once.
-npm run build --silent -w common -w exporter -w simulator -w notifier >/dev/null &
-services=$!
-npm run build:harness --silent -w grafana-app >/dev/null &
-harness=$!
-wait "$services"
-wait "$harness"
+# The services, and the Grafana app harness that `npm start` (checked below) serves: two builds
+# at once, unless the test runner's build suite has just built them (USSDWATCH_BUILT=1).
+if [ "${USSDWATCH_BUILT:-}" != 1 ]; then
+  npm run build --silent -w common -w exporter -w simulator -w notifier >/dev/null &
+  services=$!
+  npm run build:harness --silent -w grafana-app >/dev/null &
+  harness=$!
+  wait "$services"
+  wait "$harness"
+fi
 npx vitest run --root e2e --reporter=dot
 trap - ERR
 exec node --import tsx --conditions=source e2e/run.ts "$@"

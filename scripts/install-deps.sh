@@ -16,6 +16,7 @@ need bearerbox kannel
 [ -x /usr/lib/kannel/test/fakesmsc ] || want_pkgs+=(kannel-extras)
 need chromium chromium
 need docker-compose docker-compose
+need victoria-metrics victoria-metrics
 if [ "${USSDWATCH_WITH_MTAIL:-0}" = 1 ]; then need mtail mtail; fi
 
 if [ ${#want_pkgs[@]} -gt 0 ]; then

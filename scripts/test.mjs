@@ -29,10 +29,15 @@ const summarised = (name, cmd) => ({ name, cmd, count: (out) => {
 } });
 // A check that passes or fails as a whole (lint, build).
 const check = (name, cmd) => ({ name, cmd, count: () => null });
+// A suite that mostly waits on real time (the e2e's warm-up and alert timers): it starts as
+// soon as the build is done and runs beside the others, its output kept and shown whole
+// when it ends, so the whole run takes about as long as it does rather than the sum.
+const beside = (suite) => ({ ...suite, beside: true });
 
 const SUITES = [
   check('lint', ['bash', '-c', 'npx eslint . && npm run typecheck --workspaces --if-present && npx tsc -p tsconfig.json && npx tsc -p deploy/tsconfig.json && npx tsc -p security/tsconfig.json && npx tsc -p e2e/tsconfig.json && npx tsc -p prometheus/tsconfig.json']),
-  check('build', ['npm', 'run', 'build', '--workspaces', '--if-present']),
+  // Also the app's test harness, so that no suite after it rebuilds what another one is running.
+  check('build', ['bash', '-c', 'npm run build --workspaces --if-present && npm run build:harness -w grafana-app']),
   vitest('common', 'common'),
   vitest('exporter', 'exporter'),
   vitest('simulator', 'simulator'),
@@ -44,7 +49,7 @@ const SUITES = [
   vitest('security', 'security'),
   vitest('grafana-app', 'grafana-app'),
   summarised('grafana-app-e2e', ['npm', 'run', 'test:e2e', '-w', 'grafana-app']),
-  summarised('e2e', ['npm', 'run', 'e2e']),
+  beside(summarised('e2e', ['npm', 'run', 'e2e'])),
 ];
 
 const wanted = process.argv.slice(2);
@@ -55,33 +60,62 @@ if (unknown.length) {
 }
 const run = SUITES.filter((s) => wanted.length === 0 || wanted.includes(s.name));
 
-function exec(cmd) {
+// Once the build suite has run, the suites after it (and the ones beside) skip their own builds
+// (USSDWATCH_BUILT=1), which would otherwise rewrite dist/ while another suite runs from it.
+const builds = run.some((s) => s.name === 'build');
+let built = {};
+
+function exec(cmd, { stream = true, env = {} } = {}) {
   return new Promise((done) => {
-    const child = spawn(cmd[0], cmd.slice(1), { cwd: root, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, FORCE_COLOR: '0' } });
+    const child = spawn(cmd[0], cmd.slice(1), { cwd: root, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, FORCE_COLOR: '0', ...env } });
     let tail = '';
-    const keep = (stream) => (b) => {
-      stream.write(b);
+    const chunks = [];
+    const keep = (out) => (b) => {
+      if (stream) out.write(b);
+      else chunks.push(b);
       tail = (tail + b.toString()).slice(-20000);
     };
     child.stdout.on('data', keep(process.stdout));
     child.stderr.on('data', keep(process.stderr));
-    child.on('close', (code) => done({ code: code ?? 1, out: tail }));
+    child.on('close', (code) => done({ code: code ?? 1, out: tail, all: Buffer.concat(chunks) }));
   });
 }
 
 const rows = [];
 let passed = 0;
 let failed = 0;
-for (const suite of run) {
-  const started = Date.now();
-  console.log(`\n=== ${suite.name}: ${suite.cmd.join(' ')}`);
-  const { code, out } = await exec(suite.cmd);
+function record(suite, { code, out }, started) {
   let n = suite.count(out) ?? (code === 0 ? { passed: 1, failed: 0 } : { passed: 0, failed: 1 });
   // A suite that exits non-zero has failed, whatever it counted.
   if (code !== 0 && n.failed === 0) n = { ...n, failed: 1 };
   passed += n.passed;
   failed += n.failed;
   rows.push(`${code === 0 ? 'ok  ' : 'FAIL'} ${suite.name.padEnd(18)} ${String(n.passed).padStart(4)} passed ${String(n.failed).padStart(3)} failed  ${((Date.now() - started) / 1000).toFixed(0)}s`);
+}
+
+const besides = [];
+function startBeside() {
+  for (const suite of run.filter((s) => s.beside)) {
+    const started = Date.now();
+    console.log(`\n=== ${suite.name} (beside the others, output when it ends): ${suite.cmd.join(' ')}`);
+    besides.push(exec(suite.cmd, { stream: false, env: built }).then((r) => ({ suite, r, started })));
+  }
+}
+if (!builds) startBeside();
+for (const suite of run.filter((s) => !s.beside)) {
+  const started = Date.now();
+  console.log(`\n=== ${suite.name}: ${suite.cmd.join(' ')}`);
+  const r = await exec(suite.cmd, { env: built });
+  record(suite, r, started);
+  if (suite.name === 'build') {
+    if (r.code === 0) built = { USSDWATCH_BUILT: '1' };
+    startBeside();
+  }
+}
+for (const { suite, r, started } of await Promise.all(besides)) {
+  console.log(`\n=== ${suite.name} output`);
+  process.stdout.write(r.all);
+  record(suite, r, started);
 }
 console.log('\n=== summary');
 for (const r of rows) console.log(r);

@@ -194,7 +194,8 @@ describe('the Grafana app against the real stack', () => {
 
 describe('no data, backend down, configuration', () => {
   /** Opens a page of a harness wired to the given backends; every other backend is a closed port. */
-  async function pageWith(backends: Partial<HarnessConfig>, path: string, shotName: string, check: (p: Page) => Promise<void>) {
+  /** `allowedErrors`: the console errors the check causes on purpose (the requests to the dead backends by default). */
+  async function pageWith(backends: Partial<HarnessConfig>, path: string, shotName: string, check: (p: Page) => Promise<void>, allowedErrors = /status of 502 \(Bad Gateway\)/) {
     const dead = `http://127.0.0.1:${await freePort()}`;
     const harness = createHarness({ port: 0, prometheusUrl: dead, alertmanagerUrl: dead, exporterUrl: dead, notifierUrl: dead, ...backends });
     await listen(harness, 0);
@@ -205,8 +206,8 @@ describe('no data, backend down, configuration', () => {
       await p.goto(`http://127.0.0.1:${port}${path}`);
       await check(p);
       await shot(p, shotName);
-      // Only the requests to the dead backends may fail.
-      expect(pageErrors.filter((e) => !/status of 502 \(Bad Gateway\)/.test(e))).toEqual([]);
+      // Only the requests to the dead backends (and what the check provokes) may fail.
+      expect(pageErrors.filter((e) => !allowedErrors.test(e))).toEqual([]);
     } finally {
       await p.close();
       await new Promise((done) => harness.close(done));
@@ -234,8 +235,9 @@ describe('no data, backend down, configuration', () => {
     }
   });
 
-  it('the configuration page shows the settings, flags a bad URL, keeps the token secret and saves', async () => {
-    await pageWith({ notifierToken: 'e2e-secret' }, '/plugins/djezzy-ussdwatch-app', 'config', async (p) => {
+  it('the configuration page shows the settings, flags a bad URL, refuses an unknown host, keeps the token secret and saves', async () => {
+    // The harness saves only upstreams it was started with (or allowed): exporter.example is one.
+    await pageWith({ notifierToken: 'e2e-secret', allowUpstreams: ['exporter.example:9716'] }, '/plugins/djezzy-ussdwatch-app', 'config', async (p) => {
       const exporter = p.getByPlaceholder('http://exporter:9716');
       await exporter.waitFor({ timeout: 20_000 });
       expect(await p.content()).not.toContain('e2e-secret');
@@ -243,11 +245,15 @@ describe('no data, backend down, configuration', () => {
 
       await exporter.fill('exporter 9716');
       await p.getByText('is not a URL').waitFor();
+      // A host the harness does not know is refused, and the page says why.
+      await exporter.fill('http://elsewhere.example:9716');
+      await p.getByRole('button', { name: 'Save settings' }).click();
+      await p.getByText(/Saving failed: .*elsewhere\.example:9716, which is not an upstream/).waitFor();
       await exporter.fill('http://exporter.example:9716');
       await Promise.all([p.waitForEvent('load'), p.getByRole('button', { name: 'Save settings' }).click()]);
       await expect.poll(() => p.getByPlaceholder('http://exporter:9716').inputValue(), { timeout: 10_000 }).toBe('http://exporter.example:9716');
       // The saved token is still configured: saving without retyping it keeps it.
       await expect(p.getByRole('button', { name: 'Reset' }).count()).resolves.toBe(1);
-    });
+    }, /status of (502 \(Bad Gateway\)|400 \(Bad Request\))/);
   });
 });

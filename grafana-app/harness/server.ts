@@ -6,25 +6,42 @@
 //   /api/plugin-proxy/djezzy-ussdwatch-app/notifier/... -> notifier (+ bearer token)
 //     only where plugin.json has a route for that path prefix and method, as Grafana does
 //   /api/plugins/djezzy-ussdwatch-app/settings          -> the app's settings (GET, and POST from the config page)
-// A development tool with no authentication: it listens on 127.0.0.1 only, a malformed
-// request is answered 400 (never a crash), and it sends no CORS header (the app is served
-// from the harness itself; a backend's `Access-Control-Allow-Origin: *`, which Alertmanager
-// sends, would let any web page read through it).
+//   /healthz                                            -> "ok", open
+// Protected as every ussdwatch surface (common/web-security): with --web.config.file, TLS
+// and credentials, nobody anonymous; without one, 127.0.0.1 only. Showing reads; what
+// changes something acts: saving the settings, a datasource call other than GET (silences),
+// a plugin route whose reqRole is above Viewer. A browser page from another site never acts.
+// Saved upstream URLs are checked (settings-update.ts): the proxy cannot be sent elsewhere.
+// A malformed request is answered 400 (never a crash), and no CORS header is sent (the app
+// is served from the harness itself; a backend's `Access-Control-Allow-Origin: *`, which
+// Alertmanager sends, would let any web page read through it).
 import { createReadStream, existsSync, readFileSync, statSync } from 'node:fs';
 import { createServer, request as httpRequest, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import { request as httpsRequest } from 'node:https';
+import { createServer as createHttpsServer, Server as HttpsServer, request as httpsRequest } from 'node:https';
 import { createRequire } from 'node:module';
-import { dirname, extname, join } from 'node:path';
+import { dirname, extname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
+import { HttpError, type Request } from '@ussdwatch/common/http.js';
+import { webSecurity } from '@ussdwatch/common/web-security.js';
 import { DEFAULT_ALERTMANAGER_UID, DEFAULT_PROMETHEUS_UID, PLUGIN_ID } from '../src/constants.js';
 import type { AppJsonData, AppSecureJsonData } from '../src/settings.js';
+import { allowedHosts, parseSettingsUpdate, SettingsError, upstreamProblem } from './settings-update.js';
 
-/** plugin.json's proxy routes: a path prefix (`exporter/api/events`) and a method. */
-const PLUGIN_ROUTES = (JSON.parse(readFileSync(fileURLToPath(new URL('../src/plugin.json', import.meta.url)), 'utf8')) as { routes: Array<{ path: string; method?: string }> }).routes;
+/** plugin.json's proxy routes: a path prefix (`exporter/api/events`), a method and the Grafana role they need. */
+const PLUGIN_ROUTES = (JSON.parse(readFileSync(fileURLToPath(new URL('../src/plugin.json', import.meta.url)), 'utf8')) as { routes: Array<{ path: string; method?: string; reqRole?: string }> }).routes;
+const SAFE_METHODS = new Set(['GET', 'HEAD']);
+/** Largest settings body read (the config page sends a few hundred bytes). */
+const MAX_SETTINGS_BYTES = 64 * 1024;
 
 export interface HarnessConfig {
+  /** Where to listen (default 127.0.0.1); another address needs a web config. */
+  host?: string;
   port: number;
+  /** TLS and credentials (SECURITY.md); none: loopback only, anyone on the host acts. */
+  webConfigFile?: string;
+  /** Hosts (host:port) the settings may point the exporter and notifier routes at, beside the backends'. */
+  allowUpstreams?: string[];
   prometheusUrl: string;
   alertmanagerUrl: string;
   exporterUrl: string;
@@ -101,7 +118,35 @@ function proxy(req: IncomingMessage, res: ServerResponse, target: Target, rest: 
   req.pipe(out);
 }
 
-export function createHarness(cfg: HarnessConfig): Server {
+/** Reads a request body up to `max` bytes; an HttpError 413 past it. */
+async function readBody(req: IncomingMessage, max: number): Promise<string> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req as AsyncIterable<Buffer>) {
+    size += chunk.length;
+    if (size > max) throw new HttpError(413, 'too_large', `body over the ${max}-byte limit`);
+    chunks.push(chunk);
+  }
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+/** A page of another site may make the browser send a request with the user's credentials: it never acts (CSRF). */
+function refuseCrossSite(req: IncomingMessage): void {
+  const origin = req.headers.origin;
+  if (origin === undefined) return;
+  let host: string | null = null;
+  try {
+    host = new URL(origin).host;
+  } catch {
+    // `null` (a sandboxed page) or garbage: not this site.
+  }
+  if (host !== req.headers.host) throw new HttpError(403, 'cross_site', `a request from ${origin} may not change anything here`);
+}
+
+/** The harness; throws the start-up refusals of common/web-security (UnsafeStartError, ConfigError). */
+export function createHarness(cfg: HarnessConfig, env: NodeJS.ProcessEnv = process.env): Server {
+  const security = webSecurity({ service: 'grafana app harness', host: cfg.host ?? '127.0.0.1', webConfigFile: cfg.webConfigFile, setting: '--web.config.file', open: 'act', env });
+  const upstreams = allowedHosts([cfg.prometheusUrl, cfg.alertmanagerUrl, cfg.exporterUrl, cfg.notifierUrl], cfg.allowUpstreams);
   const datasources: Record<string, Target> = {
     [DEFAULT_PROMETHEUS_UID]: { base: cfg.prometheusUrl },
     [DEFAULT_ALERTMANAGER_UID]: { base: cfg.alertmanagerUrl },
@@ -114,11 +159,6 @@ export function createHarness(cfg: HarnessConfig): Server {
     exporter: jsonData.exporterUrl ? { base: jsonData.exporterUrl, token: secrets.exporterToken } : undefined,
     notifier: jsonData.notifierUrl ? { base: jsonData.notifierUrl, token: secrets.notifierToken } : undefined,
   });
-  /** The service a plugin.json route lets this method and path through to, as Grafana matches them. */
-  const routeTo = (method: string, path: string): Target | undefined => {
-    const route = PLUGIN_ROUTES.find((r) => path.startsWith(r.path) && (!r.method || r.method === method));
-    return route && services()[route.path.split('/')[0]];
-  };
   const settings = () => ({
     id: PLUGIN_ID,
     type: 'app',
@@ -129,35 +169,40 @@ export function createHarness(cfg: HarnessConfig): Server {
     secureJsonFields: { exporterToken: Boolean(secrets.exporterToken), notifierToken: Boolean(secrets.notifierToken) },
   });
   const save = async (req: IncomingMessage, res: ServerResponse) => {
-    let body = '';
-    for await (const chunk of req) body += chunk;
-    const update = JSON.parse(body || '{}') as { jsonData?: AppJsonData; secureJsonData?: AppSecureJsonData };
+    const update = parseSettingsUpdate(await readBody(req, MAX_SETTINGS_BYTES), upstreams);
     Object.assign(jsonData, update.jsonData);
     // As Grafana: a secret left empty keeps the stored one; reset happens by saving a new one.
-    for (const [k, v] of Object.entries(update.secureJsonData ?? {})) if (v) secrets[k as keyof AppSecureJsonData] = v;
+    for (const [k, v] of Object.entries(update.secureJsonData)) if (v) secrets[k as keyof AppSecureJsonData] = v;
     json(res, 200, { message: 'Plugin settings updated' });
   };
-  const handle = (req: IncomingMessage, res: ServerResponse) => {
+  const handle = async (req: IncomingMessage, res: ServerResponse) => {
     const path = req.url ?? '/';
-    let m = /^\/api\/datasources\/proxy\/uid\/([^/]+)(\/.*)$/.exec(path);
-    if (m) {
-      const ds = datasources[decodeURIComponent(m[1])];
-      return ds ? proxy(req, res, ds, m[2]) : json(res, 404, { message: 'Unable to find datasource' });
+    const method = req.method ?? 'GET';
+    if (path.split('?')[0] === '/healthz') {
+      res.writeHead(200, { 'content-type': 'text/plain; charset=utf-8' });
+      return void res.end('ok\n');
     }
-    m = /^\/api\/plugin-proxy\/([^/]+)\/([^?]*)(.*)$/.exec(path);
-    if (m) {
-      // Dot segments (also as %2e) resolved before matching, as the backend would resolve
-      // them: `exporter/api/events/../../metrics` is `exporter/metrics`, which no route allows.
-      const routePath = new URL(`http://harness/${m[2]}`).pathname.slice(1);
-      const route = m[1] === PLUGIN_ID ? routeTo(req.method ?? 'GET', routePath) : undefined;
-      return route ? proxy(req, res, route, routePath.slice(routePath.indexOf('/')) + m[3]) : json(res, 404, { message: 'Plugin route not found' });
+    const plugin = /^\/api\/plugin-proxy\/([^/]+)\/([^?]*)(.*)$/.exec(path);
+    // Dot segments (also as %2e) resolved before matching, as the backend would resolve
+    // them: `exporter/api/events/../../metrics` is `exporter/metrics`, which no route allows.
+    const routePath = plugin ? new URL(`http://harness/${plugin[2]}`).pathname.slice(1) : '';
+    // The plugin.json route this method and path go through, as Grafana matches them.
+    const route = plugin?.[1] === PLUGIN_ID ? PLUGIN_ROUTES.find((r) => routePath.startsWith(r.path) && (!r.method || r.method === method)) : undefined;
+    const acts = !SAFE_METHODS.has(method) || (route?.reqRole !== undefined && route.reqRole !== 'Viewer');
+    // The guard reads only the request's headers.
+    await security.guard(req as Request, acts ? 'act' : 'read');
+    if (acts) refuseCrossSite(req);
+
+    const ds = /^\/api\/datasources\/proxy\/uid\/([^/]+)(\/.*)$/.exec(path);
+    if (ds) {
+      const target = datasources[decodeURIComponent(ds[1])];
+      return target ? proxy(req, res, target, ds[2]) : json(res, 404, { message: 'Unable to find datasource' });
     }
-    if (path.startsWith(`/api/plugins/${PLUGIN_ID}/settings`)) {
-      if (req.method === 'POST') {
-        return void save(req, res).catch((err: Error) => json(res, 400, { message: `settings not saved: ${err.message}` }));
-      }
-      return json(res, 200, settings());
+    if (plugin) {
+      const target = route && services()[route.path.split('/')[0]];
+      return target ? proxy(req, res, target, routePath.slice(routePath.indexOf('/')) + plugin[3]) : json(res, 404, { message: 'Plugin route not found' });
     }
+    if (path.startsWith(`/api/plugins/${PLUGIN_ID}/settings`)) return method === 'POST' ? save(req, res) : json(res, 200, settings());
     if (path.startsWith('/api/')) return json(res, 404, { message: 'Not found' });
     if (path.startsWith('/public/fonts/')) {
       const name = path.slice('/public/fonts/'.length).split('?')[0];
@@ -180,33 +225,55 @@ export function createHarness(cfg: HarnessConfig): Server {
     res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
     res.end(indexHtml(new URL(`http://harness/${path}`).searchParams.get('theme') === 'light' ? 'light' : 'dark'));
   };
-  return createServer((req, res) => {
+  const onRequest = (req: IncomingMessage, res: ServerResponse) => {
+    for (const [name, value] of Object.entries(security.headers)) res.setHeader(name, value);
+    // What fails here is the request's own fault: a refused credential or settings, a
+    // target no URL parser takes (`//[`), bad percent-encoding in a datasource uid.
+    const refuse = (err: unknown) => {
+      if (res.headersSent) return void res.destroy();
+      if (err instanceof HttpError) {
+        for (const [name, value] of Object.entries(err.extra.headers ?? {})) res.setHeader(name, value);
+        return json(res, err.status, { message: err.message, reason: err.reason });
+      }
+      json(res, 400, { message: `${err instanceof SettingsError ? 'settings not saved' : 'bad request'}: ${(err as Error).message}` });
+    };
     try {
-      handle(req, res);
+      handle(req, res).catch(refuse);
     } catch (err) {
-      // What throws here is the request's own fault: a target no URL parser takes (`//[`),
-      // bad percent-encoding in a datasource uid.
-      if (res.headersSent) res.destroy();
-      else json(res, 400, { message: `bad request: ${(err as Error).message}` });
+      refuse(err);
     }
-  });
+  };
+  return security.tls ? createHttpsServer(security.tls, onRequest) : createServer(onRequest);
 }
 
-export function listen(server: Server, port: number): Promise<void> {
+export function listen(server: Server, port: number, host = '127.0.0.1'): Promise<void> {
   return new Promise((resolve, reject) => {
     server.once('error', reject);
-    server.listen(port, '127.0.0.1', () => resolve());
+    server.listen(port, host, () => resolve());
   });
 }
 
-const USAGE = `usage: tsx harness/server.ts [--port N] [--prometheus URL] [--alertmanager URL] [--exporter URL] [--notifier URL]
+const USAGE = `usage: tsx harness/server.ts [--host H] [--port N] [--prometheus URL] [--alertmanager URL] [--exporter URL] [--notifier URL]
+                             [--web.config.file FILE] [--allow-upstream HOST:PORT]...
 each also from the environment: USSDWATCH_HARNESS_PORT, USSDWATCH_PROMETHEUS_URL, USSDWATCH_ALERTMANAGER_URL,
-USSDWATCH_EXPORTER_URL, USSDWATCH_NOTIFIER_URL; tokens only from USSDWATCH_EXPORTER_TOKEN, USSDWATCH_NOTIFIER_TOKEN`;
+USSDWATCH_EXPORTER_URL, USSDWATCH_NOTIFIER_URL; tokens only from USSDWATCH_EXPORTER_TOKEN, USSDWATCH_NOTIFIER_TOKEN.
+--host other than 127.0.0.1 needs --web.config.file (TLS and credentials, SECURITY.md), as USSDWATCH_PRODUCTION=1 does.
+The settings page may point the exporter and notifier at the hosts of these URLs, and at each --allow-upstream.`;
 
 export function configFrom(argv: string[], env: NodeJS.ProcessEnv): HarnessConfig {
   const { values } = parseArgs({
     args: argv,
-    options: { port: { type: 'string' }, prometheus: { type: 'string' }, alertmanager: { type: 'string' }, exporter: { type: 'string' }, notifier: { type: 'string' }, help: { type: 'boolean' } },
+    options: {
+      host: { type: 'string' },
+      port: { type: 'string' },
+      prometheus: { type: 'string' },
+      alertmanager: { type: 'string' },
+      exporter: { type: 'string' },
+      notifier: { type: 'string' },
+      'web.config.file': { type: 'string' },
+      'allow-upstream': { type: 'string', multiple: true },
+      help: { type: 'boolean' },
+    },
   });
   if (values.help) {
     console.log(USAGE);
@@ -217,15 +284,24 @@ export function configFrom(argv: string[], env: NodeJS.ProcessEnv): HarnessConfi
   if (!/^\d+$/.test(rawPort) || port > 65535) throw new Error(`--port/USSDWATCH_HARNESS_PORT "${rawPort}": expected a TCP port number\n${USAGE}`);
   const url = (flag: string, v: string | undefined, fallback: string) => {
     const s = v || fallback;
+    let host: string;
     try {
-      new URL(s);
+      host = new URL(s).host;
     } catch {
       throw new Error(`--${flag} "${s}": expected a URL such as ${fallback}\n${USAGE}`);
     }
+    const problem = upstreamProblem(s, new Set([host]));
+    if (problem) throw new Error(`--${flag} "${s}" ${problem}\n${USAGE}`);
     return s;
   };
+  for (const h of values['allow-upstream'] ?? []) {
+    if (!/^[^/@?#\s]+:\d+$/.test(h)) throw new Error(`--allow-upstream "${h}": expected HOST:PORT, e.g. exporter:9716\n${USAGE}`);
+  }
   return {
+    host: values.host ?? '127.0.0.1',
     port,
+    webConfigFile: values['web.config.file'] && resolve(values['web.config.file']),
+    allowUpstreams: values['allow-upstream'] ?? [],
     prometheusUrl: url('prometheus', values.prometheus ?? env.USSDWATCH_PROMETHEUS_URL, 'http://127.0.0.1:9090'),
     alertmanagerUrl: url('alertmanager', values.alertmanager ?? env.USSDWATCH_ALERTMANAGER_URL, 'http://127.0.0.1:9093'),
     exporterUrl: url('exporter', values.exporter ?? env.USSDWATCH_EXPORTER_URL, 'http://127.0.0.1:9716'),
@@ -235,17 +311,26 @@ export function configFrom(argv: string[], env: NodeJS.ProcessEnv): HarnessConfi
   };
 }
 
-if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+/** Runs the harness until SIGINT or SIGTERM: 0 then, 2 when it cannot start (bad option, web config, unsafe start). */
+export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env): Promise<number> {
+  let server: Server;
+  let cfg: HarnessConfig;
   try {
-    const cfg = configFrom(process.argv.slice(2), process.env);
-    const server = createHarness(cfg);
-    await listen(server, cfg.port);
-    console.log(`harness: http://127.0.0.1:${cfg.port}/a/${PLUGIN_ID}/overview (Prometheus ${cfg.prometheusUrl}, Alertmanager ${cfg.alertmanagerUrl}, exporter ${cfg.exporterUrl}, notifier ${cfg.notifierUrl})`);
-    const stop = () => server.close(() => process.exit(0));
-    process.on('SIGINT', stop);
-    process.on('SIGTERM', stop);
+    cfg = configFrom(argv, env);
+    server = createHarness(cfg, env);
+    await listen(server, cfg.port, cfg.host);
   } catch (err) {
     console.error(`harness: ${(err as Error).message}`);
-    process.exit(2);
+    return 2;
   }
+  const scheme = server instanceof HttpsServer ? 'https' : 'http';
+  console.log(`harness: ${scheme}://${cfg.host}:${cfg.port}/a/${PLUGIN_ID}/overview (Prometheus ${cfg.prometheusUrl}, Alertmanager ${cfg.alertmanagerUrl}, exporter ${cfg.exporterUrl}, notifier ${cfg.notifierUrl})`);
+  await new Promise<void>((done) => {
+    const stop = () => server.close(() => done());
+    process.once('SIGINT', stop);
+    process.once('SIGTERM', stop);
+  });
+  return 0;
 }
+
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) process.exitCode = await main(process.argv.slice(2));

@@ -82,6 +82,26 @@ describe('harness server', () => {
     expect(seen.at(-1)?.headers.authorization).toBe('Bearer e-token');
   });
 
+  it('saves upstream URLs only for the hosts it was started with: http(s), no credentials', async () => {
+    const save = (jsonData: Record<string, unknown>) => fetch(`${base}/api/plugins/djezzy-ussdwatch-app/settings`, { method: 'POST', body: JSON.stringify({ jsonData }) });
+    const refused: Array<[Record<string, unknown>, RegExp]> = [
+      [{ exporterUrl: 'http://evil.example:8080' }, /names evil\.example:8080, which is not an upstream.*--allow-upstream evil\.example:8080/],
+      [{ exporterUrl: 'http://127.0.0.1:1' }, /not an upstream/],
+      [{ notifierUrl: `http://user:pw@127.0.0.1:${portOf(upstream)}` }, /carries credentials/],
+      [{ notifierUrl: 'file:///etc/passwd' }, /scheme file:/],
+      [{ exporterUrl: 42 }, /jsonData\.exporterUrl must be a string/],
+      [{ ['__proto__']: 'x' }, /not a setting name/],
+    ];
+    for (const [jsonData, message] of refused) {
+      const res = await save(jsonData);
+      expect(res.status, JSON.stringify(jsonData)).toBe(400);
+      expect(((await res.json()) as { message: string }).message).toMatch(message);
+    }
+    expect((await save({ exporterUrl: `http://127.0.0.1:${portOf(upstream)}/moved` })).status).toBe(200);
+    await fetch(`${base}/api/plugin-proxy/djezzy-ussdwatch-app/exporter/api/events`);
+    expect(seen.at(-1)?.url).toBe('/moved/api/events');
+  });
+
   it('serves the app page for any app URL', async () => {
     const res = await fetch(`${base}/a/djezzy-ussdwatch-app/code?code=%2A710%23`);
     expect(res.headers.get('content-type')).toContain('text/html');
@@ -99,5 +119,8 @@ describe('harness command line', () => {
     expect(() => configFrom(['--exporter', 'exporter 9716'], {})).toThrow(/--exporter "exporter 9716": expected a URL/);
     expect(() => configFrom([], { USSDWATCH_HARNESS_PORT: '70000' })).toThrow('"70000"');
     expect(() => configFrom(['--port', 'x'], {})).toThrow(/--port\/USSDWATCH_HARNESS_PORT "x": expected a TCP port number/);
+    expect(() => configFrom(['--prometheus', 'http://admin:secret@p:9090'], {})).toThrow(/--prometheus ".*" carries credentials/);
+    expect(() => configFrom(['--exporter', 'ftp://e:21'], {})).toThrow(/--exporter ".*" has scheme ftp:/);
+    expect(() => configFrom(['--allow-upstream', 'http://x:1'], {})).toThrow(/--allow-upstream "http:\/\/x:1": expected HOST:PORT/);
   });
 });

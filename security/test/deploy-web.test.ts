@@ -6,10 +6,9 @@
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { freePort, startProcess, waitFor, type RunningProcess } from '@ussdwatch/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse as parseYaml, stringify as stringifyYaml } from 'yaml';
-import { REPO, basic, call, makeSecrets, type Secrets } from './helpers.js';
+import { REPO, basic, call, freePort, makeSecrets, startWithWebConfig, type Secrets, type Started } from './helpers.js';
 
 const password = (name: string) => readFileSync(join(REPO, 'deploy/secrets', `${name}.password`), 'utf8').trim();
 const forgedAlert = JSON.stringify([{ labels: { alertname: 'ForgedOutage', severity: 'critical', tier: '3' }, annotations: { summary: 'forged' } }]);
@@ -21,32 +20,6 @@ function shippedWebConfig(name: 'prometheus' | 'alertmanager', secrets: Secrets,
   const file = join(dir, `${name}-web.yml`);
   writeFileSync(file, stringifyYaml(config));
   return file;
-}
-
-interface Started {
-  url: string;
-  proc: RunningProcess;
-}
-
-/** Starts a binary and waits until /-/ready answers 200 to the given credentials over HTTPS. */
-async function startWithWebConfig(cmd: string, args: (port: number) => string[], authorization: string, ca: Buffer): Promise<Started> {
-  const port = await freePort();
-  const url = `https://127.0.0.1:${port}`;
-  const proc = await startProcess(cmd, args(port), { name: cmd });
-  try {
-    await waitFor(
-      async () => {
-        if (proc.exited()) throw new Error(`${cmd} exited:\n${proc.output().slice(-2000)}`);
-        const r = await call(`${url}/-/ready`, { authorization, ca }).catch(() => null);
-        return r?.status === 200 ? true : undefined;
-      },
-      { timeoutMs: 30_000, what: `${cmd} at ${url}` },
-    );
-  } catch (err) {
-    await proc.stop();
-    throw err;
-  }
-  return { url, proc };
 }
 
 describe('Prometheus and Alertmanager with the web configs deploy/ ships', () => {
@@ -61,16 +34,19 @@ describe('Prometheus and Alertmanager with the web configs deploy/ ships', () =>
     writeFileSync(join(dir, 'prometheus.yml'), 'global: { scrape_interval: 1m }\n');
     const amWeb = shippedWebConfig('alertmanager', secrets, dir);
     const promWeb = shippedWebConfig('prometheus', secrets, dir);
+    const [amPort, promPort] = [await freePort(), await freePort()];
     [alertmanager, prometheus] = await Promise.all([
       startWithWebConfig(
         'prometheus-alertmanager',
-        (port) => [`--config.file=${join(dir, 'alertmanager.yml')}`, `--storage.path=${join(dir, 'am-data')}`, `--web.listen-address=127.0.0.1:${port}`, '--cluster.listen-address=', `--web.config.file=${amWeb}`, '--log.level=warn'],
+        [`--config.file=${join(dir, 'alertmanager.yml')}`, `--storage.path=${join(dir, 'am-data')}`, `--web.listen-address=127.0.0.1:${amPort}`, '--cluster.listen-address=', `--web.config.file=${amWeb}`, '--log.level=warn'],
+        amPort,
         basic('prometheus', password('prometheus')),
         ca,
       ),
       startWithWebConfig(
         'prometheus',
-        (port) => [`--config.file=${join(dir, 'prometheus.yml')}`, `--storage.tsdb.path=${join(dir, 'prom-data')}`, `--web.listen-address=127.0.0.1:${port}`, `--web.config.file=${promWeb}`],
+        [`--config.file=${join(dir, 'prometheus.yml')}`, `--storage.tsdb.path=${join(dir, 'prom-data')}`, `--web.listen-address=127.0.0.1:${promPort}`, `--web.config.file=${promWeb}`],
+        promPort,
         basic('grafana', password('grafana')),
         ca,
       ),

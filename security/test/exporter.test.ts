@@ -1,10 +1,10 @@
 // The exporter started from its command line with a web config: nothing is read without
 // credentials, only over TLS; it refuses an open non-loopback address and demo secrets in
-// production. (It has no route that acts: 403 is the notifier's and the simulator's test.)
+// production. Its one route that acts, POST /-/reload, wants the act role.
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { basic, bearer, call, demoTokenWebConfig, freePort, makeSecrets, READ_PASSWORD, READ_TOKEN, refusedStart, startService, type Service } from './helpers.js';
+import { ACT_TOKEN, basic, bearer, call, demoTokenWebConfig, freePort, makeSecrets, READ_PASSWORD, READ_TOKEN, refusedStart, startService, type Service } from './helpers.js';
 
 const secrets = makeSecrets();
 const ca = readFileSync(secrets.cert);
@@ -40,6 +40,15 @@ describe('exporter with a web config', () => {
       expect(r.body).toMatch(/^# HELP ussd_/m);
       expect(r.headers['x-content-type-options']).toBe('nosniff');
     }
+  });
+
+  it('reloads its configuration only for the act role: 401 without credentials, 403 for readers', async () => {
+    const reload = (authorization?: string) => call(`${exporter.url}/-/reload`, { method: 'POST', authorization, ca });
+    expect((await reload()).status).toBe(401);
+    for (const authorization of [basic('grafana', READ_PASSWORD), bearer(READ_TOKEN)]) expect((await reload(authorization)).status).toBe(403);
+    const ok = await reload(bearer(ACT_TOKEN));
+    expect(ok.status).toBe(200);
+    expect(JSON.parse(ok.body)).toEqual({ status: 'reloaded' });
   });
 
   it('leaves /healthz open (it says only "alive")', async () => {

@@ -8,7 +8,7 @@ import { request as httpsRequest } from 'node:https';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { freePort, waitFor } from '@ussdwatch/testkit';
+import { freePort, startProcess, waitFor, type RunningProcess } from '@ussdwatch/testkit';
 import bcrypt from 'bcryptjs';
 import { afterAll } from 'vitest';
 
@@ -114,7 +114,7 @@ export interface Service {
   stop(): Promise<void>;
 }
 
-export type ServiceName = 'exporter' | 'notifier' | 'simulator';
+export type ServiceName = 'exporter' | 'notifier' | 'simulator' | 'harness';
 
 interface Spawned {
   output(): string;
@@ -166,13 +166,53 @@ export async function startService(name: ServiceName, args: string[], url: strin
   return { url, output: p.output, stop: p.stop };
 }
 
-/** Runs a service that must refuse to start: its exit status and what it wrote. */
-export async function refusedStart(name: ServiceName, args: string[], env: NodeJS.ProcessEnv = {}): Promise<{ code: number; output: string }> {
+/** Runs a command to its end (a service that must refuse to start, a client): its exit status and what it wrote. */
+export async function runToExit(name: ServiceName, args: string[], env: NodeJS.ProcessEnv = {}): Promise<{ code: number; output: string }> {
   const p = spawnService(name, args, env);
   const timer = setTimeout(() => void p.stop(), 30_000);
   const code = await p.exited;
   clearTimeout(timer);
   return { code, output: p.output() };
+}
+
+export const refusedStart = runToExit;
+
+/** A notifier.yaml on loopback whose Alertmanager token is `tokenFile`; SMS and mail go nowhere (port 9), once. */
+export function notifierYaml(port: number, tokenFile: string): string {
+  return `listen: { host: 127.0.0.1, port: ${port} }
+auth: { token_file: ${tokenFile} }
+journal: { dir: ./journal }
+sms: { sendsms_url: "http://127.0.0.1:9/cgi-bin/sendsms", retry: { attempts: 1 } }
+email: { host: 127.0.0.1, port: 9, secure: false, retry: { attempts: 1 } }
+critical_team: technical
+teams:
+  technical: { emails: [noc-technical@djezzy.dz], oncall_sms: ["213770000901"], critical_sms: ["213770000902"] }
+`;
+}
+
+export interface Started {
+  url: string;
+  proc: RunningProcess;
+}
+
+/** Starts a program listening on `port` behind a web config, and waits until /-/ready answers 200 to these credentials over HTTPS. */
+export async function startWithWebConfig(cmd: string, args: string[], port: number, authorization: string, ca: Buffer, env?: NodeJS.ProcessEnv): Promise<Started> {
+  const url = `https://127.0.0.1:${port}`;
+  const proc = await startProcess(cmd, args, { name: cmd, env: env && { ...process.env, ...env } });
+  try {
+    await waitFor(
+      async () => {
+        if (proc.exited()) throw new Error(`${cmd} exited:\n${proc.output().slice(-2000)}`);
+        const r = await call(`${url}/-/ready`, { authorization, ca }).catch(() => null);
+        return r?.status === 200 ? true : undefined;
+      },
+      { timeoutMs: 30_000, what: `${cmd} at ${url}` },
+    );
+  } catch (err) {
+    await proc.stop();
+    throw err;
+  }
+  return { url, proc };
 }
 
 export { freePort };

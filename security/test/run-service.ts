@@ -1,5 +1,5 @@
 // A service's command line from its TypeScript sources, as its bin/ script runs it from
-// dist/: `node --conditions=source --import tsx run-service.ts exporter|notifier|simulator ARGS`.
+// dist/: `node --conditions=source --import tsx run-service.ts exporter|notifier|simulator|harness ARGS`.
 const [name, ...args] = process.argv.slice(2);
 process.argv.splice(2, 1);
 if (name === 'exporter') {
@@ -8,10 +8,13 @@ if (name === 'exporter') {
 } else if (name === 'simulator') {
   const { run } = await import('../../simulator/src/cli.js');
   process.exitCode = await run(args);
+} else if (name === 'harness') {
+  const { main } = await import('../../grafana-app/harness/server.js');
+  process.exitCode = await main(args);
 } else if (name === 'notifier') {
   // main.ts runs itself on import, reading process.argv (the service name is taken out above).
   await import('../../notifier/src/main.js');
 } else {
-  process.stderr.write(`run-service: unknown service ${name}; use exporter, notifier or simulator\n`);
+  process.stderr.write(`run-service: unknown service ${name}; use exporter, notifier, simulator or harness\n`);
   process.exitCode = 2;
 }

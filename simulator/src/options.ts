@@ -10,9 +10,9 @@ import type { RotationPolicy } from './rotating-log.js';
 import type { NodeSpec } from './simulation.js';
 
 export const USAGE = `usage: ussdwatch-simulate [options]
-       ussdwatch-simulate fault start SCENARIO[:TARGET] [--share X] [--after S] [--for S] --control URL
-       ussdwatch-simulate fault stop ID --control URL
-       ussdwatch-simulate fault list --control URL
+       ussdwatch-simulate fault start SCENARIO[:TARGET] [--share X] [--after S] [--for S] --control URL [access]
+       ussdwatch-simulate fault stop ID --control URL [access]
+       ussdwatch-simulate fault list --control URL [access]
 
 Writes realistic USSD gateway logs (one file per node) and DPSS KPI files, with faults
 injected on demand, so ussdwatch can be run, demonstrated and tested without Djezzy's data.
@@ -48,7 +48,13 @@ faults (see docs/simulator.md):
   --fault SPEC          SCENARIO[:TARGET][,share=X][,after=S][,for=S], repeatable
                         scenarios: ${SCENARIO_NAMES.join(', ')}
   --control HOST:PORT   serve the control endpoint (GET /healthz, /status, /faults;
-                        POST /faults; DELETE /faults/ID) on this address
+                        POST /faults; DELETE /faults/ID) on this address; TLS and
+                        credentials from the web config USSDWATCH_WEB_CONFIG_FILE (SECURITY.md)
+fault access (an endpoint with a web config; starting or stopping needs the act role):
+  --token-file FILE     a bearer token, on the file's first line
+  --user NAME --password-file FILE
+                        basic auth, the password on the file's first line
+  --ca-file FILE        the CA that signed the endpoint's certificate (https:// URLs)
   -h, --help            show this help
 
 exit status: 0 done or interrupted, 2 bad usage or bad catalogue.`;

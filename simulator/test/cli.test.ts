@@ -53,4 +53,23 @@ describe('ussdwatch simulate options', () => {
     expect(await run(['fault', 'list'])).toBe(2);
     expect(stderr).toContain('--control URL is required');
   });
+
+  it.each([
+    [['--user', 'ops'], '--user and --password-file go together'],
+    [['--password-file', '/etc/hostname'], '--user and --password-file go together'],
+    [['--token-file', '/etc/hostname', '--user', 'ops', '--password-file', '/etc/hostname'], 'give --token-file, or --user with --password-file, not both'],
+    [['--token-file', '/nonexistent/ops.token'], '--token-file /nonexistent/ops.token: cannot read it (ENOENT); check the path'],
+    [['--token-file', '/dev/null'], '--token-file /dev/null: the file is empty'],
+    [['--ca-file', '/etc/hostname'], '--ca-file /etc/hostname: no PEM certificate in it'],
+  ])('fault client access %j -> exit 2: %s', async (args, message) => {
+    spies();
+    expect(await run(['fault', 'list', '--control', 'https://127.0.0.1:1', ...args])).toBe(2);
+    expect(stderr).toContain(message);
+  });
+
+  it('fault client never sends credentials in clear beyond loopback', async () => {
+    spies();
+    expect(await run(['fault', 'list', '--control', 'http://192.0.2.1:9718', '--token-file', '/etc/hostname'])).toBe(1);
+    expect(stderr).toContain('refusing to send credentials in clear to 192.0.2.1:9718; use https://');
+  });
 });

@@ -8,4 +8,4 @@ export { portsFromEnv, assertPortsFree, DEFAULT_PORTS, PORT_ENV, FIXED_PORT_PART
 export { startAlertmanager, type RunningAlertmanager, type AlertmanagerOptions, type PostableAlert } from './alertmanager.js';
 export { startKannel, FAKESMSC, type KannelGateway, type KannelOptions, type ReceivedSms } from './kannel.js';
 export { startSmtp, type SmtpSink, type SmtpOptions, type ReceivedMail } from './smtp.js';
-export { startPrometheus, type PrometheusOptions, type RunningPrometheus } from './prometheus.js';
+export { startPrometheus, type PrometheusOptions, type RunningPrometheus, type TargetGroup } from './prometheus.js';

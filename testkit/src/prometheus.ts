@@ -8,13 +8,20 @@ import { startProcess, type RunningProcess } from './process.js';
 
 const SHIPPED_DIR = fileURLToPath(new URL('../../prometheus/', import.meta.url));
 
+/** Addresses that share target labels, as a file_sd or static_configs entry writes them. */
+export interface TargetGroup {
+  targets: string[];
+  labels?: Record<string, string>;
+}
+
 export interface PrometheusOptions {
   /**
-   * Scrape targets by job: `{ 'ussdwatch-exporter': ['127.0.0.1:40123'] }`. The shipped jobs
-   * keep their settings with these addresses; jobs given here that it lacks are added, and
-   * shipped jobs not given are dropped (the `prometheus` job always scrapes this instance).
+   * Scrape targets by job: `{ 'ussdwatch-exporter': [{ targets: ['127.0.0.1:40123'], labels: { node: 'local' } }] }`
+   * (a bare address has no labels of its own). The shipped jobs keep their settings with these
+   * targets; jobs given here that it lacks are added, and shipped jobs not given are dropped
+   * (the `prometheus` job always scrapes this instance).
    */
-  targets: Record<string, string[]>;
+  targets: Record<string, Array<string | TargetGroup>>;
   /** Short intervals let tests see rates and alerts in seconds; the shipped file says 15s. */
   scrapeInterval?: string;
   evaluationInterval?: string;
@@ -54,12 +61,14 @@ function prometheusConfig(shippedYaml: string, opts: PrometheusOptions, selfAddr
   if (opts.evaluationInterval) global.evaluation_interval = opts.evaluationInterval;
   if (opts.externalLabels) global.external_labels = opts.externalLabels;
 
-  const targets: Record<string, string[]> = { prometheus: [selfAddress], ...opts.targets };
+  const targets: PrometheusOptions['targets'] = { prometheus: [selfAddress], ...opts.targets };
   const shippedJobs = (shipped.scrape_configs as Yaml[]) ?? [];
-  const jobs = Object.entries(targets).map(([job, addresses]) => {
+  const jobs = Object.entries(targets).map(([job, given]) => {
     const base = shippedJobs.find((j) => j.job_name === job) ?? { job_name: job };
     const { file_sd_configs: _fileSd, static_configs: _static, ...settings } = base;
-    return { ...settings, static_configs: [{ targets: addresses }] };
+    const bare = given.filter((t) => typeof t === 'string');
+    const groups = given.filter((t) => typeof t !== 'string');
+    return { ...settings, static_configs: [...(bare.length ? [{ targets: bare }] : []), ...groups] };
   });
 
   return {

@@ -16,7 +16,7 @@ import { startProcess, type RunningProcess } from './process.js';
 import { startPrometheus } from './prometheus.js';
 import { REPO_ROOT } from './repo.js';
 import { startSmtp, type ReceivedMail } from './smtp.js';
-import { alertmanagerConfig, exporterConfig, externalLabels, notifierConfig } from './wiring.js';
+import { alertmanagerConfig, exporterConfig, exporterNode, externalLabels, notifierConfig } from './wiring.js';
 
 export interface StackOptions {
   /** Where configs, logs, DPSS files and state go; kept after stop. Default: a temp folder removed on stop. */
@@ -226,7 +226,8 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
     const exporterPort = await port('exporter');
     const exporterUrl = `http://127.0.0.1:${exporterPort}`;
     const exporterFile = join(dirs.config, 'exporter.yaml');
-    await writeFile(exporterFile, exporterConfig(await readFile(join(REPO_ROOT, 'exporter/config/default.yaml'), 'utf8'), exporterPort));
+    const exporterDefaults = await readFile(join(REPO_ROOT, 'exporter/config/default.yaml'), 'utf8');
+    await writeFile(exporterFile, exporterConfig(exporterDefaults, exporterPort));
     const dataEnv = { USSDWATCH_LOG_DIR: dirs.logs, USSDWATCH_DPSS_DIR: dirs.dpss, USSDWATCH_STATE_DIR: dirs.state };
     await parts.spawn('exporter', [USSDWATCH_BIN, 'serve', '--config', exporterFile], { env: dataEnv, readyUrl: `${exporterUrl}/ready` });
 
@@ -247,7 +248,10 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
       externalLabels: harnessUrl ? externalLabels(await readFile(join(REPO_ROOT, 'prometheus/prometheus.yml'), 'utf8'), { grafana_url: harnessUrl }) : undefined,
       workDir: join(workDir, 'prometheus'),
       port: opts.ports?.prometheus,
-      targets: { 'ussdwatch-exporter': [`127.0.0.1:${exporterPort}`], 'ussdwatch-notifier': [`127.0.0.1:${notifierPort}`] },
+      targets: {
+        'ussdwatch-exporter': [{ targets: [`127.0.0.1:${exporterPort}`], labels: { node: exporterNode(exporterDefaults) } }],
+        'ussdwatch-notifier': [`127.0.0.1:${notifierPort}`],
+      },
       alertmanagers: [new URL(am.url).host],
       scrapeInterval: opts.prometheus?.scrapeInterval,
       evaluationInterval: opts.prometheus?.evaluationInterval,

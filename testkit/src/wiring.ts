@@ -23,6 +23,11 @@ export function durationMs(text: string): number {
 }
 
 /** The exporter's embedded defaults, listening where the stack says. */
+/** The gateway node the exporter's config names: its scrape target's `node` label. */
+export function exporterNode(exporterYaml: string): string {
+  return String(asMap(parseYaml(exporterYaml)).node);
+}
+
 export function exporterConfig(defaultYaml: string, port: number): string {
   const cfg = asMap(parseYaml(defaultYaml));
   cfg.listen = `127.0.0.1:${port}`;

@@ -1,17 +1,20 @@
 // `ussdwatch serve [--config FILE]`: the long-running exporter. Exit codes: 0 after
 // SIGTERM/SIGINT, 2 for a bad config or an unusable listen address, 1 for a failed start-up.
-import { resolve } from 'node:path';
+// SIGHUP reloads the configuration, as POST /-/reload does.
 import { runCommand } from '@ussdwatch/common/cli.js';
 import { runUntilSignal } from '@ussdwatch/common/lifecycle.js';
 import { jsonLogger, maskingLogger } from '@ussdwatch/common/log.js';
 import { PRODUCTION_USAGE, WEB_CONFIG_OPTION_USAGE } from '@ussdwatch/common/web-security.js';
 import { loadConfig } from '../config/config.js';
-import { startServer } from '../serve/server.js';
+import type { ExporterConfig } from '../config/types.js';
+import { startServer, type RunningServer } from '../serve/server.js';
 
 const USAGE = `usage: ussdwatch serve [--config FILE] [--web.config.file FILE]
 
 Tails the configured gateway logs and the DPSS spool, classifies every dialog and serves
-/metrics, /healthz, /ready, /api/events and /api/malformed.
+/metrics, /healthz, /ready, /api/events and /api/malformed. SIGHUP or POST /-/reload
+reads the configuration again (catalogue, status maps, nodes, sources, DPSS) without
+losing a read position or a count; a bad one is refused and the running one stays.
 
 options:
   -c, --config FILE   YAML configuration (default: $USSDWATCH_CONFIG, else the embedded
@@ -30,8 +33,18 @@ export function run(argv: string[]): Promise<number> {
 
 async function serve(configFile: string | undefined, webConfigFile: string | undefined): Promise<number> {
   const logger = maskingLogger(jsonLogger());
-  const config = { ...loadConfig(configFile), ...(webConfigFile && { webConfigFile: resolve(webConfigFile) }) };
-  const code = await runUntilSignal(logger, () => startServer(config, { logger }), { config: config.file });
+  const config = loadConfig(configFile, process.env, { webConfigFile });
+  const reloadConfig = (running: ExporterConfig) => loadConfig(configFile, process.env, { webConfigFile, running });
+  let server: RunningServer | undefined;
+  const onHangUp = () => void server?.reload();
+  // Listened for before start-up: a SIGHUP that arrives early must not kill the exporter.
+  process.on('SIGHUP', onHangUp);
+  const code = await runUntilSignal(
+    logger,
+    async () => (server = await startServer(config, { logger, reloadConfig })),
+    { config: config.file },
+  );
+  process.off('SIGHUP', onHangUp);
   // prom-client's event-loop monitor and open fds must not keep a stopped exporter alive.
   setImmediate(() => process.exit(code)).unref();
   return code;

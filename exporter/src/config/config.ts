@@ -18,17 +18,26 @@ export const EMBEDDED_DEFAULTS = '<embedded defaults>';
 const DEFAULT_FILE = fileURLToPath(new URL('../../config/default.yaml', import.meta.url));
 
 export const DEFAULT_LISTEN = '127.0.0.1:9716';
+/** The node of the one-machine demo, where one exporter reads every gateway's logs. */
+export const DEFAULT_NODE = 'local';
 export const DEFAULT_UTC_OFFSET_MINUTES = 60; // Africa/Algiers, no daylight saving
 const FORMATS: readonly LineFormat[] = ['ussd-cdr', 'ussd-json', 'auto', 'regex'];
-const TOP_KEYS = ['catalogue', 'sources', 'nodes', 'status_map', 'listen', 'state_dir', 'dpss', 'events_per_key', 'malformed_per_source', 'utc_offset', 'web_config_file', 'learn'];
+const TOP_KEYS = ['catalogue', 'sources', 'nodes', 'node', 'status_map', 'listen', 'state_dir', 'dpss', 'events_per_key', 'malformed_per_source', 'utc_offset', 'web_config_file', 'learn'];
 const SOURCE_KEYS = ['name', 'path', 'format', 'regex', 'time_format', 'status_map', 'utc_offset', 'start_at', 'follow_symlinks_outside'];
-const SOURCE_NAME = /^[A-Za-z0-9_.-]+$/;
+const LABEL_VALUE = /^[A-Za-z0-9_.-]+$/;
+
+export interface LoadOptions {
+  /** --web.config.file: replaces the file's web_config_file. */
+  webConfigFile?: string;
+  /** The configuration running now, for a reload: what only a restart can change must be left as it is. */
+  running?: ExporterConfig;
+}
 
 /**
  * Reads and validates the config file; without one, the embedded defaults (whose relative
  * paths start from the current directory, as a launcher expects). Throws ConfigError.
  */
-export function loadConfig(file?: string, env: NodeJS.ProcessEnv = process.env): ExporterConfig {
+export function loadConfig(file?: string, env: NodeJS.ProcessEnv = process.env, opts: LoadOptions = {}): ExporterConfig {
   const y = readYamlFile(file ?? DEFAULT_FILE, 'check the path given to --config');
   const baseDir = file ? dirname(resolve(file)) : process.cwd();
   const top = topOf(y);
@@ -39,14 +48,17 @@ export function loadConfig(file?: string, env: NodeJS.ProcessEnv = process.env):
   const utcOffset = doc.utc_offset === undefined ? DEFAULT_UTC_OFFSET_MINUTES : readUtcOffset(doc.utc_offset, at('utc_offset'));
   const statusMap = doc.status_map === undefined ? defaultStatusMap() : statusMapFrom(doc.status_map, at('status_map'), baseDir);
 
-  return {
+  const node = doc.node === undefined ? DEFAULT_NODE : readLabelValue(doc.node, at('node'));
+  const config: ExporterConfig = {
     file: file ?? EMBEDDED_DEFAULTS,
+    node,
     listen: readListen(doc.listen ?? DEFAULT_LISTEN, at('listen')),
-    webConfigFile: doc.web_config_file === undefined ? undefined : path(doc.web_config_file, at('web_config_file')),
+    webConfigFile: opts.webConfigFile !== undefined ? resolve(opts.webConfigFile) : doc.web_config_file === undefined ? undefined : path(doc.web_config_file, at('web_config_file')),
     stateDir: path(doc.state_dir ?? './.run/state', at('state_dir')),
     catalogue: doc.catalogue === undefined ? loadCatalogueFile(BUNDLED_CATALOGUE) : catalogueFrom(doc.catalogue, at('catalogue'), baseDir),
     statusMap,
-    nodes: readNames(doc.nodes ?? [], at('nodes'), 'node'),
+    // An exporter beside one gateway counts that gateway's dialogs under its own name.
+    nodes: readNames(doc.nodes ?? (doc.node === undefined ? [] : [node]), at('nodes'), 'node'),
     sources: readSources(doc.sources ?? [], at('sources'), baseDir, utcOffset),
     dpss: doc.dpss === undefined || doc.dpss === null ? null : readDpss(doc.dpss, at('dpss'), baseDir, utcOffset),
     eventsPerKey: doc.events_per_key === undefined ? 50 : readNumber(doc.events_per_key, at('events_per_key'), { min: 1, max: 10_000, integer: true }),
@@ -54,6 +66,34 @@ export function loadConfig(file?: string, env: NodeJS.ProcessEnv = process.env):
       doc.malformed_per_source === undefined ? 50 : readNumber(doc.malformed_per_source, at('malformed_per_source'), { min: 1, max: 10_000, integer: true }),
     learn: doc.learn === undefined || doc.learn === null ? null : readLearnConfig(doc.learn, at('learn'), baseDir),
   };
+  if (opts.running) refuseRestartOnlyChanges(opts.running, config, at);
+  return config;
+}
+
+/** What a running exporter holds open or has sized (its socket, its state folder, its stores): only a restart changes it. */
+const RESTART_ONLY: ReadonlyArray<{ key: string; value: (c: ExporterConfig) => unknown }> = [
+  { key: 'listen', value: (c) => `${c.listen.host}:${c.listen.port}` },
+  { key: 'web_config_file', value: (c) => c.webConfigFile ?? null },
+  { key: 'state_dir', value: (c) => c.stateDir },
+  { key: 'events_per_key', value: (c) => c.eventsPerKey },
+  { key: 'malformed_per_source', value: (c) => c.malformedPerSource },
+  // The model is loaded at start, with its metric: a new model needs a restart.
+  { key: 'learn', value: (c) => JSON.stringify(c.learn && [c.learn.modelFile, c.learn.minConfidence, c.learn.proposeAfter]) },
+];
+
+function refuseRestartOnlyChanges(running: ExporterConfig, next: ExporterConfig, at: (key: string) => Place): void {
+  for (const { key, value } of RESTART_ONLY) {
+    const now = value(running);
+    if (value(next) !== now) {
+      fail(at(key), `cannot change while the exporter runs (it runs with ${JSON.stringify(now)}); put that value back to reload the rest, or restart the exporter to apply it`);
+    }
+  }
+}
+
+function readLabelValue(v: unknown, at: Place): string {
+  const name = readString(v, at);
+  if (!LABEL_VALUE.test(name)) fail(at, `"${name}" is used as a metric label: use letters, digits, _ . - only`);
+  return name;
 }
 
 function readListen(v: unknown, at: Place): { host: string; port: number } {
@@ -80,8 +120,7 @@ function readSources(v: unknown, at: Place, baseDir: string, utcOffset: number):
   return readList(v, at).map((item, i) => {
     const s = child(at, i);
     const m = readMapping(item, s, SOURCE_KEYS, ['name', 'path']);
-    const name = readString(m.name, child(s, 'name'));
-    if (!SOURCE_NAME.test(name)) fail(child(s, 'name'), `"${name}" is used as a metric label: use letters, digits, _ . - only`);
+    const name = readLabelValue(m.name, child(s, 'name'));
     const dup = seen.get(name);
     if (dup !== undefined) fail(child(s, 'name'), `source name "${name}" is already used by sources[${dup}]; give each source its own name`);
     seen.set(name, i);

@@ -36,6 +36,8 @@ export interface DpssConfig {
 export interface ExporterConfig {
   /** The file this came from, or '<embedded defaults>'. */
   file: string;
+  /** The gateway node this exporter runs beside: its scrape target carries it as the `node` label. */
+  node: string;
   listen: { host: string; port: number };
   /** TLS and credentials (common/web-config); without one the exporter only listens on loopback, open. */
   webConfigFile?: string;

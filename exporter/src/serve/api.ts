@@ -2,8 +2,7 @@
 // what is served. Pure functions of the stores; the HTTP layer only routes to them.
 import { CAUSES } from '@ussdwatch/common/causes.js';
 import { maskMsisdn, maskMsisdns } from '@ussdwatch/common/mask.js';
-import type { Classifier } from '../core/classifier.js';
-import { CLASSES, UNKNOWN_CODE, type Dialog, type DialogClass, type LineParser } from '../core/types.js';
+import { CLASSES, UNKNOWN_CODE, type DialogClass } from '../core/types.js';
 import type { EventQuery, EventStore, StoredEvent } from './event-store.js';
 import type { MalformedStore } from './malformed-store.js';
 
@@ -58,21 +57,13 @@ function isError(v: EventQuery | ApiResponse): v is ApiResponse {
   return 'status' in v && 'body' in v;
 }
 
-/** How /api/events finds, for a stored event, the parser and classifier of its source. */
-export interface SourceTools {
-  parserOf(source: string): LineParser;
-  classifierOf(source: string): Classifier;
-  /** The learned second opinion on an unclassified dialog (null without a model). */
-  guess?(d: Dialog): unknown;
-}
-
 /**
  * The event as served; null if its line no longer parses (cannot happen: parsers are pure).
  * Subscribers type numbers into the dialed string (*140*0770123456#) and menus echo them:
  * every free text field is masked, not only msisdn.
  */
-export function eventJson(e: StoredEvent, tools: SourceTools): Record<string, unknown> | null {
-  const d = tools.parserOf(e.source).parse(e.line);
+export function eventJson(e: StoredEvent): Record<string, unknown> | null {
+  const d = e.origin.parser.parse(e.line);
   if (typeof d === 'string') return null;
   const c = e.classification;
   return {
@@ -92,11 +83,11 @@ export function eventJson(e: StoredEvent, tools: SourceTools): Record<string, un
     cause: c.cause,
     short_code: c.shortCode,
     near_code: c.nearCode,
-    source: e.source,
+    source: e.origin.source,
     // Computed when served, not per line: explaining costs string work nobody reads otherwise.
-    reason: maskMsisdns(tools.classifierOf(e.source).explain(d, c)),
+    reason: maskMsisdns(e.origin.classifier.explain(d, c)),
     // Only for what the rules could not classify, and beside their verdict, never instead.
-    ...(c.cls === 'unclassified' ? { guess: tools.guess?.(d) ?? null } : {}),
+    ...(c.cls === 'unclassified' ? { guess: e.origin.guess(d) } : {}),
   };
 }
 
@@ -104,11 +95,10 @@ export function eventsResponse(
   params: URLSearchParams,
   store: EventStore,
   shortCodes: readonly string[],
-  tools: SourceTools,
 ): ApiResponse {
   const q = parseEventQuery(params, [...shortCodes, UNKNOWN_CODE]);
   if (isError(q)) return q;
-  const events = store.query(q).map((e) => eventJson(e, tools)).filter((e) => e !== null);
+  const events = store.query(q).map(eventJson).filter((e) => e !== null);
   return { status: 200, body: { events } };
 }
 

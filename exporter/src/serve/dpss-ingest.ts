@@ -38,6 +38,11 @@ export class DpssLatest {
     return [...this.held.values()];
   }
 
+  /** Forgets the rows of codes a reload removed from the catalogue. */
+  retainCodes(codes: ReadonlySet<string>): void {
+    for (const code of this.held.keys()) if (!codes.has(code)) this.held.delete(code);
+  }
+
   /** Restores persisted rows without counting them as read again; returns the rows refused (saved by an older version). */
   restore(rows: readonly DpssRow[], now: number): DpssRow[] {
     const refused = rows.filter((row) => periodProblem(row, null, now) !== null);

@@ -10,14 +10,27 @@
 // 100,000 lines/s with a 500-code catalogue, recording them all grew the heap by ~100 MB.
 // Past that rate the ring holds a sample of the last seconds, which is what a person
 // reading /api/events can use anyway.
-import type { Classification, DialogClass } from '../core/types.js';
+import type { Classifier } from '../core/classifier.js';
+import type { Classification, Dialog, DialogClass, LineParser } from '../core/types.js';
+
+/**
+ * Where an event was read and how: its line is parsed again and its classification explained
+ * with these, which stay right for the event after a reload replaced them for new lines.
+ */
+export interface EventOrigin {
+  readonly source: string;
+  readonly parser: LineParser;
+  readonly classifier: Classifier;
+  /** The learned second opinion on an unclassified dialog (null without a model). */
+  guess(d: Dialog): unknown;
+}
 
 export interface StoredEvent {
   readonly line: string;
   /** Dialog end time, epoch ms. */
   readonly ts: number;
   readonly classification: Classification;
-  readonly source: string;
+  readonly origin: EventOrigin;
   /** Arrival order, to break ties between dialogs ending in the same millisecond. */
   readonly seq: number;
 }
@@ -35,7 +48,7 @@ export class EventRing {
   private readonly ts: Float64Array;
   private readonly seqs: Float64Array;
   private readonly classifications: Classification[];
-  private readonly sources: string[];
+  private readonly origins: EventOrigin[];
   private next = 0;
   private size = 0;
   private readonly perSecond: number;
@@ -52,11 +65,11 @@ export class EventRing {
     this.ts = new Float64Array(capacity);
     this.seqs = new Float64Array(capacity);
     this.classifications = new Array<Classification>(capacity);
-    this.sources = new Array<string>(capacity);
+    this.origins = new Array<EventOrigin>(capacity);
   }
 
   /** `second` is the current wall-clock second: callers read the clock once per batch. */
-  push(line: string, ts: number, c: Classification, source: string, seq: number, second: number): void {
+  push(line: string, ts: number, c: Classification, origin: EventOrigin, seq: number, second: number): void {
     if (second !== this.second) {
       this.second = second;
       this.takenThisSecond = 0;
@@ -68,7 +81,7 @@ export class EventRing {
     this.lines[i] = line;
     this.ts[i] = ts;
     this.classifications[i] = c;
-    this.sources[i] = source;
+    this.origins[i] = origin;
     this.seqs[i] = seq;
     this.next = (i + 1) % this.capacity;
     if (this.size < this.capacity) this.size++;
@@ -79,7 +92,7 @@ export class EventRing {
       const i = (this.next - k + this.capacity) % this.capacity;
       const c = this.classifications[i];
       if (cause !== undefined && c.cause !== cause) continue;
-      out.push({ line: this.lines[i], ts: this.ts[i], classification: c, source: this.sources[i], seq: this.seqs[i] });
+      out.push({ line: this.lines[i], ts: this.ts[i], classification: c, origin: this.origins[i], seq: this.seqs[i] });
     }
   }
 }
@@ -101,8 +114,13 @@ export class EventStore {
     return ring;
   }
 
-  record(ring: EventRing, line: string, ts: number, c: Classification, source: string, second: number): void {
-    ring.push(line, ts, c, source, this.seq++, second);
+  record(ring: EventRing, line: string, ts: number, c: Classification, origin: EventOrigin, second: number): void {
+    ring.push(line, ts, c, origin, this.seq++, second);
+  }
+
+  /** Forgets the events of short codes a reload removed from the catalogue. */
+  retainCodes(keep: (shortCode: string) => boolean): void {
+    for (const [key, ring] of this.rings) if (!keep(ring.shortCode)) this.rings.delete(key);
   }
 
   /** Newest first: by dialog end time, then by arrival. */

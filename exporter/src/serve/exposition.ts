@@ -57,6 +57,7 @@ export class Series {
 
 abstract class Family<S> implements Renderable {
   protected readonly series = new Map<string, S>();
+  private readonly labelValues = new Map<string, readonly string[]>();
   constructor(
     readonly name: string,
     readonly help: string,
@@ -73,8 +74,18 @@ abstract class Family<S> implements Renderable {
     if (!s) {
       s = this.create(key, values);
       this.series.set(key, s);
+      this.labelValues.set(key, values);
     }
     return s;
+  }
+
+  /** Drops the series whose label values fail `keep` (a reload removed what they count); the others go on as they are. */
+  retain(keep: (values: readonly string[]) => boolean): void {
+    for (const [key, values] of this.labelValues) {
+      if (keep(values)) continue;
+      this.series.delete(key);
+      this.labelValues.delete(key);
+    }
   }
 
   protected abstract create(key: string, values: string[]): S;

@@ -52,7 +52,13 @@ export class MalformedStore {
     sources: readonly string[],
     private readonly perSource: number,
   ) {
-    for (const s of sources) this.rings.set(s, new Ring(perSource));
+    this.setSources(sources);
+  }
+
+  /** The configured sources: samples of those that stay are kept, removed ones are forgotten. */
+  setSources(sources: readonly string[]): void {
+    for (const name of this.rings.keys()) if (!sources.includes(name)) this.rings.delete(name);
+    for (const s of sources) if (!this.rings.has(s)) this.rings.set(s, new Ring(this.perSource));
   }
 
   record(source: string, reason: string, file: string, line: string, at: number): void {

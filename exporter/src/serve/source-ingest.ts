@@ -4,9 +4,9 @@
 import type { RateLimitedLog } from '@ussdwatch/common/log.js';
 import type { Classifier } from '../core/classifier.js';
 import type { DialogInsight, DialogTap } from '../insight/dialog-insight.js';
-import type { Classification, LineParser } from '../core/types.js';
+import type { Classification, Dialog, LineParser } from '../core/types.js';
 import type { TailerEvent } from '../tailer/source-tailer.js';
-import type { EventRing, EventStore } from './event-store.js';
+import type { EventOrigin, EventRing, EventStore } from './event-store.js';
 import type { MalformedStore } from './malformed-store.js';
 import type { OutcomeSeries, SourceSeries, UssdMetrics } from './ussd-metrics.js';
 
@@ -17,7 +17,7 @@ interface Route {
   readonly tap: DialogTap;
 }
 
-export class SourceIngest {
+export class SourceIngest implements EventOrigin {
   private readonly routes = new Map<Classification, Route>();
   private readonly series: SourceSeries;
 
@@ -32,7 +32,12 @@ export class SourceIngest {
     private readonly insight: DialogInsight,
     private readonly now: () => number = Date.now,
   ) {
-    this.series = metrics.source(source);
+    this.series = metrics.source(source, now());
+  }
+
+  /** The learned second opinion on an unclassified dialog of this source, for /api/events (null without a model). */
+  guess(d: Dialog): unknown {
+    return this.insight.guessJson(d);
   }
 
   onLines(lines: readonly string[], file: string): void {
@@ -57,7 +62,7 @@ export class SourceIngest {
       const node = this.metrics.node(r.node);
       node.dialogs[s.clsIndex].value++;
       if (s.errorKind >= 0) node.errors[s.errorKind].value++;
-      this.events.record(route.events, lines[i], r.ts, c, this.source, second);
+      this.events.record(route.events, lines[i], r.ts, c, this, second);
       route.tap(r);
     }
     this.series.parsed.value += parsed;

@@ -1,6 +1,6 @@
 // The metric contract (shared/spec/metrics.md) plus the exporter's own health metrics.
-// Every label value comes from a bounded set fixed at start-up (catalogue, causes, configured
-// sources and nodes), and every series the alerts need exists at zero from start-up, so
+// Every label value comes from a bounded set fixed by the configuration (catalogue, causes,
+// configured sources and nodes), and every series the alerts need exists at zero from start-up, so
 // rate() and increase() see the first error.
 import type { Catalogue } from '../core/catalogue.js';
 import type { Classifier } from '../core/classifier.js';
@@ -132,7 +132,14 @@ export class UssdMetrics {
     counter('dpss_file_rows_total', "DPSS KPI rows read: ok, bad (unparsable), unknown_code (not in the catalogue), stale, wrong_period (not its file's period).", ['result']),
   );
 
-  private readonly codes: ReadonlySet<string>;
+  private readonly reloadSuccessful = this.exposition.add(
+    gauge('ussdwatch_config_last_reload_successful', 'Whether the last configuration reload attempt succeeded (1) or was refused (0).'),
+  ).with();
+  private readonly reloadSuccessAt = this.exposition.add(
+    gauge('ussdwatch_config_last_reload_success_timestamp_seconds', 'Time of the last successful configuration load (start-up or reload).'),
+  ).with();
+
+  private codes: ReadonlySet<string> = new Set();
   private readonly outcomes = new Map<Classification, OutcomeSeries>();
   private readonly nodes = new Map<string, NodeSeries>();
   private readonly otherNode: NodeSeries;
@@ -142,10 +149,27 @@ export class UssdMetrics {
     catalogue: Catalogue,
     classifiers: readonly Classifier[],
     nodes: readonly string[],
-    private readonly startedAt: number,
+    sources: readonly string[],
+    startedAt: number,
   ) {
-    this.codes = new Set(catalogue.entries.map((e) => e.code));
-    const labelled = [...catalogue.entries.map((e) => e.code), UNKNOWN_CODE];
+    this.configure(catalogue, classifiers, nodes, sources);
+    this.otherNode = this.byClass(OTHER_NODE);
+    for (const r of DPSS_FILE_RESULTS) this.dpssFiles.with(r);
+    for (const r of DPSS_ROW_RESULTS) this.dpssRows.with(r);
+    this.reloaded(true, startedAt);
+  }
+
+  /**
+   * Makes the series match a (re)loaded configuration: series of codes, nodes and sources
+   * that stay keep their values, those of added ones appear at zero, those of removed ones
+   * go. A code whose name or team changed gets a new info series.
+   */
+  configure(catalogue: Catalogue, classifiers: readonly Classifier[], nodes: readonly string[], sources: readonly string[]): void {
+    const codes = catalogue.entries.map((e) => e.code);
+    this.codes = new Set(codes);
+    // The classifications of the previous classifiers are never seen again.
+    this.outcomes.clear();
+    const labelled = new Set([...codes, UNKNOWN_CODE]);
     for (const code of labelled) {
       for (const classifier of classifiers) {
         for (const { cls, cause } of classifier.outcomesFor(code)) {
@@ -155,16 +179,37 @@ export class UssdMetrics {
       }
       this.appResponse.with(code);
     }
-    for (const near of [...catalogue.entries.map((e) => e.code), NO_NEAR_CODE]) this.wrongCodes.with(near);
-    for (const node of nodes) this.nodes.set(node, this.byClass(node));
-    this.otherNode = this.byClass(OTHER_NODE);
+    const byCode = (values: readonly string[]) => labelled.has(values[0]);
+    for (const f of [this.dialogs, this.errors, this.appResponse]) f.retain(byCode);
+    for (const near of [...codes, NO_NEAR_CODE]) this.wrongCodes.with(near);
+    this.wrongCodes.retain((v) => v[0] === NO_NEAR_CODE || this.codes.has(v[0]));
+
+    for (const name of this.nodes.keys()) if (!nodes.includes(name)) this.nodes.delete(name);
+    for (const node of nodes) if (!this.nodes.has(node)) this.nodes.set(node, this.byClass(node));
+    const byNode = (values: readonly string[]) => values[0] === OTHER_NODE || this.nodes.has(values[0]);
+    for (const f of [this.nodeDialogs, this.nodeErrors]) f.retain(byNode);
+
+    const info = new Set<string>();
     for (const e of catalogue.entries) {
       this.shortcodeInfo.with(e.code, e.name, e.team).set(1);
+      info.add(`${e.code}\u0000${e.name}\u0000${e.team}`);
       this.shortcodeSlow.with(e.code).set(e.slowMs / 1000);
       this.shortcodeObjective.with(e.code).set(e.objective);
     }
-    for (const r of DPSS_FILE_RESULTS) this.dpssFiles.with(r);
-    for (const r of DPSS_ROW_RESULTS) this.dpssRows.with(r);
+    this.shortcodeInfo.retain((v) => info.has(v.join('\u0000')));
+    const catalogued = (values: readonly string[]) => this.codes.has(values[0]);
+    for (const f of [this.shortcodeSlow, this.shortcodeObjective, this.dpssResponse, this.dpssAttempts, this.dpssFailures, this.dpssPeriodEnd]) f.retain(catalogued);
+    for (const code of this.dpss.keys()) if (!this.codes.has(code)) this.dpss.delete(code);
+
+    const kept = new Set(sources);
+    const bySource = (values: readonly string[]) => kept.has(values[0]);
+    for (const f of [this.logLines, this.malformedLines, this.lastLine, this.sourceFiles, this.sourceBytes, this.tailerEvents]) f.retain(bySource);
+  }
+
+  /** Records a configuration load attempt: Prometheus's own pair of reload metrics. */
+  reloaded(ok: boolean, at: number = Date.now()): void {
+    this.reloadSuccessful.set(ok ? 1 : 0);
+    if (ok) this.reloadSuccessAt.set(at / 1000);
   }
 
   private byClass(node: string): NodeSeries {
@@ -200,9 +245,13 @@ export class UssdMetrics {
     return this.nodes.get(name) ?? this.otherNode;
   }
 
-  source(name: string): SourceSeries {
+  /**
+   * A source's series; those of a source that stays across a reload come back as they were.
+   * Until its first line, silence is measured from `since` (start-up, or the reload that added it).
+   */
+  source(name: string, since: number): SourceSeries {
     const lastLine = this.lastLine.with(name);
-    lastLine.set(this.startedAt / 1000);
+    if (lastLine.value === 0) lastLine.set(since / 1000);
     return {
       parsed: this.logLines.with(name, 'parsed'),
       malformed: this.logLines.with(name, 'malformed'),

@@ -70,6 +70,33 @@ describe('loadConfig', () => {
     expect(c.listen).toEqual({ host: '0.0.0.0', port: 9100 });
   });
 
+  it('the gateway node: "local" by default; an exporter naming its node counts that node under its name', () => {
+    expect(loadConfig(write(''), {})).toMatchObject({ node: 'local', nodes: [] });
+    expect(loadConfig(write('node: gw03\n'), {})).toMatchObject({ node: 'gw03', nodes: ['gw03'] });
+    expect(loadConfig(write('node: gw03\nnodes: [gw03, gw04]\n'), {})).toMatchObject({ node: 'gw03', nodes: ['gw03', 'gw04'] });
+    expect(loadConfig(undefined, {}).node).toBe('local');
+  });
+
+  it('a reload may change the catalogue, sources and node, but not what only a restart applies', () => {
+    const first = write(`listen: 127.0.0.1:9100\n${CATALOGUE}`);
+    const running = loadConfig(first, {});
+    writeFileSync(first, `listen: 127.0.0.1:9100\nnode: gw02\ncatalogue:\n  short_codes:\n    - { code: "*600#", name: Flexy, team: vas }\n`);
+    expect(loadConfig(first, {}, { running })).toMatchObject({ node: 'gw02', nodes: ['gw02'] });
+    for (const [text, key] of [
+      ['listen: 127.0.0.1:9101\n', ':1: listen: cannot change while the exporter runs (it runs with "127.0.0.1:9100")'],
+      ['listen: 127.0.0.1:9100\nstate_dir: /elsewhere\n', ':2: state_dir: cannot change while the exporter runs'],
+      ['listen: 127.0.0.1:9100\nevents_per_key: 7\n', ':2: events_per_key: cannot change while the exporter runs (it runs with 50)'],
+      ['listen: 127.0.0.1:9100\nweb_config_file: ./web.yml\n', ':2: web_config_file: cannot change while the exporter runs (it runs with null)'],
+    ]) {
+      writeFileSync(first, text);
+      expect(() => loadConfig(first, {}, { running })).toThrow(first + key);
+    }
+    // --web.config.file given again on reload is the same value, whatever the file says.
+    const withFlag = loadConfig(first, {}, { webConfigFile: 'w.yml' });
+    writeFileSync(first, 'listen: 127.0.0.1:9100\nweb_config_file: ./other.yml\n');
+    expect(loadConfig(first, {}, { webConfigFile: 'w.yml', running: withFlag }).webConfigFile).toBe(withFlag.webConfigFile);
+  });
+
   it('an empty file is all defaults', () => {
     const c = loadConfig(write(''), {});
     expect(c.sources).toEqual([]);
@@ -81,6 +108,7 @@ describe('loadConfig', () => {
 describe('loadConfig errors name the file, the line, the key and the fix', () => {
   it.each([
     ['sources:\n  - { name: a, path: a.log }\n  - name: b\n    path: b.log\n    format: csv\n', ':5: sources[1].format: expected one of ussd-cdr, ussd-json, auto, regex; got "csv"'],
+    ['node: "gw 1"\n', ':1: node: "gw 1" is used as a metric label'],
     ['listen: 127.0.0.1:9716\nsoruces: []\n', ':2: soruces: unknown key; allowed keys here: catalogue, sources,'],
     ['sources:\n  - { name: a, path: a.log }\n  - { name: a, path: b.log }\n', ':3: sources[1].name: source name "a" is already used by sources[0]'],
     ['sources:\n  - { name: a }\n', ':2: sources[0].path: missing; this key is required'],

@@ -1,11 +1,11 @@
 // `ussdwatch serve` as users run it: the built binary, spawned, stopped with SIGTERM.
 import { spawnSync } from 'node:child_process';
-import { appendFileSync, writeFileSync } from 'node:fs';
+import { appendFileSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
 import path from 'node:path';
-import { startProcess, type RunningProcess } from '@ussdwatch/testkit';
+import { startProcess, waitFor, type RunningProcess } from '@ussdwatch/testkit';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { BIN, cdr, EXPORTER_DIR, metric, removeTempDirsAfterAll, waitForMetric, writeSetup } from './helpers.js';
+import { BIN, cdr, EXPORTER_DIR, metric, removeTempDirsAfterAll, samples, scrape, waitForMetric, writeSetup } from './helpers.js';
 
 const PARSED = 'ussd_log_lines_total{source="cdr",result="parsed"}';
 
@@ -90,5 +90,56 @@ describe('ussdwatch serve (spawned)', { timeout: 30_000 }, () => {
     running.push(p);
     expect(await exited(p)).toBe(1);
     expect(p.output()).toContain('start-up failed');
+  });
+
+  it('reloads on SIGHUP and POST /-/reload: lines written around the reloads are each counted once, a bad file changes nothing', async () => {
+    const s = await writeSetup();
+    const url = `http://127.0.0.1:${s.port}`;
+    const log = path.join(s.logs, 'gw01.log');
+    const p = await serve(['--config', s.configFile], {}, `${url}/ready`);
+    running.push(p);
+    const batch = (n: number, ussd = '*710#') => appendFileSync(log, Array.from({ length: n }, () => cdr({ ussd }) + '\n').join(''));
+    const reloads = async () => samples(await scrape(url)).get('ussdwatch_config_last_reload_success_timestamp_seconds')!;
+    const config = readFileSync(s.configFile, 'utf8');
+
+    batch(400);
+    const t0 = await reloads();
+    writeFileSync(s.configFile, config.replace('{ code: "*720#", name: Forfaits, team: offers }', '{ code: "*730#", name: Roaming, team: roaming }'));
+    // Lines keep coming while the exporter reloads: none may be lost or read twice.
+    p.child.kill('SIGHUP');
+    batch(300);
+    await waitFor(async () => (await reloads()) > t0, { timeoutMs: 10_000, what: 'the SIGHUP reload' });
+    batch(300, '*730#');
+    await waitForMetric(url, PARSED, 1000);
+    let m = samples(await scrape(url));
+    expect(m.get('ussd_dialogs_total{short_code="*710#",class="ok"}')).toBe(700);
+    expect(m.get('ussd_dialogs_total{short_code="*730#",class="ok"}')).toBe(300);
+    expect(m.has('ussd_dialogs_total{short_code="*720#",class="ok"}')).toBe(false);
+
+    // A broken file: refused on SIGHUP and on POST, the exporter goes on with the previous one.
+    writeFileSync(s.configFile, config.replace('nodes: [gw01, gw02]', 'nodes: [gw01, gw02'));
+    const t1 = await reloads();
+    p.child.kill('SIGHUP');
+    await waitFor(async () => samples(await scrape(url)).get('ussdwatch_config_last_reload_successful') === 0, { timeoutMs: 10_000, what: 'the refused SIGHUP reload' });
+    const res = await fetch(`${url}/-/reload`, { method: 'POST' });
+    expect(res.status).toBe(500);
+    expect(((await res.json()) as { error: string }).error).toMatch(/config\.yaml:\d+: /);
+    expect(p.output()).toMatch(/"msg":"configuration reload refused; the previous one keeps running".*config\.yaml:\d+: /);
+    batch(50, '*730#');
+    await waitForMetric(url, PARSED, 1050);
+    m = samples(await scrape(url));
+    expect(m.get('ussd_dialogs_total{short_code="*730#",class="ok"}')).toBe(350);
+    expect(await reloads()).toBe(t1);
+
+    // Back to the first catalogue over HTTP: *720# returns at zero, the counts stay.
+    writeFileSync(s.configFile, config);
+    expect((await fetch(`${url}/-/reload`, { method: 'POST' })).status).toBe(200);
+    batch(10, '*720#');
+    await waitForMetric(url, PARSED, 1060);
+    m = samples(await scrape(url));
+    expect(m.get('ussd_dialogs_total{short_code="*720#",class="ok"}')).toBe(10);
+    expect(m.get('ussd_dialogs_total{short_code="*710#",class="ok"}')).toBe(700);
+    expect(m.get('ussdwatch_config_last_reload_successful')).toBe(1);
+    expect(p.exited()).toBe(false);
   });
 });

@@ -2,7 +2,7 @@
 // samples, the ring buffer.
 import { describe, expect, it } from 'vitest';
 import { judgeFile } from '../../src/serve/dpss-spool.js';
-import { EventStore } from '../../src/serve/event-store.js';
+import { EventStore, type EventOrigin } from '../../src/serve/event-store.js';
 import { counter, escapeLabelValue, Exposition, gauge, HistogramFamily } from '../../src/serve/exposition.js';
 import { sampleOf } from '../../src/serve/malformed-store.js';
 import { Ring } from '../../src/serve/ring.js';
@@ -96,12 +96,14 @@ describe('Ring', () => {
 
 describe('EventStore', () => {
   const c = Object.freeze({ cls: 'ok' as const, cause: 'ok' as const, shortCode: '*710#', nearCode: null });
+  // Only kept and handed back here: never parsed nor asked to explain.
+  const origin = { source: 'gw01' } as EventOrigin;
   it('records at most max(10, capacity / 10) events per key and second, keeping the newest capacity', () => {
     const store = new EventStore(200);
     const ring = store.ringFor('*710#', 'ok');
-    for (let i = 0; i < 50; i++) store.record(ring, `line ${i}`, 1000 + i, c, 'gw01', 7);
+    for (let i = 0; i < 50; i++) store.record(ring, `line ${i}`, 1000 + i, c, origin, 7);
     expect(store.query({ limit: 1000 }).map((e) => e.line)).toHaveLength(20);
-    for (let s = 8; s < 20; s++) for (let i = 0; i < 50; i++) store.record(ring, `s${s} ${i}`, s * 1000 + i, c, 'gw01', s);
+    for (let s = 8; s < 20; s++) for (let i = 0; i < 50; i++) store.record(ring, `s${s} ${i}`, s * 1000 + i, c, origin, s);
     const kept = store.query({ limit: 1000 });
     expect(kept).toHaveLength(200);
     expect(kept[0].line).toBe('s19 19');
