@@ -3,7 +3,7 @@
 // status map leaves unclassified. The ingest path asks once per classification for the
 // tap of its dialogs, so a classified dialog costs one depth count and nothing else.
 import { maskMsisdns } from '@ussdwatch/common/mask.js';
-import type { Dialog, Classification } from '../core/types.js';
+import { UNKNOWN_CODE, type Classification, type Dialog } from '../core/types.js';
 import type { LearnConfig } from '../learn/learn-config.js';
 import { SecondOpinion, type Guess } from '../learn/second-opinion.js';
 import { StatusProposals } from '../learn/status-proposals.js';
@@ -49,6 +49,13 @@ export class DialogInsight {
             ),
             config: learn,
           };
+  }
+
+  /** A reload changed the catalogue: codes that left it lose their series (the model keeps the catalogue it was started with). */
+  configure(catalogue: Catalogue): void {
+    const codes = new Set(catalogue.entries.map((e) => e.code));
+    this.funnel.setCodes(codes);
+    this.learned?.guesses.retain((v) => v[0] === UNKNOWN_CODE || codes.has(v[0]));
   }
 
   /** The tap for every dialog of one classification (resolved once per classification by the caller). */

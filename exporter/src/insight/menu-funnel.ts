@@ -34,9 +34,16 @@ export class MenuFunnel {
 
   constructor(
     exposition: Exposition,
-    private readonly codes: ReadonlySet<string>,
+    private codes: ReadonlySet<string>,
   ) {
     exposition.add(this.family);
+  }
+
+  /** After a reload: the series of codes that left the catalogue go; new codes start at their first dialog. */
+  setCodes(codes: ReadonlySet<string>): void {
+    this.codes = codes;
+    for (const code of this.byCode.keys()) if (!codes.has(code)) this.byCode.delete(code);
+    this.family.retain((v) => codes.has(v[0]));
   }
 
   /** The counters by depth bucket for dialogs of this classification; null for codes outside the catalogue. */

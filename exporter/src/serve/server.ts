@@ -82,7 +82,7 @@ export async function startServer(initial: ExporterConfig, opts: ServeOptions = 
 
   let classifiers = classifiersOf(config);
   const metrics = new UssdMetrics(config.catalogue, classifiers.all, config.nodes, sourceNames(config), Date.now());
-  // Read once, at start: a reload that changes `learn` is refused (config.ts), and codes a reload adds join the funnel at the next start.
+  // The model is read once, at start: a reload that changes `learn` is refused (config.ts).
   const insight = new DialogInsight(metrics.exposition, config.catalogue, config.learn);
   const registry = new client.Registry();
   client.collectDefaultMetrics({ register: registry });
@@ -238,6 +238,7 @@ export async function startServer(initial: ExporterConfig, opts: ServeOptions = 
     // From here to the swap nothing awaits, so no batch of lines meets half a configuration.
     classifiers = classifiersOf(next);
     metrics.configure(next.catalogue, classifiers.all, next.nodes, sourceNames(next));
+    insight.configure(next.catalogue);
     const codes = new Set(codesOf(next));
     events.retainCodes((code) => code === UNKNOWN_CODE || codes.has(code));
     malformed.setSources(sourceNames(next));
