@@ -137,6 +137,10 @@ describe('the Grafana app against the real stack', () => {
       .toBeGreaterThan(50);
     await expect.poll(() => page.getByTestId('latency-p95-now').textContent(), { timeout: 30_000 }).toContain('≥ 30 s or no answer');
     expect(percentIn(await page.getByTestId('distribution-no-answer').textContent())).toBeGreaterThan(0);
+    // The menu funnel: the simulator's subscribers type 0 to 2 menu inputs, and some walk away.
+    const funnel = page.getByTestId('funnel');
+    await expect.poll(async () => (await funnel.textContent()) ?? '', { timeout: 30_000 }).toMatch(/depth 2/);
+    expect(await funnel.textContent()).toMatch(/Walked away here.*Failed here \(user \/ internal\)/);
     // User and internal errors are counted apart, never added together.
     expect(await page.getByTestId('stat-internal-errors').textContent()).toMatch(/Internal errors in range[\d,]+/);
     expect(await page.getByTestId('stat-user-errors').textContent()).toMatch(/User errors in range[\d,]+/);

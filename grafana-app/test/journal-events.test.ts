@@ -58,6 +58,14 @@ describe('exporter events', () => {
     expect(ensureMasked('2137*****456')).toBe('2137*****456');
   });
 
+  it("reads the learned model's guess for unclassified events, and none for the others", () => {
+    const ev = { ts: '2026-11-21T12:45:02.123Z', status: 'DIALOG_TIMEOUT_EXPIRED', class: 'unclassified', cause: 'unknown_status' };
+    expect(parseEvents([{ ...ev, guess: { class: 'user', cause: 'abandoned', confidence: 0.934, confident: true } }])[0].guess).toBe('user/abandoned, 93 %, confident');
+    expect(parseEvents([{ ...ev, guess: { class: 'internal', cause: 'overload', confidence: 0.41, confident: false } }])[0].guess).toBe('internal/overload, 41 %, unsure');
+    expect(parseEvents([{ ...ev, guess: null }])[0].guess).toBe('');
+    expect(parseEvents([{ ...ev, class: 'ok', cause: 'ok' }])[0].guess).toBe('');
+  });
+
   it('reads malformed samples', () => {
     expect(parseMalformed([{ source: 'gw01', reason: 'field_count', file: 'a.log', at: 5, line: 'x|y' }])[0]).toMatchObject({ source: 'gw01', line: 'x|y' });
   });

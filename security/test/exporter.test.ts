@@ -24,7 +24,7 @@ describe('exporter with a web config', () => {
   });
   afterAll(() => exporter?.stop());
 
-  it.each(['/metrics', '/api/events', '/api/malformed', '/ready', '/'])('%s: 401 with a challenge without credentials or with wrong ones', async (path) => {
+  it.each(['/metrics', '/api/events', '/api/malformed', '/api/proposals', '/ready', '/'])('%s: 401 with a challenge without credentials or with wrong ones', async (path) => {
     for (const authorization of [undefined, basic('grafana', 'wrong'), basic('admin', 'admin'), bearer('nope')]) {
       const r = await call(`${exporter.url}${path}`, { authorization, ca });
       expect(r.status, String(authorization)).toBe(401);

@@ -1,20 +1,12 @@
 // `ussdwatch classify`: the batch face of the classifier (classification.md). Streams:
 // input is read in chunks and split into lines, output is written in large chunks and waits for
 // the consumer, so memory stays flat whatever the input size.
-import { accessSync, constants, createReadStream, statSync } from 'node:fs';
 import { once } from 'node:events';
-import type { Readable } from 'node:stream';
 import { parseOptions, reportUsageError, UsageError } from '@ussdwatch/common/cli.js';
 import { ConfigError } from '@ussdwatch/common/config-file.js';
-import { parseUtcOffset } from '@ussdwatch/common/config-values.js';
-import { BUNDLED_CATALOGUE, loadCatalogueFile, loadStatusMapFile } from '../config/files.js';
-import { defaultStatusMap } from '../config/status-map-file.js';
-import type { LineFormat } from '../config/types.js';
-import { Classifier } from '../core/classifier.js';
+import type { Classifier } from '../core/classifier.js';
 import { MALFORMED_REASONS, type Classification, type LineParser } from '../core/types.js';
-import { createLineParser } from '../parsers/index.js';
-import { MAX_LINE_BYTES } from '../parsers/line.js';
-import { LineSplitter } from '../tailer/line-splitter.js';
+import { forEachLines, InputError, LOG_INPUT_HELP, LOG_INPUT_OPTIONS, openLogInput, type LogInput } from './log-input.js';
 
 const USAGE = `usage: ussdwatch classify [--catalogue FILE] [options] [LOGFILE...]
 
@@ -26,26 +18,14 @@ has class "malformed" and the reason as cause:
   ${MALFORMED_REASONS.join(', ')}.
 
 options:
-  --catalogue FILE      short-code catalogue YAML (default: the bundled Djezzy catalogue,
-                        ${BUNDLED_CATALOGUE})
-  --format FORMAT       ussd-cdr | ussd-json | auto | regex (default: auto, a line
-                        starting with { is JSON)
-  --status-map FILE     status map YAML changing the default table
-  --utc-offset OFFSET   offset of timestamps written without one (default: +01:00)
-  --regex PATTERN       format regex: pattern with named groups ts, ussd, status, ...
-  --time-format FMT     format regex: iso (default), epoch_s, epoch_ms or e.g. dd/MM/yyyy HH:mm:ss
+${LOG_INPUT_HELP}
   --explain             add "reason", the human explanation of each class
   -h, --help            show this help
 
 exit status: 0 done, 2 bad usage, unreadable file or invalid catalogue/status map.`;
 
-const FORMATS: readonly LineFormat[] = ['ussd-cdr', 'ussd-json', 'auto', 'regex'];
 const FLUSH_AT = 256 * 1024;
 const OUTPUT_CHUNK = 1 << 20;
-/** The file name that means standard input, as in cat and grep. */
-const STDIN = '-';
-
-class InputError extends Error {}
 
 export async function run(argv: string[]): Promise<number> {
   let setup: ReturnType<typeof prepare>;
@@ -72,50 +52,14 @@ export async function run(argv: string[]): Promise<number> {
   return 0;
 }
 
-const OPTIONS = {
-  catalogue: { type: 'string' },
-  format: { type: 'string', default: 'auto' },
-  'status-map': { type: 'string' },
-  'utc-offset': { type: 'string', default: '+01:00' },
-  regex: { type: 'string' },
-  'time-format': { type: 'string' },
-  explain: { type: 'boolean', default: false },
-} as const;
+const OPTIONS = { ...LOG_INPUT_OPTIONS, explain: { type: 'boolean', default: false } } as const;
 
 function prepare(argv: string[]) {
   const parsed = parseOptions({ program: 'ussdwatch classify', usage: USAGE, options: OPTIONS, positionals: true }, argv);
   if (parsed === 'help') return parsed;
   const { values: o, positionals: files } = parsed;
-  const format = o.format as LineFormat;
-  if (!FORMATS.includes(format)) throw new UsageError(`--format must be one of ${FORMATS.join(', ')}; got "${o.format}"`);
-  if (format === 'regex' && o.regex === undefined) throw new UsageError('--format regex needs --regex PATTERN');
-  const utcOffsetMinutes = parseUtcOffset(o['utc-offset']);
-  if (utcOffsetMinutes === null) throw new UsageError(`--utc-offset must look like +01:00 or Z; got "${o['utc-offset']}"`);
-  for (const f of files) {
-    if (f === STDIN) continue;
-    try {
-      accessSync(f, constants.R_OK);
-      if (statSync(f).isDirectory()) throw new InputError(`${f} is a directory, not a log file`);
-    } catch (err) {
-      if (err instanceof InputError) throw err;
-      throw new InputError(`cannot read ${f}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
-    }
-  }
-  const catalogue = loadCatalogueFile(o.catalogue ?? BUNDLED_CATALOGUE);
-  const statusMap = o['status-map'] === undefined ? defaultStatusMap() : loadStatusMapFile(o['status-map']);
-  const classifier = new Classifier(catalogue, statusMap);
-  let parser;
-  try {
-    parser = createLineParser({ format, regex: o.regex, timeFormat: o['time-format'], utcOffsetMinutes });
-  } catch (err) {
-    throw new UsageError((err as Error).message);
-  }
-
-  const classifyLine = formatter(parser, classifier, o.explain);
-  const inputs = (files.length === 0 ? [STDIN] : files).map(
-    (f) => (): Readable => (f === STDIN ? process.stdin : createReadStream(f, { highWaterMark: 1 << 20 })),
-  );
-  return { inputs, classifyLine };
+  const { parser, classifier, inputs } = openLogInput(o, files);
+  return { inputs, classifyLine: formatter(parser, classifier, o.explain) };
 }
 
 /**
@@ -224,27 +168,13 @@ class BufferedOutput {
   }
 }
 
-async function classifyStreams(inputs: Array<() => Readable>, classifyLine: (line: string) => Tail): Promise<void> {
+async function classifyStreams(inputs: LogInput['inputs'], classifyLine: (line: string) => Tail): Promise<void> {
   const out = new BufferedOutput(process.stdout);
-  const lines: string[] = [];
-  const emit = () => {
-    for (let i = 0; i < lines.length; i++) out.line(classifyLine(lines[i]));
-    lines.length = 0;
-  };
-  // The tailer's splitter: lines are found on the bytes and decoded one by one, which gives
-  // the parser flat strings (faster to scan than slices of a decoded chunk), and a line over
-  // 64 KiB is held only up to the limit, so a file without newlines cannot exhaust memory.
-  const splitter = new LineSplitter(MAX_LINE_BYTES);
   try {
-    for (const open of inputs) {
-      for await (const chunk of open()) {
-        splitter.push(chunk as Buffer, lines);
-        emit();
-        await out.flush(FLUSH_AT);
-      }
-      splitter.flush(lines);
-      emit();
-    }
+    await forEachLines(inputs, async (lines) => {
+      for (let i = 0; i < lines.length; i++) out.line(classifyLine(lines[i]));
+      await out.flush(FLUSH_AT);
+    });
     await out.flush();
   } finally {
     out.detach();

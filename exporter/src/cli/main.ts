@@ -5,6 +5,7 @@ import { reportUsageError, UsageError } from '@ussdwatch/common/cli.js';
 const COMMANDS: Record<string, { summary: string; load: () => Promise<{ run(argv: string[]): Promise<number> }> }> = {
   serve: { summary: 'tail the gateway logs and DPSS files, expose /metrics (default)', load: () => import('./serve.js') },
   classify: { summary: 'classify log lines to JSON, one object per line', load: () => import('./classify.js') },
+  train: { summary: 'learn the second opinion on unclassified dialogs from classified logs', load: () => import('./train.js') },
   backfill: { summary: 'turn archived gateway logs into Prometheus history (TSDB blocks or a push)', load: () => import('./backfill.js') },
 };
 

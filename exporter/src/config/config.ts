@@ -4,6 +4,7 @@ import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { child, fail, readYamlFile, topOf, type Place } from '@ussdwatch/common/config-file.js';
 import { readBoolean, readEnum, readList, readMapping, readNumber, readString, readUtcOffset } from '@ussdwatch/common/config-values.js';
+import { readLearnConfig } from '../learn/learn-config.js';
 import { compileTimeFormat } from '../parsers/timestamp.js';
 import { compileVendorRegex } from '../parsers/regex.js';
 import { expandEnv } from './env.js';
@@ -21,7 +22,7 @@ export const DEFAULT_LISTEN = '127.0.0.1:9716';
 export const DEFAULT_NODE = 'local';
 export const DEFAULT_UTC_OFFSET_MINUTES = 60; // Africa/Algiers, no daylight saving
 const FORMATS: readonly LineFormat[] = ['ussd-cdr', 'ussd-json', 'auto', 'regex'];
-const TOP_KEYS = ['catalogue', 'sources', 'nodes', 'node', 'status_map', 'listen', 'state_dir', 'dpss', 'events_per_key', 'malformed_per_source', 'utc_offset', 'web_config_file'];
+const TOP_KEYS = ['catalogue', 'sources', 'nodes', 'node', 'status_map', 'listen', 'state_dir', 'dpss', 'events_per_key', 'malformed_per_source', 'utc_offset', 'web_config_file', 'learn'];
 const SOURCE_KEYS = ['name', 'path', 'format', 'regex', 'time_format', 'status_map', 'utc_offset', 'start_at', 'follow_symlinks_outside'];
 const LABEL_VALUE = /^[A-Za-z0-9_.-]+$/;
 
@@ -63,6 +64,7 @@ export function loadConfig(file?: string, env: NodeJS.ProcessEnv = process.env, 
     eventsPerKey: doc.events_per_key === undefined ? 50 : readNumber(doc.events_per_key, at('events_per_key'), { min: 1, max: 10_000, integer: true }),
     malformedPerSource:
       doc.malformed_per_source === undefined ? 50 : readNumber(doc.malformed_per_source, at('malformed_per_source'), { min: 1, max: 10_000, integer: true }),
+    learn: doc.learn === undefined || doc.learn === null ? null : readLearnConfig(doc.learn, at('learn'), baseDir),
   };
   if (opts.running) refuseRestartOnlyChanges(opts.running, config, at);
   return config;
@@ -75,6 +77,8 @@ const RESTART_ONLY: ReadonlyArray<{ key: string; value: (c: ExporterConfig) => u
   { key: 'state_dir', value: (c) => c.stateDir },
   { key: 'events_per_key', value: (c) => c.eventsPerKey },
   { key: 'malformed_per_source', value: (c) => c.malformedPerSource },
+  // The model is loaded at start, with its metric: a new model needs a restart.
+  { key: 'learn', value: (c) => JSON.stringify(c.learn && [c.learn.modelFile, c.learn.minConfidence, c.learn.proposeAfter]) },
 ];
 
 function refuseRestartOnlyChanges(running: ExporterConfig, next: ExporterConfig, at: (key: string) => Place): void {

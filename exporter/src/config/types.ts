@@ -3,6 +3,7 @@
 // everything downstream consumes only this shape.
 import type { Catalogue } from '../core/catalogue.js';
 import type { StatusMap } from '../core/status-map.js';
+import type { LearnConfig } from '../learn/learn-config.js';
 
 export type LineFormat = 'ussd-cdr' | 'ussd-json' | 'auto' | 'regex';
 
@@ -52,4 +53,6 @@ export interface ExporterConfig {
   eventsPerKey: number;
   /** Recent malformed lines kept per source for /api/malformed. */
   malformedPerSource: number;
+  /** The learned second opinion on unclassified dialogs (learn/), or null. */
+  learn: LearnConfig | null;
 }

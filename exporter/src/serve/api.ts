@@ -86,6 +86,8 @@ export function eventJson(e: StoredEvent): Record<string, unknown> | null {
     source: e.origin.source,
     // Computed when served, not per line: explaining costs string work nobody reads otherwise.
     reason: maskMsisdns(e.origin.classifier.explain(d, c)),
+    // Only for what the rules could not classify, and beside their verdict, never instead.
+    ...(c.cls === 'unclassified' ? { guess: e.origin.guess(d) } : {}),
   };
 }
 

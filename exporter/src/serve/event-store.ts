@@ -11,7 +11,7 @@
 // Past that rate the ring holds a sample of the last seconds, which is what a person
 // reading /api/events can use anyway.
 import type { Classifier } from '../core/classifier.js';
-import type { Classification, DialogClass, LineParser } from '../core/types.js';
+import type { Classification, Dialog, DialogClass, LineParser } from '../core/types.js';
 
 /**
  * Where an event was read and how: its line is parsed again and its classification explained
@@ -21,6 +21,8 @@ export interface EventOrigin {
   readonly source: string;
   readonly parser: LineParser;
   readonly classifier: Classifier;
+  /** The learned second opinion on an unclassified dialog (null without a model). */
+  guess(d: Dialog): unknown;
 }
 
 export interface StoredEvent {

@@ -11,6 +11,7 @@ import { webSecurity } from '@ussdwatch/common/web-security.js';
 import client from 'prom-client';
 import type { DpssConfig, ExporterConfig, SourceConfig } from '../config/types.js';
 import { Classifier } from '../core/classifier.js';
+import { DialogInsight } from '../insight/dialog-insight.js';
 import { UNKNOWN_CODE } from '../core/types.js';
 import { createLineParser } from '../parsers/index.js';
 import { PositionStore } from '../tailer/positions.js';
@@ -81,6 +82,8 @@ export async function startServer(initial: ExporterConfig, opts: ServeOptions = 
 
   let classifiers = classifiersOf(config);
   const metrics = new UssdMetrics(config.catalogue, classifiers.all, config.nodes, sourceNames(config), Date.now());
+  // The model is read once, at start: a reload that changes `learn` is refused (config.ts).
+  const insight = new DialogInsight(metrics.exposition, config.catalogue, config.learn);
   const registry = new client.Registry();
   client.collectDefaultMetrics({ register: registry });
   const events = new EventStore(config.eventsPerKey);
@@ -95,6 +98,7 @@ export async function startServer(initial: ExporterConfig, opts: ServeOptions = 
       events,
       malformed,
       rateLimited,
+      insight,
     );
   let slots = config.sources.map((s): SourceSlot => ({ config: s, ingest: ingestOf(s), tailer: null }));
   let dpss: DpssLoop | null = null;
@@ -175,6 +179,7 @@ export async function startServer(initial: ExporterConfig, opts: ServeOptions = 
     },
     { method: 'GET', path: '/api/events', access: 'read', handle: (req, res) => answer(res, eventsResponse(searchParams(req), events, codesOf(config))) },
     { method: 'GET', path: '/api/malformed', access: 'read', handle: (req, res) => answer(res, malformedResponse(searchParams(req), malformed, sourceNames(config))) },
+    { method: 'GET', path: '/api/proposals', access: 'read', handle: (_req, res) => answer(res, insight.statusProposals()) },
     {
       method: 'POST',
       path: '/-/reload',
@@ -233,6 +238,7 @@ export async function startServer(initial: ExporterConfig, opts: ServeOptions = 
     // From here to the swap nothing awaits, so no batch of lines meets half a configuration.
     classifiers = classifiersOf(next);
     metrics.configure(next.catalogue, classifiers.all, next.nodes, sourceNames(next));
+    insight.configure(next.catalogue);
     const codes = new Set(codesOf(next));
     events.retainCodes((code) => code === UNKNOWN_CODE || codes.has(code));
     malformed.setSources(sourceNames(next));
@@ -343,6 +349,6 @@ function answer(res: Response, r: ApiResponse): void {
 
 /** `node` passed the config's label check (letters, digits, _ . -): nothing in it needs escaping. */
 function indexPage(node: string): string {
-  const links = ['/metrics', '/healthz', '/ready', '/api/events', '/api/malformed'].map((p) => `<li><a href="${p}">${p}</a></li>`).join('');
+  const links = ['/metrics', '/healthz', '/ready', '/api/events', '/api/malformed', '/api/proposals'].map((p) => `<li><a href="${p}">${p}</a></li>`).join('');
   return `<!doctype html><html><head><title>ussdwatch exporter</title></head><body><h1>ussdwatch exporter</h1><p>Gateway node: ${node}</p><ul>${links}</ul></body></html>\n`;
 }

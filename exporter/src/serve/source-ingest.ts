@@ -3,7 +3,8 @@
 // and the event ring of each distinct (interned) classification are resolved once.
 import type { RateLimitedLog } from '@ussdwatch/common/log.js';
 import type { Classifier } from '../core/classifier.js';
-import type { Classification, LineParser } from '../core/types.js';
+import type { DialogInsight, DialogTap } from '../insight/dialog-insight.js';
+import type { Classification, Dialog, LineParser } from '../core/types.js';
 import type { TailerEvent } from '../tailer/source-tailer.js';
 import type { EventOrigin, EventRing, EventStore } from './event-store.js';
 import type { MalformedStore } from './malformed-store.js';
@@ -12,6 +13,8 @@ import type { OutcomeSeries, SourceSeries, UssdMetrics } from './ussd-metrics.js
 interface Route {
   readonly series: OutcomeSeries;
   readonly events: EventRing;
+  /** The menu funnel, and the learned guess for unclassified dialogs. */
+  readonly tap: DialogTap;
 }
 
 export class SourceIngest implements EventOrigin {
@@ -26,9 +29,15 @@ export class SourceIngest implements EventOrigin {
     private readonly events: EventStore,
     private readonly malformed: MalformedStore,
     private readonly log: RateLimitedLog,
+    private readonly insight: DialogInsight,
     private readonly now: () => number = Date.now,
   ) {
     this.series = metrics.source(source, now());
+  }
+
+  /** The learned second opinion on an unclassified dialog of this source, for /api/events (null without a model). */
+  guess(d: Dialog): unknown {
+    return this.insight.guessJson(d);
   }
 
   onLines(lines: readonly string[], file: string): void {
@@ -54,6 +63,7 @@ export class SourceIngest implements EventOrigin {
       node.dialogs[s.clsIndex].value++;
       if (s.errorKind >= 0) node.errors[s.errorKind].value++;
       this.events.record(route.events, lines[i], r.ts, c, this, second);
+      route.tap(r);
     }
     this.series.parsed.value += parsed;
     this.series.malformed.value += malformed;
@@ -78,7 +88,7 @@ export class SourceIngest implements EventOrigin {
   }
 
   private route(c: Classification): Route {
-    const route = { series: this.metrics.outcome(c), events: this.events.ringFor(c.shortCode, c.cls) };
+    const route = { series: this.metrics.outcome(c), events: this.events.ringFor(c.shortCode, c.cls), tap: this.insight.tap(c, this.source) };
     this.routes.set(c, route);
     return route;
   }

@@ -17,7 +17,12 @@ export function EventTable({ events }: { events: DialogEvent[] }) {
     { id: 'appMs', header: 'App', cell: ({ row }) => ms(row.original.appMs) },
     { id: 'dialogMs', header: 'Dialog', cell: ({ row }) => ms(row.original.dialogMs) },
     { id: 'cause', header: 'Class / cause', cell: ({ row }) => `${row.original.cls} / ${row.original.cause}` },
-    { id: 'reason', header: 'Why this class' },
+    {
+      id: 'reason',
+      header: 'Why this class',
+      // The model's guess only stands beside the rules' verdict, for what they left unclassified.
+      cell: ({ row }) => (row.original.guess ? `${row.original.reason}; learned model's guess: ${row.original.guess}` : row.original.reason),
+    },
   ];
   return <InteractiveTable columns={columns} data={events} getRowId={(e: DialogEvent) => `${e.node}/${e.session}/${e.at}`} pageSize={20} />;
 }

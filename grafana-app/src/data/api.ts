@@ -7,6 +7,7 @@ import type { AppSettings } from '../settings.js';
 import type { AmAlert } from './alerts.js';
 import { parseEvents, parseMalformed, type DialogEvent, type MalformedSample } from './events.js';
 import { parseJournal, type JournalEntry } from './journal.js';
+import { parseProposals, type Proposals } from './proposals.js';
 import { describeFailure, LoadError } from './load-error.js';
 import { matrixOf, vectorOf, type InstantSample, type PromResponse, type Series } from './prom-result.js';
 
@@ -57,6 +58,12 @@ export class UssdApi {
   async malformed(source?: string): Promise<MalformedSample[]> {
     const body = await getJson<unknown>(`${EXPORTER_ROUTE}/api/malformed`, source ? { source } : {}, 'Exporter malformed API');
     return checked(() => parseMalformed(body), 'Exporter malformed API');
+  }
+
+  /** Unmapped statuses and the learned model's proposed status-map lines. */
+  async proposals(): Promise<Proposals> {
+    const body = await getJson<unknown>(`${EXPORTER_ROUTE}/api/proposals`, {}, 'Exporter proposals API');
+    return checked(() => parseProposals(body), 'Exporter proposals API');
   }
 
   async journal(q: { fromMs: number; toMs: number }): Promise<JournalEntry[]> {

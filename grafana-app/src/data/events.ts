@@ -18,6 +18,8 @@ export interface DialogEvent {
   nearCode: string;
   source: string;
   reason: string;
+  /** For unclassified dialogs, the exporter's learned second opinion (docs/learn.md), e.g. "user/abandoned, 93 %, confident"; '' when none. */
+  guess: string;
 }
 
 type Raw = Record<string, unknown>;
@@ -52,7 +54,15 @@ function eventOf(r: Raw): DialogEvent {
     nearCode: text(r.near_code),
     source: text(r.source),
     reason: text(r.reason),
+    guess: guessText(r.guess),
   };
+}
+
+function guessText(g: unknown): string {
+  if (g === null || typeof g !== 'object') return '';
+  const { class: cls, cause, confidence, confident } = g as Raw;
+  const share = typeof confidence === 'number' ? `${Math.round(confidence * 100)} %` : '?';
+  return `${text(cls)}/${text(cause)}, ${share}${confident === true ? ', confident' : ', unsure'}`;
 }
 
 /** Accepts a bare array or {events: [...]}. */

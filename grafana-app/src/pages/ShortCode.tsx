@@ -1,8 +1,9 @@
 import React from 'react';
-import { Alert } from '@grafana/ui';
+import { Alert, InteractiveTable, type Column } from '@grafana/ui';
 import { alertsForCode } from '../data/alerts.js';
 import { causeCounts, errorsOf } from '../data/cause-counts.js';
 import { bucketLabel, distribution, noAnswerShare, slowShare, type Bucket } from '../data/distribution.js';
+import { funnelRows, type FunnelRow } from '../data/funnel.js';
 import { byLabel, byTwoLabels, latest, nonZero, single } from '../data/prom-result.js';
 import { causeColour, causeSentence, CLASS_COLOURS } from '../queries/causes.js';
 import { INSTANT, SERIES } from '../queries/promql.js';
@@ -85,6 +86,7 @@ function CodeView({ code, selected }: { code: string; selected?: string }) {
       dpssAge: byLabel(dpssAge, 'short_code').get(code),
     };
   }, deps);
+  const funnel = useLoad(async () => funnelRows(byTwoLabels(await api.instant(INSTANT.codeFunnel(p), toS), 'depth', 'outcome')), deps);
   const typoSeries = useLoad(async () => nonZero(await api.range(SERIES.codeTypoRate(p), fromS, toS, step)), deps);
   const alerts = useLoad(async () => alertsForCode(await api.alerts(), code), deps, 'Alertmanager');
 
@@ -153,6 +155,11 @@ function CodeView({ code, selected }: { code: string; selected?: string }) {
           )}
         </LoadedView>
       </Section>
+      <Section title="Menu funnel in range: where subscribers walk away or fail, by menu depth (inputs typed)" testId="funnel">
+        <LoadedView state={funnel} isEmpty={(rows) => rows.length === 0} empty={`No dialog for ${code} in this range (or the exporter predates the menu funnel).`}>
+          {(rows) => <Funnel rows={rows} />}
+        </LoadedView>
+      </Section>
       <Section title={`Typos pointing at this code (per second, rate over ${age(windowS)})`}>
         <LoadedView state={typoSeries} empty="">
           {(series) => <Chart series={series} height={160} empty="No typo pointed at this code in this range." styleOf={() => ({ name: `typos → ${code}`, color: causeColour('wrong_code'), unit: 'reqps' })} />}
@@ -194,6 +201,29 @@ function Distribution({ buckets }: { buckets: Bucket[] }) {
     color: b.noAnswer ? causeColour('app_timeout') : b.slow ? causeColour('slow_response') : CLASS_COLOURS.ok,
   }));
   return <ShareBars bars={bars} height={24} />;
+}
+
+const FUNNEL_COLUMNS: Array<Column<FunnelRow>> = [
+  { id: 'depth', header: 'Depth' },
+  { id: 'reached', header: 'Reached', cell: ({ row }) => count(row.original.reached) },
+  { id: 'completed', header: 'Completed here', cell: ({ row }) => count(row.original.completed) },
+  { id: 'abandoned', header: 'Walked away here', cell: ({ row }) => `${count(row.original.abandoned)} (${pct(row.original.abandonShare)})` },
+  {
+    id: 'failed',
+    header: 'Failed here (user / internal)',
+    cell: ({ row }) => `${count(row.original.userErrors)} / ${count(row.original.internalErrors)} (${pct(row.original.failShare)})`,
+  },
+  { id: 'unclassified', header: 'Unclassified', cell: ({ row }) => count(row.original.unclassified) },
+];
+
+function Funnel({ rows }: { rows: FunnelRow[] }) {
+  const bars = rows.map((r) => ({ key: r.depth, title: `depth ${r.depth}`, count: r.reached, color: CLASS_COLOURS.ok }));
+  return (
+    <>
+      <ShareBars bars={bars} height={16} testId="funnel-reached" />
+      <InteractiveTable columns={FUNNEL_COLUMNS} data={rows} getRowId={(r: FunnelRow) => r.depth} />
+    </>
+  );
 }
 
 function Samples({ code, cause, deps }: { code: string; cause: string; deps: unknown[] }) {

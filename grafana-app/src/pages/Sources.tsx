@@ -3,6 +3,7 @@ import { InteractiveTable, type Column } from '@grafana/ui';
 import { byLabel, byTwoLabels, nonZero } from '../data/prom-result.js';
 import { dpssGroups, type DpssGroup } from '../data/dpss.js';
 import type { MalformedSample } from '../data/events.js';
+import type { UnmappedStatus } from '../data/proposals.js';
 import { INSTANT, SERIES } from '../queries/promql.js';
 import { Chart } from '../components/Chart.js';
 import { age, count, pct, stamp } from '../components/format.js';
@@ -39,6 +40,7 @@ export function Sources() {
   }, deps);
   const malformedRate = useLoad(async () => nonZero(await api.range(SERIES.sourceMalformedRate(p), fromS, toS, step)), deps);
   const samples = useLoad(() => api.malformed(), [refreshKey], 'Exporter malformed API');
+  const proposals = useLoad(() => api.proposals(), [refreshKey], 'Exporter proposals API');
   const dpss = useLoad(async () => {
     const [ages, files] = await Promise.all([api.instant(INSTANT.dpssAge(), toS), api.instant(INSTANT.dpssFiles(p), toS)]);
     const byCode = byLabel(ages, 'short_code');
@@ -58,6 +60,22 @@ export function Sources() {
     { id: 'file', header: 'File' },
     { id: 'reason', header: 'Reason' },
     { id: 'line', header: 'Line', cell: ({ row }) => <code>{row.original.line}</code> },
+  ];
+  const unmappedColumns: Array<Column<UnmappedStatus>> = [
+    { id: 'source', header: 'Source' },
+    { id: 'status', header: 'Status', cell: ({ row }) => <code>{row.original.status}</code> },
+    { id: 'dialogs', header: 'Dialogs', cell: ({ row }) => count(row.original.dialogs) },
+    { id: 'lastSeen', header: 'Last seen', cell: ({ row }) => stamp(row.original.lastSeen, nowMs) },
+    {
+      id: 'guess',
+      header: 'Model places it',
+      cell: ({ row }) => (row.original.guess ? `${row.original.guess}: ${count(row.original.agreeing)} dialogs, confidence ${pct(row.original.confidence)}` : 'nowhere with confidence'),
+    },
+    {
+      id: 'yaml',
+      header: 'Proposed status-map lines',
+      cell: ({ row }) => (row.original.proposed ? <pre data-testid="proposal-yaml">{row.original.yaml}</pre> : 'not yet'),
+    },
   ];
   const dpssColumns: Array<Column<DpssGroup>> = [
     { id: 'codes', header: 'Short codes', cell: ({ row }) => row.original.codes.join(', ') },
@@ -83,6 +101,23 @@ export function Sources() {
       <Section title="Malformed samples since the exporter started (newest first)" testId="malformed-samples">
         <LoadedView state={samples} isEmpty={(r) => r.length === 0} empty="The exporter has kept no malformed line since it started.">
           {(rows) => <InteractiveTable columns={sampleColumns} data={rows} getRowId={(r: MalformedSample) => `${r.source}/${r.at}/${r.line.slice(0, 40)}`} pageSize={20} />}
+        </LoadedView>
+      </Section>
+      <Section title="Statuses no status map knows (counted as unclassified), and the learned second opinion" testId="unmapped-statuses">
+        <LoadedView
+          state={proposals}
+          isEmpty={(r) => r.statuses.length === 0}
+          empty="No unmapped status seen with a model loaded since the exporter started (without the exporter's learn setting, none is followed: see docs/learn.md)."
+        >
+          {(r) => (
+            <>
+              <p>
+                The rules stay the classifier: these dialogs count as unclassified. A status is proposed once the model placed {count(r.proposeAfter)} of its dialogs in the same class
+                and cause with confidence of at least {pct(r.minConfidence)}, and they are most of them; paste the lines into that source&apos;s status map.
+              </p>
+              <InteractiveTable columns={unmappedColumns} data={r.statuses} getRowId={(s: UnmappedStatus) => `${s.source}/${s.status}`} />
+            </>
+          )}
         </LoadedView>
       </Section>
       <Section title="DPSS feed freshness" testId="dpss">

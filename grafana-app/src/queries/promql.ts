@@ -66,6 +66,8 @@ export const INSTANT = {
   codeCauses: (p: QueryParams) => `sum by (class, cause) (increase(ussd_errors_total{${code(p)}}[${p.range}]))`,
   codeBuckets: (p: QueryParams) => `sum by (le) (increase(ussd_app_response_seconds_bucket{${code(p)}}[${p.range}]))`,
   codeSlowThreshold: (p: QueryParams) => `max(ussd_shortcode_slow_seconds{${code(p)}})`,
+  /** The menu funnel (exporter's ussd_menu_dialogs_total): dialogs by the depth they ended at, and how. */
+  codeFunnel: (p: QueryParams) => `sum by (depth, outcome) (increase(ussd_menu_dialogs_total{${code(p)}}[${p.range}]))`,
   codeTypos: (p: QueryParams) => `sum(increase(ussd_wrong_code_total{near_code=${str(p.code)}}[${p.range}]))`,
   causeByCode: (p: QueryParams) => `sum by (short_code) (increase(ussd_errors_total{cause=${str(p.cause)}}[${p.range}]))`,
   nodeByCause: (p: QueryParams) => `sum by (node) (increase(ussd_node_errors_total{cause=${str(p.cause)}}[${p.range}]))`,
