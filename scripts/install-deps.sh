@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs what ussdwatch needs on a Debian machine and nothing more: the real
 # components the stack and the tests run (Prometheus, Alertmanager, Kannel, Chromium,
-# docker-compose for validating the compose file) and the npm workspaces.
+# docker-compose for validating the compose file, poppler-utils for reading
+# the reports' PDFs back) and the npm workspaces.
 # Safe to run again: it only installs what is missing.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -16,6 +17,7 @@ need bearerbox kannel
 [ -x /usr/lib/kannel/test/fakesmsc ] || want_pkgs+=(kannel-extras)
 need chromium chromium
 need docker-compose docker-compose
+need pdftotext poppler-utils
 if [ "${USSDWATCH_WITH_MTAIL:-0}" = 1 ]; then need mtail mtail; fi
 
 if [ ${#want_pkgs[@]} -gt 0 ]; then
