@@ -52,11 +52,13 @@ export async function gatherReport(src: Sources, period: Period, scope: Scope, n
   // The same span of the previous period: a day still running is compared with as much of the day before.
   const previousEvalMs = Math.min(previous.startMs + rangeS * 1000, previous.endMs);
   const stepS = chartStepSeconds(period);
+  // Range points counted back from the evaluation instant, so the latest data is always in a point.
+  const alignedStartMs = evaluatedMs - Math.floor((evaluatedMs - period.startMs) / 1000 / stepS) * stepS * 1000;
 
   const byCodeClass = `sum by (short_code, class) (increase(${sel('ussd_dialogs_total')}[${R}]))`;
   const quantile = (q: number) => `histogram_quantile(${q}, sum by (short_code, le) (increase(${sel('ussd_app_response_seconds_bucket')}[${R}])))`;
   const [
-    codeClass, previousCodeClass, info, nodeClass, causes, p50, p95, slow, dpssP95, dpssAvg, budget, objectiveMet, health, wrong, volume, busy, presence,
+    codeClass, previousCodeClass, info, nodeClass, causes, p50, p95, slow, dpssP95, dpssAvg, budget, objectiveMet, health, wrong, volume, busy, presence, firstSeen, lastSeen,
   ] = await Promise.all([
     at(byCodeClass),
     prom.instant(byCodeClass, previousEvalMs),
@@ -74,9 +76,12 @@ export async function gatherReport(src: Sources, period: Period, scope: Scope, n
     ),
     at(`avg by (short_code) (avg_over_time(${sel('ussd_shortcode:health_score')}[${R}]))`),
     at(`sum by (near_code) (increase(ussd_wrong_code_total{${codeMatcher('near_code', codes)}}[${R}]))`),
-    prom.range(`sum by (class) (avg_over_time(${sel('ussd_shortcode_class:dialogs:rate5m')}[${stepS}s])) * 60`, period.startMs + stepS * 1000, evaluatedMs, stepS),
-    prom.range(`sum(increase(${sel('ussd_dialogs_total')}[1h]))`, Math.min(period.startMs + 3_600_000, evaluatedMs), evaluatedMs, 3600),
-    prom.range(`count(${sel('ussd_dialogs_total')})`, period.startMs, evaluatedMs, stepS),
+    prom.range(`sum by (class) (avg_over_time(${sel('ussd_shortcode_class:dialogs:rate5m')}[${stepS}s])) * 60`, Math.min(alignedStartMs + stepS * 1000, evaluatedMs), evaluatedMs, stepS),
+    // Each point counts the hour before it; never an hour reaching back before the period.
+    prom.range(`sum(increase(${sel('ussd_dialogs_total')}[${Math.min(3600, rangeS)}s]))`, Math.min(period.startMs + 3_600_000, evaluatedMs), evaluatedMs, 3600),
+    prom.range(`count(${sel('ussd_dialogs_total')})`, alignedStartMs, evaluatedMs, stepS),
+    at(`min_over_time(timestamp(count(${sel('ussd_dialogs_total')}))[${R}:1m])`),
+    at(`max_over_time(timestamp(count(${sel('ussd_dialogs_total')}))[${R}:1m])`),
   ]);
 
   const totals = emptyCounts();
@@ -150,7 +155,6 @@ export async function gatherReport(src: Sources, period: Period, scope: Scope, n
   }
   const busiest = busy.flatMap((s) => s.points).reduce<[number, number] | null>((best, p) => (best === null || p[1] > best[1] ? p : best), null);
   const steps = Math.max(1, Math.floor((evaluatedMs - period.startMs) / 1000 / stepS) + 1);
-  const times = presencePoints.map(([t]) => t * 1000);
 
   const incidents = await fetchIncidents(src.notifier, period.startMs, evaluatedMs);
   if (codes !== null) incidents.incidents = incidents.incidents.filter((i) => i.shortCode !== null && codes.includes(i.shortCode));
@@ -172,10 +176,14 @@ export async function gatherReport(src: Sources, period: Period, scope: Scope, n
     generatedMs: nowMs,
     totals: { ...totals, successRatio: successRatio(totals) },
     previousTotals: previousTotals.dialogs > 0 ? { ...previousTotals, successRatio: successRatio(previousTotals) } : null,
-    busyHour: busiest ? { startMs: busiest[0] * 1000 - 3_600_000, dialogs: busiest[1] } : null,
+    busyHour: busiest ? { startMs: Math.max(period.startMs, busiest[0] * 1000 - 3_600_000), dialogs: busiest[1] } : null,
     volume: [...points.values()].sort((a, b) => a.tMs - b.tMs),
     stepS,
-    coverage: { firstMs: Math.min(...times), lastMs: Math.max(...times), share: Math.min(1, presencePoints.length / steps) },
+    coverage: {
+      firstMs: (firstSeen[0]?.value ?? period.startMs / 1000) * 1000,
+      lastMs: (lastSeen[0]?.value ?? evaluatedMs / 1000) * 1000,
+      share: Math.min(1, presencePoints.length / steps),
+    },
     codeRows,
     nodeRows,
     causes: causeRows,
