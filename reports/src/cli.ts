@@ -21,7 +21,8 @@ notifier's incidents. \`serve\` runs the schedule (reports/README.md).
 
 period (Africa/Algiers time; the last complete one when --date is absent):
   --period day|week|month   a day, a week (Sunday to Saturday) or a month (default: day)
-  --date DATE               a day in it (2026-11-28), or the month (2026-11)
+  --date DATE               a day in it (2026-11-28), the month (2026-11), or today
+                            (the period running now, up to now)
   --from TIME --to TIME     any range instead: 2026-11-28T07:00 (Algiers) or ISO 8601
 options:
   --scope all|team:NAME|code:CODE   which short codes (default: all)

@@ -1,5 +1,6 @@
-// Gathers a report's data: PromQL over the period (raw counters' increase() for totals, so
-// any period adds up exactly; the recording rules for the curves and the objective), the
+// Gathers a report's data: PromQL over the period, on the raw series the exporter and
+// `ussdwatch backfill` both write (increase() for totals, so any period adds up exactly;
+// the health score's recording rule where Prometheus has it), the
 // previous period for what changed, and the notifier's incidents. Fails (NoDataError,
 // UnreachableError) rather than return a report with holes it does not own up to.
 import { fetchIncidents } from './incidents.js';
@@ -58,7 +59,7 @@ export async function gatherReport(src: Sources, period: Period, scope: Scope, n
   const byCodeClass = `sum by (short_code, class) (increase(${sel('ussd_dialogs_total')}[${R}]))`;
   const quantile = (q: number) => `histogram_quantile(${q}, sum by (short_code, le) (increase(${sel('ussd_app_response_seconds_bucket')}[${R}])))`;
   const [
-    codeClass, previousCodeClass, info, nodeClass, causes, p50, p95, slow, dpssP95, dpssAvg, budget, objectiveMet, health, wrong, volume, busy, presence, firstSeen, lastSeen,
+    codeClass, previousCodeClass, info, nodeClass, causes, p50, p95, slow, dpssP95, dpssAvg, objective, objectiveMet, health, wrong, volume, busy, presence, firstSeen, lastSeen,
   ] = await Promise.all([
     at(byCodeClass),
     prom.instant(byCodeClass, previousEvalMs),
@@ -70,13 +71,14 @@ export async function gatherReport(src: Sources, period: Period, scope: Scope, n
     at(`max by (short_code) (max_over_time(${sel('ussd_shortcode_slow_seconds')}[${R}]))`),
     at(`avg by (short_code) (avg_over_time(${sel('dpss_response_time_seconds', 'stat="p95"')}[${R}]))`),
     at(`avg by (short_code) (avg_over_time(${sel('dpss_response_time_seconds', 'stat="avg"')}[${R}]))`),
-    at(`max by (short_code) (last_over_time(${sel('ussd_shortcode:error_budget:ratio')}[${R}]))`),
+    at(`max by (short_code) (last_over_time(${sel('ussd_shortcode_objective_ratio')}[${R}]))`),
+    // From the raw counters, not the recording rules: backfilled history (ussdwatch backfill) has no recorded series.
     at(
-      `avg_over_time((max by (short_code) (${sel('ussd_shortcode:internal_error_ratio:rate5m')}) <= bool on (short_code) max by (short_code) (${sel('ussd_shortcode:error_budget:ratio')}))[${R}:5m])`,
+      `avg_over_time((sum by (short_code) (increase(${sel('ussd_dialogs_total', 'class="internal"')}[10m])) / sum by (short_code) (increase(${sel('ussd_dialogs_total')}[10m])) <= bool on (short_code) (1 - max by (short_code) (${sel('ussd_shortcode_objective_ratio')})))[${R}:5m])`,
     ),
     at(`avg by (short_code) (avg_over_time(${sel('ussd_shortcode:health_score')}[${R}]))`),
     at(`sum by (near_code) (increase(ussd_wrong_code_total{${codeMatcher('near_code', codes)}}[${R}]))`),
-    prom.range(`sum by (class) (avg_over_time(${sel('ussd_shortcode_class:dialogs:rate5m')}[${stepS}s])) * 60`, Math.min(alignedStartMs + stepS * 1000, evaluatedMs), evaluatedMs, stepS),
+    prom.range(`sum by (class) (rate(${sel('ussd_dialogs_total')}[${stepS}s])) * 60`, Math.min(alignedStartMs + stepS * 1000, evaluatedMs), evaluatedMs, stepS),
     // Each point counts the hour before it; never an hour reaching back before the period.
     prom.range(`sum(increase(${sel('ussd_dialogs_total')}[${Math.min(3600, rangeS)}s]))`, Math.min(period.startMs + 3_600_000, evaluatedMs), evaluatedMs, 3600),
     prom.range(`count(${sel('ussd_dialogs_total')})`, alignedStartMs, evaluatedMs, stepS),
@@ -106,11 +108,10 @@ export async function gatherReport(src: Sources, period: Period, scope: Scope, n
   }
 
   const infoByCode = new Map(info.map((s) => [s.labels.short_code, s.labels]));
-  const [p50m, p95m, slowm, dpssP95m, dpssAvgm, budgetm, metm, healthm] = [p50, p95, slow, dpssP95, dpssAvg, budget, objectiveMet, health].map((x) => byLabel(x, 'short_code'));
+  const [p50m, p95m, slowm, dpssP95m, dpssAvgm, objectivem, metm, healthm] = [p50, p95, slow, dpssP95, dpssAvg, objective, objectiveMet, health].map((x) => byLabel(x, 'short_code'));
   const num = (m: Map<string, number>, code: string) => (m.has(code) && Number.isFinite(m.get(code)) ? m.get(code)! : null);
   const codeRows: CodeRow[] = [...perCode.entries()].map(([code, c]) => {
     const prev = previousPerCode.get(code);
-    const b = num(budgetm, code);
     return {
       shortCode: code,
       name: infoByCode.get(code)?.name ?? '',
@@ -123,7 +124,7 @@ export async function gatherReport(src: Sources, period: Period, scope: Scope, n
       dpssP95S: num(dpssP95m, code),
       dpssAvgS: num(dpssAvgm, code),
       objectiveMetShare: num(metm, code),
-      objective: b === null ? null : 1 - b,
+      objective: num(objectivem, code),
       healthScore: num(healthm, code),
       previous: prev ? { dialogs: prev.dialogs, successRatio: successRatio(prev) } : null,
     };

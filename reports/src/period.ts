@@ -103,7 +103,7 @@ export function parseTime(text: string, what: string): number {
 
 export interface PeriodRequest {
   period?: string;
-  /** A day in the wanted period (day, week) or the month (2026-11); the last complete one when absent. */
+  /** A day in the wanted period (day, week), the month (2026-11), or `today`; the last complete one when absent. */
   date?: string;
   from?: string;
   to?: string;
@@ -119,6 +119,8 @@ export function resolvePeriod(req: PeriodRequest, nowMs: number): Period {
   const kind = req.period ?? 'day';
   if (kind !== 'day' && kind !== 'week' && kind !== 'month') throw new PeriodError(`--period ${kind}: expected day, week or month (or --from/--to)`);
   if (req.date === undefined) return lastComplete(kind, nowMs);
+  // The period running now, so far: what a demo started minutes ago has data for.
+  if (req.date === 'today') return periodOf(kind, nowMs);
   const date = kind === 'month' && /^\d{4}-\d{2}$/.test(req.date) ? `${req.date}-01` : req.date;
   return periodOf(kind, parseTime(date, '--date'));
 }

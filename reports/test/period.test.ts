@@ -28,6 +28,7 @@ describe('periods', () => {
     expect(resolvePeriod({}, NOW).id).toBe('2026-11-27');
     expect(resolvePeriod({ period: 'week' }, NOW).id).toBe('week-2026-11-15');
     expect(resolvePeriod({ period: 'month', date: '2026-02' }, NOW).id).toBe('2026-02');
+    expect(resolvePeriod({ date: 'today' }, NOW).id).toBe('2026-11-28');
     const r = resolvePeriod({ from: '2026-11-28T07:00', to: '2026-11-28T12:00' }, NOW);
     expect([iso(r.startMs), iso(r.endMs)]).toEqual(['2026-11-28T06:00:00.000Z', '2026-11-28T11:00:00.000Z']);
     expect(previousPeriod(r).endMs).toBe(r.startMs);
