@@ -130,5 +130,5 @@ describe('a day report over the live chain with app_down on *720#', () => {
     expect(empty.status).toBe(3);
     expect(empty.stderr).toContain('no dialog recorded');
     expect(() => readdirSync(out)).toThrow();
-  });
+  }, 60_000);
 });
