@@ -126,7 +126,7 @@ export function reportTables(d: ReportData, w: Words): Table[] {
   const worst: Table = {
     id: 'worst',
     title: w.worst,
-    sheet: w.worst.slice(0, 31),
+    sheet: w.sheets.worst,
     columns: [
       { header: w.code, kind: 'text' },
       { header: w.success, kind: 'pct' },
