@@ -2,7 +2,7 @@
 # Installs what ussdwatch needs on a Debian machine and nothing more: the real
 # components the stack and the tests run (Prometheus, Alertmanager, Kannel, Chromium,
 # VictoriaMetrics for the HA topology's store, docker-compose for validating the compose
-# file) and the npm workspaces.
+# file, poppler-utils for reading the reports' PDFs back) and the npm workspaces.
 # Safe to run again: it only installs what is missing.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -18,6 +18,7 @@ need bearerbox kannel
 need chromium chromium
 need docker-compose docker-compose
 need victoria-metrics victoria-metrics
+need pdftotext poppler-utils
 if [ "${USSDWATCH_WITH_MTAIL:-0}" = 1 ]; then need mtail mtail; fi
 
 if [ ${#want_pkgs[@]} -gt 0 ]; then

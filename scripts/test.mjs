@@ -42,6 +42,9 @@ const SUITES = [
   vitest('exporter', 'exporter'),
   vitest('simulator', 'simulator'),
   vitest('notifier', 'notifier'),
+  // A day report built by `ussdwatch report` over the live chain with an injected fault:
+  // the chain runs the built programs, so they are built first.
+  { ...vitest('reports', 'reports'), cmd: ['bash', '-c', `[ "$USSDWATCH_BUILT" = 1 ] || npm run build --silent -w common -w exporter -w notifier -w simulator -w reports; ${vitest('reports', 'reports').cmd.map((a) => `'${a}'`).join(' ')}`] },
   summarised('prometheus', ['bash', 'prometheus/test.sh']),
   summarised('alertmanager', ['bash', 'alertmanager/test.sh']),
   vitest('deploy', 'deploy'),

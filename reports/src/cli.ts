@@ -1,0 +1,105 @@
+// ussdwatch-report (also `ussdwatch report`): builds one report now, or `serve` runs the
+// schedule. Exit status: 0 built; 2 bad usage or configuration; 3 nothing to report (no
+// data for the period and scope); 1 a source could not be reached or answered an error.
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { runCommand, UsageError } from '@ussdwatch/common/cli.js';
+import { buildReport } from './build.js';
+import { NoDataError } from './gather.js';
+import type { Endpoint } from './http-client.js';
+import { LANGS, type Lang } from './i18n.js';
+import { PeriodError, resolvePeriod } from './period.js';
+import { parseScope, ScopeError } from './scope.js';
+
+export const EXIT_NO_DATA = 3;
+
+const USAGE = `usage: ussdwatch report [build] [options]
+       ussdwatch report serve --config FILE [--web.config.file FILE]
+
+Builds a PDF and an Excel workbook for a period from Prometheus (any PromQL API) and the
+notifier's incidents. \`serve\` runs the schedule (reports/README.md).
+
+period (Africa/Algiers time; the last complete one when --date is absent):
+  --period day|week|month   a day, a week (Sunday to Saturday) or a month (default: day)
+  --date DATE               a day in it (2026-11-28), the month (2026-11), or today
+                            (the period running now, up to now)
+  --from TIME --to TIME     any range instead: 2026-11-28T07:00 (Algiers) or ISO 8601
+options:
+  --scope all|team:NAME|code:CODE   which short codes (default: all)
+  --lang fr|en              language (default: fr)
+  --out DIR                 where the PDF and the .xlsx go (default: .)
+  --prometheus URL          default: $USSDWATCH_PROMETHEUS_URL, else http://127.0.0.1:9090
+  --prometheus.token-file FILE      bearer token
+  --prometheus.user USER --prometheus.password-file FILE   basic auth
+  --prometheus.ca-file FILE         CA of Prometheus's certificate (https)
+  --notifier URL            default: $USSDWATCH_NOTIFIER_URL, else http://127.0.0.1:9717
+  --notifier.token-file FILE, --notifier.ca-file FILE
+  -h, --help                this help
+
+exit status: 0 built, 2 bad usage, 3 no data for the period and scope, 1 a source could not
+be reached (retry later).
+`;
+
+const OPTIONS = {
+  period: { type: 'string' },
+  date: { type: 'string' },
+  from: { type: 'string' },
+  to: { type: 'string' },
+  scope: { type: 'string', default: 'all' },
+  lang: { type: 'string', default: 'fr' },
+  out: { type: 'string', default: '.' },
+  prometheus: { type: 'string' },
+  'prometheus.token-file': { type: 'string' },
+  'prometheus.user': { type: 'string' },
+  'prometheus.password-file': { type: 'string' },
+  'prometheus.ca-file': { type: 'string' },
+  notifier: { type: 'string' },
+  'notifier.token-file': { type: 'string' },
+  'notifier.ca-file': { type: 'string' },
+} as const;
+
+const secret = (file: string | undefined) => (file === undefined ? undefined : readFileSync(file, 'utf8').trim());
+
+export function parseLang(v: string): Lang {
+  if (!(LANGS as readonly string[]).includes(v)) throw new UsageError(`--lang ${v}: expected ${LANGS.join(' or ')}`);
+  return v as Lang;
+}
+
+async function build(values: Record<string, string | undefined>): Promise<number> {
+  let period, scope, lang: Lang;
+  try {
+    period = resolvePeriod(values, Date.now());
+    scope = parseScope(values.scope ?? 'all');
+    lang = parseLang(values.lang ?? 'fr');
+  } catch (err) {
+    if (err instanceof PeriodError || err instanceof ScopeError) throw new UsageError(err.message);
+    throw err;
+  }
+  const user = values['prometheus.user'];
+  const prometheus: Endpoint = {
+    url: values.prometheus ?? (process.env.USSDWATCH_PROMETHEUS_URL || 'http://127.0.0.1:9090'),
+    bearerToken: secret(values['prometheus.token-file']),
+    basicAuth: user === undefined ? undefined : { username: user, password: secret(values['prometheus.password-file']) ?? '' },
+    ca: secret(values['prometheus.ca-file']),
+  };
+  const notifier: Endpoint = {
+    url: values.notifier ?? (process.env.USSDWATCH_NOTIFIER_URL || 'http://127.0.0.1:9717'),
+    bearerToken: secret(values['notifier.token-file']),
+    ca: secret(values['notifier.ca-file']),
+  };
+  try {
+    const built = await buildReport({ prometheus, notifier }, { period, scope, lang, outDir: resolve(values.out ?? '.') });
+    for (const w of built.warnings) process.stderr.write(`ussdwatch report: note: ${w}\n`);
+    process.stdout.write(`${built.pdf}\n${built.xlsx}\n`);
+    return 0;
+  } catch (err) {
+    process.stderr.write(`ussdwatch report: cannot build the report for ${period.id}: ${(err as Error).message}\n`);
+    return err instanceof NoDataError ? EXIT_NO_DATA : 1;
+  }
+}
+
+export async function main(argv: string[]): Promise<number> {
+  if (argv[0] === 'serve') return (await import('./serve.js')).serveCommand(argv.slice(1));
+  const args = argv[0] === 'build' ? argv.slice(1) : argv;
+  return runCommand({ program: 'ussdwatch report', usage: USAGE, options: OPTIONS }, args, ({ values }) => build(values));
+}

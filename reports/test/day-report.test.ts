@@ -1,0 +1,134 @@
+// The proof of issue 14: the real chain (simulator -> exporter -> Prometheus -> Alertmanager
+// -> notifier) with a known fault (app_down on *720#), then `ussdwatch report` for the day,
+// as an operator runs it. The PDF's text (pdftotext) and the workbook's numbers must match
+// what PromQL answers at the report's evaluation instant, and the fault's incident must be
+// in both. PDF, workbook and page images stay under .run/artifacts/reports/ to look at.
+import { execFileSync, spawnSync } from 'node:child_process';
+import { mkdirSync, readdirSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import ExcelJS from 'exceljs';
+import { REPO_ROOT, waitFor } from '@ussdwatch/testkit';
+import { startStack, type Stack } from '@ussdwatch/testkit/stack';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { WORDS } from '../src/i18n.js';
+import { periodOf } from '../src/period.js';
+
+const ARTIFACTS = join(REPO_ROOT, '.run/artifacts/reports');
+const USSDWATCH = join(REPO_ROOT, 'exporter/bin/ussdwatch.js');
+const FAULT_CODE = '*720#';
+const FAULT_ALERT = 'ShortCodeAppTimeouts';
+const w = WORDS.fr;
+
+let stack: Stack;
+
+async function prom(query: string, atS: number): Promise<Array<{ metric: Record<string, string>; value: [number, string] }>> {
+  const url = `${stack.urls.prometheus}/api/v1/query?query=${encodeURIComponent(query)}&time=${atS}`;
+  return ((await (await fetch(url)).json()) as { data: { result: Array<{ metric: Record<string, string>; value: [number, string] }> } }).data.result;
+}
+
+function report(args: string[]) {
+  return spawnSync(process.execPath, [USSDWATCH, 'report', ...args], { encoding: 'utf8', timeout: 120_000 });
+}
+
+beforeAll(async () => {
+  rmSync(ARTIFACTS, { recursive: true, force: true });
+  mkdirSync(ARTIFACTS, { recursive: true });
+  stack = await startStack({
+    simulator: { rate: 100, flat: true, seed: 20261128 },
+    prometheus: { scrapeInterval: '5s', evaluationInterval: '5s' },
+    alertmanager: { maxGroupWait: '10s', maxGroupInterval: '30s', openTimeIntervals: true },
+  });
+}, 90_000);
+
+afterAll(async () => {
+  await stack?.stop();
+});
+
+describe('a day report over the live chain with app_down on *720#', () => {
+  it('says in its PDF and its workbook what PromQL says, the incident included', async () => {
+    await waitFor(async () => (await prom(`ussd_shortcode_class:dialogs:rate5m{short_code="${FAULT_CODE}"} > 0`, Date.now() / 1000)).length > 0, {
+      timeoutMs: 60_000,
+      intervalMs: 1000,
+      what: `traffic on ${FAULT_CODE} in Prometheus`,
+    });
+    const fault = await stack.faults.start({ scenario: 'app_down', target: FAULT_CODE });
+    // The incident exists once the notifier has told someone about it.
+    await waitFor(
+      async () => {
+        const res = await fetch(`${stack.urls.notifier}/api/journal?short_code=${encodeURIComponent(FAULT_CODE)}&limit=100`);
+        const { entries } = (await res.json()) as { entries: Array<{ kind: string; result?: string }> };
+        return entries.some((e) => e.kind === 'attempt' && e.result === 'sent');
+      },
+      { timeoutMs: 120_000, intervalMs: 1000, what: `a notification about ${FAULT_CODE}` },
+    );
+    await stack.faults.stop(fault.id);
+
+    const day = periodOf('day', Date.now());
+    const r = report(['--period', 'day', '--date', day.id, '--out', ARTIFACTS, '--prometheus', stack.urls.prometheus, '--notifier', stack.urls.notifier]);
+    expect(r.status, r.stderr).toBe(0);
+    const [pdf, xlsx] = r.stdout.trim().split('\n');
+    expect(pdf).toMatch(/\.pdf$/);
+    expect(xlsx).toMatch(/\.xlsx$/);
+
+    // The workbook: its evaluation instant, then every code's counts against PromQL at that instant.
+    const wb = new ExcelJS.Workbook();
+    await wb.xlsx.readFile(xlsx);
+    const info = new Map<string, string>();
+    wb.getWorksheet('Info')!.eachRow((row) => info.set(String(row.getCell(1).value), String(row.getCell(2).value)));
+    const evaluatedS = Date.parse(info.get(w.evaluated)!) / 1000;
+    const rangeS = Math.round(evaluatedS - day.startMs / 1000);
+    const expected = new Map<string, number>();
+    for (const s of await prom(`sum by (short_code, class) (increase(ussd_dialogs_total[${rangeS}s]))`, evaluatedS)) {
+      expected.set(`${s.metric.short_code}/${s.metric.class}`, Number(s.value[1]));
+    }
+    const codes = wb.getWorksheet(w.sheets.codes)!;
+    const header = (codes.getRow(1).values as unknown[]).map(String);
+    const col = (name: string) => header.indexOf(name);
+    let checked = 0;
+    let total = 0;
+    codes.eachRow((row, n) => {
+      if (n === 1) return;
+      const code = String(row.getCell(col(w.code)).value);
+      const dialogs = row.getCell(col(w.dialogs)).value as number;
+      const internal = row.getCell(col(w.internal)).value as number;
+      expect(typeof dialogs).toBe('number');
+      const want = ['ok', 'user', 'internal', 'unclassified'].reduce((a, c) => a + (expected.get(`${code}/${c}`) ?? 0), 0);
+      expect(dialogs).toBeCloseTo(want, 6);
+      expect(internal).toBeCloseTo(expected.get(`${code}/internal`) ?? 0, 6);
+      expect(row.getCell(col(w.dialogs)).numFmt).toBe('#,##0');
+      total += dialogs;
+      checked++;
+    });
+    expect(checked).toBeGreaterThan(5);
+    const faulty = [...expected].filter(([k]) => k === `${FAULT_CODE}/internal`)[0]?.[1] ?? 0;
+    expect(faulty).toBeGreaterThan(0);
+    const incidents = wb.getWorksheet(w.sheets.incidents)!;
+    const incidentRows: string[] = [];
+    incidents.eachRow((row, n) => n > 1 && incidentRows.push((row.values as unknown[]).map(String).join('|')));
+    expect(incidentRows.some((x) => x.includes(FAULT_CODE) && x.includes(FAULT_ALERT) && x.includes('|3|'))).toBe(true);
+
+    // The PDF says the same: the day's dialog count, the code's internal errors, the incident.
+    const text = execFileSync('pdftotext', ['-layout', pdf, '-'], { encoding: 'utf8' });
+    const digits = (s: string) => s.replace(/\s/g, '');
+    const fr = new Intl.NumberFormat('fr-FR', { maximumFractionDigits: 0 });
+    expect(digits(text)).toContain(digits(`${w.dialogs}${fr.format(Math.round(total))}`));
+    expect(text).toContain(w.incidents);
+    expect(text).toMatch(new RegExp(`${FAULT_ALERT}\\s+\\${FAULT_CODE}`));
+    expect(text).toContain(w.running);
+    expect(text).toContain('Africa/Algiers');
+
+    execFileSync('pdftoppm', ['-png', '-r', '70', pdf, join(ARTIFACTS, 'page')]);
+    expect(readdirSync(ARTIFACTS).filter((f) => f.endsWith('.png')).length).toBeGreaterThan(0);
+  }, 170_000);
+
+  it('fails clearly, with no file, when Prometheus cannot be reached or the period has no data', () => {
+    const out = join(ARTIFACTS, 'failures');
+    const down = report(['--date', '2026-11-27', '--out', out, '--prometheus', 'http://127.0.0.1:9', '--notifier', stack.urls.notifier]);
+    expect(down.status).toBe(1);
+    expect(down.stderr).toMatch(/cannot build the report for 2026-11-27: cannot reach http:\/\/127\.0\.0\.1:9/);
+    const empty = report(['--date', '2020-01-01', '--out', out, '--prometheus', stack.urls.prometheus, '--notifier', stack.urls.notifier]);
+    expect(empty.status).toBe(3);
+    expect(empty.stderr).toContain('no dialog recorded');
+    expect(() => readdirSync(out)).toThrow();
+  }, 60_000);
+});

@@ -1,0 +1,123 @@
+// The schedule: its file's mistakes named by file and line; each due period mailed once
+// through the notifier's own SMTP path (to a real SMTP server), never again after a
+// restart, and retried when it could not be built; the service's HTTP API.
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { jsonLogger } from '@ussdwatch/common/log.js';
+import { smtpSender } from '@ussdwatch/notifier/email.js';
+import { startSmtp, type SmtpSink } from '@ussdwatch/testkit';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { StateFile } from '../src/archive.js';
+import { loadScheduleConfig, type ScheduleConfig } from '../src/schedule-config.js';
+import { Scheduler, type Built } from '../src/scheduler.js';
+import { startReports } from '../src/serve.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'ussdwatch-schedule-'));
+const NOTIFIER_CONFIG = join(import.meta.dirname, '../../notifier/config/notifier.yaml');
+const quiet = jsonLogger(() => {});
+let smtp: SmtpSink;
+
+function schedule(text: string): ScheduleConfig {
+  const file = join(dir, `schedule-${Math.random().toString(36).slice(2)}.yaml`);
+  writeFileSync(file, `notifier:\n  config_file: ${NOTIFIER_CONFIG}\narchive:\n  dir: ${join(dir, 'archive')}\n${text}`);
+  return loadScheduleConfig(file);
+}
+
+beforeAll(async () => {
+  smtp = await startSmtp();
+});
+afterAll(async () => {
+  await smtp.stop();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+describe('the schedule file', () => {
+  it('takes recipients from the notifier config teams and plain addresses', () => {
+    const cfg = schedule('reports:\n  - {name: daily, period: day, teams: [offers], emails: [boss@djezzy.dz]}\n');
+    expect(cfg.reports[0]).toMatchObject({ period: 'day', atMinutes: 420, lang: 'fr', recipients: ['noc-offers@djezzy.dz', 'boss@djezzy.dz'] });
+    expect(cfg.notifier.url).toBe('http://127.0.0.1:9717');
+  });
+
+  it('names the file, the line and the fix of each mistake', () => {
+    expect(() => schedule('reports:\n  - name: daily\n    period: yearly\n    teams: [offers]\n')).toThrow(/schedule-\w+\.yaml:7: reports\[0\]\.period: expected one of day, week, month/);
+    expect(() => schedule('reports:\n  - name: daily\n    period: day\n    teams: [nobody]\n')).toThrow(/:8: reports\[0\]\.teams\[0\]: no team nobody in .*notifier\.yaml; teams there: billing/);
+    expect(() => schedule('reports:\n  - name: daily\n    period: day\n    at: "7h"\n    emails: [a@b.dz]\n')).toThrow(/:8: reports\[0\]\.at: expected a time of day like "07:00"/);
+    expect(() => schedule('reports:\n  - {name: daily, period: day}\n')).toThrow(/nobody receives this report/);
+  });
+
+  it('ships a schedule that loads', () => {
+    expect(loadScheduleConfig(join(import.meta.dirname, '../config/schedule.yaml')).reports.map((r) => r.period)).toEqual(['day', 'week', 'month', 'week']);
+  });
+});
+
+describe('the scheduler', () => {
+  it('mails each due period once across restarts, and retries one that could not be built', async () => {
+    const cfg = schedule('retry_minutes: 5\nreports:\n  - {name: daily, period: day, at: "07:00", emails: [noc@djezzy.dz, boss@djezzy.dz]}\n');
+    const email = smtpSender({ ...cfg.notifierConfig.email, host: smtp.host, port: smtp.port });
+    const state = new StateFile(join(dir, 'state.json'));
+    let now = Date.parse('2026-11-28T06:00:00Z'); // 07:00 in Algiers: 27 November is due
+    let failNext = true;
+    const built: string[] = [];
+    const build = async (_r: unknown, p: { id: string }): Promise<Built> => {
+      if (failNext) {
+        failNext = false;
+        throw new Error('cannot reach http://127.0.0.1:9090/api/v1/query');
+      }
+      built.push(p.id);
+      return { pdf: `/a/ussdwatch-${p.id}-all-fr.pdf`, xlsx: `/a/ussdwatch-${p.id}-all-fr.xlsx`, title: `Rapport ${p.id}`, warnings: ['Rapport partiel'] };
+    };
+    const scheduler = () => new Scheduler({ cfg, build, email, state, logger: quiet, now: () => now });
+
+    const first = scheduler();
+    await first.start();
+    await first.tick();
+    expect(first.status()[0]).toMatchObject({ period: '2026-11-27', sent: false, last_error: expect.stringContaining('cannot reach') });
+    await first.tick(); // before the retry time: not tried again
+    expect(built).toEqual([]);
+    now += 5 * 60_000;
+    await first.tick();
+    expect(built).toEqual(['2026-11-27']);
+    expect(smtp.received().map((m) => [m.to.join(), m.subject])).toEqual([['noc@djezzy.dz', 'Rapport 2026-11-27'], ['boss@djezzy.dz', 'Rapport 2026-11-27']]);
+    expect(smtp.received()[0].raw).toContain('http://127.0.0.1:9720/api/reports/ussdwatch-2026-11-27-all-fr.pdf');
+    expect(smtp.received()[0].raw).toContain('Rapport partiel');
+
+    // A restart the same day sends nothing again; the next day's goes the next morning.
+    const second = scheduler();
+    await second.start();
+    await second.tick();
+    expect(smtp.received()).toHaveLength(2);
+    now = Date.parse('2026-11-29T06:00:00Z');
+    await second.tick();
+    expect(built).toEqual(['2026-11-27', '2026-11-28']);
+    expect(smtp.received()).toHaveLength(4);
+    email.close();
+  });
+});
+
+describe('the report service', () => {
+  it('lists and serves the archive, refuses other paths, and says why a build on demand failed', async () => {
+    const cfg = schedule('prometheus: {url: "http://127.0.0.1:9"}\nlisten: {port: 0}\nreports:\n  - {name: daily, period: day, emails: [noc@djezzy.dz]}\n');
+    const { mkdirSync } = await import('node:fs');
+    mkdirSync(cfg.archive.dir, { recursive: true });
+    writeFileSync(join(cfg.archive.dir, 'ussdwatch-2026-11-27-all-fr.pdf'), '%PDF-1.4 test');
+    const running = await startReports({ ...cfg, notifierConfig: { ...cfg.notifierConfig, email: { ...cfg.notifierConfig.email, host: smtp.host, port: smtp.port } } }, quiet);
+    try {
+      const list = (await (await fetch(`${running.url}/api/reports`)).json()) as { reports: Array<{ file: string }>; schedule: Array<{ name: string }> };
+      expect(list.reports.map((r) => r.file)).toEqual(['ussdwatch-2026-11-27-all-fr.pdf']);
+      expect(list.schedule[0].name).toBe('daily');
+      const pdf = await fetch(`${running.url}/api/reports/ussdwatch-2026-11-27-all-fr.pdf`);
+      expect(pdf.headers.get('content-type')).toBe('application/pdf');
+      expect(await pdf.text()).toBe('%PDF-1.4 test');
+      expect((await fetch(`${running.url}/api/reports/sent-state.json`)).status).toBe(404);
+      expect((await fetch(`${running.url}/api/reports/..%2Fschedule.yaml`)).status).toBe(404);
+      const bad = await fetch(`${running.url}/api/reports`, { method: 'POST', body: '{"period":"year"}' });
+      expect(bad.status).toBe(400);
+      const down = await fetch(`${running.url}/api/reports`, { method: 'POST', body: '{"period":"day","date":"2026-11-27"}' });
+      expect(down.status).toBe(503);
+      expect(((await down.json()) as { error: string }).error).toMatch(/cannot be built now: cannot reach http:\/\/127\.0\.0\.1:9/);
+    } finally {
+      await running.stop();
+    }
+  });
+});
