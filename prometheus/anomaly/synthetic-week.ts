@@ -2,6 +2,7 @@
 // daily curve and code popularity, Algeria's Friday-Saturday weekend, Poisson noise, and
 // optional faults (a code's traffic multiplied for a while). Pure and seeded: the same
 // options give the same series.
+import { seededRandom } from '@ussdwatch/common/random.js';
 import { dailyFactor, zipfWeights } from '@ussdwatch/simulator/traffic-shape.js';
 
 export const MINUTE_S = 60;
@@ -47,18 +48,6 @@ export interface WeekOptions {
   faults: readonly Fault[];
 }
 
-/** mulberry32: small, seeded, good enough for noise. */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 /** Knuth's method for small means, the normal approximation for large ones. */
 function poisson(mean: number, rnd: () => number): number {
   if (mean <= 0) return 0;
@@ -74,7 +63,7 @@ function poisson(mean: number, rnd: () => number): number {
 
 /** `ussd_dialogs_total` per code and class, one cumulative value a minute, as promtool input series. */
 export function weekSeries(opts: WeekOptions): Array<{ series: string; values: string }> {
-  const rnd = random(opts.seed);
+  const rnd = seededRandom(opts.seed);
   const weights = zipfWeights(opts.codes.length);
   const total = weights.reduce((a, b) => a + b, 0);
   const steps = (opts.days * DAY_S) / MINUTE_S;

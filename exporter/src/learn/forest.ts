@@ -8,6 +8,7 @@
 // (its distinct values, or quantiles), so finding a node's best split is one pass over its
 // rows per feature filling a bins x classes histogram, and rows are partitioned in place.
 // Prediction walks flat typed arrays and averages the leaves' class distributions.
+import { seededRandom } from '@ussdwatch/common/random.js';
 
 /** One fitted tree, as flat arrays indexed by node; node 0 is the root. */
 export interface Tree {
@@ -50,18 +51,6 @@ export interface TrainingSet {
   readonly rows: number;
   readonly features: number;
   readonly classes: number;
-}
-
-/** A small, fast, seedable generator (mulberry32): the same seed fits the same forest. */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 export function fitForest(set: TrainingSet, opts: ForestOptions): Forest {

@@ -10,7 +10,8 @@ import type { Catalogue } from '../core/catalogue.js';
 import { ALL_OUTCOMES, outcomeNamed } from '../core/outcome.js';
 import type { Classification, Dialog } from '../core/types.js';
 import { Featurizer, MAX_NODES, NUMERIC_COUNT, statusWords, writeNumeric, type FeatureSpace } from './features.js';
-import { seededRandom, type TrainingSet } from './forest.js';
+import { seededRandom } from '@ussdwatch/common/random.js';
+import { type TrainingSet } from './forest.js';
 
 export interface SampleOptions {
   /** Training dialogs kept per class/cause. */

@@ -4,7 +4,7 @@
 import { defaultStatusMap } from '../../src/config/status-map-file.js';
 import { Classifier } from '../../src/core/classifier.js';
 import type { Dialog } from '../../src/core/types.js';
-import { seededRandom } from '../../src/learn/forest.js';
+import { seededRandom } from '@ussdwatch/common/random.js';
 import { HistorySample } from '../../src/learn/history.js';
 import { trainModel } from '../../src/learn/train.js';
 import type { Model } from '../../src/learn/model-file.js';
