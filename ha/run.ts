@@ -3,12 +3,11 @@
 // notify, then the notifier (SIGKILL, restarted) die. The SMS must still reach every
 // person once, the store must have no gap in ussd_dialogs_total and no doubled series.
 // Progress goes to stderr; stdout gets the one `ha: ...` line; the exit code says whether all held.
-import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { loadConfig } from '@ussdwatch/notifier/config.js';
 import { REPO_ROOT, waitFor } from '@ussdwatch/testkit';
 import { startHaStack, type HaStack, type Member } from '@ussdwatch/testkit/ha-stack';
 import { durationMs } from '@ussdwatch/testkit/wiring';
-import { parse as parseYaml } from 'yaml';
 import { smsNotice } from '../e2e/messages.js';
 import { recipientsFor } from '../e2e/recipients.js';
 import { doubledSeries, largestGapS, samplesPerInterval, smsPerPerson, type ExportedSeries } from './checks.js';
@@ -60,7 +59,7 @@ async function exportSeries(store: string, from: number, to: number): Promise<Ex
 
 async function run(stack: HaStack, failures: string[]): Promise<string> {
   const [promA, promB] = stack.prometheus;
-  const want = recipientsFor(parseYaml(await readFile(join(REPO_ROOT, 'notifier/config/notifier.yaml'), 'utf8')))('3', 'technical').sms;
+  const want = recipientsFor(loadConfig(join(REPO_ROOT, 'notifier/config/notifier.yaml'), {}))('3', 'technical').sms;
 
   log('warm-up: both replicas scraping every exporter and writing to the store');
   const exporters = Object.keys(stack.urls.exporters).length;
@@ -90,7 +89,8 @@ async function run(stack: HaStack, failures: string[]): Promise<string> {
   await stack.notifier.restart();
   log('a surviving peer found the notifier dead: notifier restarted (same journal)');
 
-  const firing = () => stack.sms().map(smsNotice).filter((n) => n && n.status === 'firing' && n.alertname === ALERT && n.shortCode === FAULT.target);
+  // The incident's tier-3 page (its SMS names the code and tier, not the rule).
+  const firing = () => stack.sms().map(smsNotice).filter((n) => n && n.status === 'firing' && n.tier === '3' && n.shortCode === FAULT.target);
   await waitFor(() => want.every((to) => firing().some((n) => n!.to.includes(to))), { timeoutMs: 120_000, intervalMs: 250, what: `${ALERT} SMS to ${want.join(', ')}` });
   log(`${ALERT} SMS reached ${want.join(', ')}; watching ${(PEERS * PEER_TIMEOUT_MS) / 1000} s for a second one (a late peer)`);
   const watchUntil = Date.now() + PEERS * PEER_TIMEOUT_MS;
