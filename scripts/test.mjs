@@ -1,7 +1,7 @@
 // Runs every test suite of the project in turn, streams its output, and closes with one
 // summary: a line per suite and the plain `tests: N passed, M failed` line CI reads.
 import { spawn } from 'node:child_process';
-import { mkdirSync, readFileSync, existsSync, rmSync } from 'node:fs';
+import { createWriteStream, mkdirSync, readFileSync, existsSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 
 const root = resolve(import.meta.dirname, '..');
@@ -70,19 +70,23 @@ const run = SUITES.filter((s) => wanted.length === 0 || wanted.includes(s.name))
 const builds = run.some((s) => s.name === 'build');
 let built = {};
 
-function exec(cmd, { stream = true, env = {} } = {}) {
+/** Runs a suite; its output goes to this terminal, or (a suite beside the others) to a log file. */
+function exec(cmd, { log, env = {} } = {}) {
   return new Promise((done) => {
     const child = spawn(cmd[0], cmd.slice(1), { cwd: root, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, FORCE_COLOR: '0', ...env } });
     let tail = '';
-    const chunks = [];
+    const file = log && createWriteStream(log);
     const keep = (out) => (b) => {
-      if (stream) out.write(b);
-      else chunks.push(b);
+      (file || out).write(b);
       tail = (tail + b.toString()).slice(-20000);
     };
     child.stdout.on('data', keep(process.stdout));
     child.stderr.on('data', keep(process.stderr));
-    child.on('close', (code) => done({ code: code ?? 1, out: tail, all: Buffer.concat(chunks) }));
+    child.on('close', (code) => {
+      const result = { code: code ?? 1, out: tail };
+      if (file) file.end(() => done(result));
+      else done(result);
+    });
   });
 }
 
@@ -102,8 +106,9 @@ const besides = [];
 function startBeside() {
   for (const suite of run.filter((s) => s.beside)) {
     const started = Date.now();
-    console.log(`\n=== ${suite.name} (beside the others, output when it ends): ${suite.cmd.join(' ')}`);
-    besides.push(exec(suite.cmd, { stream: false, env: built }).then((r) => ({ suite, r, started })));
+    const log = join(results, `${suite.name}.log`);
+    console.log(`\n=== ${suite.name} (beside the others; live: tail -f ${log}; shown here when it ends): ${suite.cmd.join(' ')}`);
+    besides.push(exec(suite.cmd, { log, env: built }).then((r) => ({ suite, r, started, log })));
   }
 }
 if (!builds) startBeside();
@@ -117,9 +122,9 @@ for (const suite of run.filter((s) => !s.beside)) {
     startBeside();
   }
 }
-for (const { suite, r, started } of await Promise.all(besides)) {
-  console.log(`\n=== ${suite.name} output`);
-  process.stdout.write(r.all);
+for (const { suite, r, started, log } of await Promise.all(besides)) {
+  console.log(`\n=== ${suite.name} output (${log})`);
+  process.stdout.write(readFileSync(log));
   record(suite, r, started);
 }
 console.log('\n=== summary');
