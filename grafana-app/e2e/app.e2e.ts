@@ -114,7 +114,7 @@ describe('the Grafana app against the real stack', () => {
     const link = page.getByTestId(`code-link-${CODE}`);
     await link.waitFor({ timeout: 30_000 });
     // Worst internal-error ratio first: the code whose application is down tops the table once
-    // its ratio over the range passes the others' (the page is reloaded to see it happen).
+XX
     await expect
       .poll(async () => {
         await refresh();
