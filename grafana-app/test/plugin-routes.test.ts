@@ -21,7 +21,8 @@ const READS = new Set(['GET', 'HEAD']);
 /** Every `${EXPORTER_ROUTE}/path` or `${NOTIFIER_ROUTE}/path` the app's sources call. */
 function calledPaths(): string[] {
   const files = readdirSync(SRC, { recursive: true, encoding: 'utf8' }).filter((f) => /\.tsx?$/.test(f) && !f.includes('.test.'));
-  const found = files.flatMap((f) => [...readFileSync(join(SRC, f), 'utf8').matchAll(/\$\{(EXPORTER|NOTIFIER)_ROUTE\}(\/[\w/-]+)/g)].map((m) => `${m[1].toLowerCase()}${m[2]}`));
+  // Up to a path parameter: `/api/incidents/${id}/ack` goes through the `notifier/api/incidents` prefix.
+  const found = files.flatMap((f) => [...readFileSync(join(SRC, f), 'utf8').matchAll(/\$\{(EXPORTER|NOTIFIER)_ROUTE\}(\/[\w/-]+?)\/?(?=\$|`)/g)].map((m) => `${m[1].toLowerCase()}${m[2]}`));
   return [...new Set(found)].sort();
 }
 
@@ -37,10 +38,15 @@ describe('plugin.json routes', () => {
     for (const r of routes) expect(r.path).toMatch(/^(exporter|notifier)\/api\/\w+$/);
   });
 
-  it('covers exactly what the app calls, with GET', () => {
+  it('has one route per method and path', () => {
+    const keys = routes.map((r) => `${r.method} ${r.path}`);
+    expect(new Set(keys).size).toBe(keys.length);
+  });
+
+  it('covers exactly what the app calls', () => {
     const called = calledPaths();
     expect(called.length).toBeGreaterThan(0);
-    expect(routes.map((r) => r.path).sort()).toEqual(called);
+    expect([...new Set(routes.map((r) => r.path))].sort()).toEqual(called);
     for (const r of routes) expect(r.url.endsWith(r.path.slice(r.path.indexOf('/')))).toBe(true);
   });
 });

@@ -354,10 +354,11 @@ export class Dispatcher {
         const cap = cfg.sms.maxPerRecipientPerHour;
         const allowance = smsAllowance(journal.smsDeliveries(recipientKey, now - SMS_CAP_WINDOW_MS), cap, now);
         if (allowance.send === 'none') {
-          await journal.append([{ ...base, result: 'held', attempt: 0, durationMs: 0, message: `${cap} SMS in the last hour: held, the summary was sent; the mail still goes` }]);
+          const until = new Date(allowance.resumeAt).toISOString();
+          await journal.append([{ ...base, result: 'held', attempt: 0, durationMs: 0, until, message: `${cap} SMS in the last hour: held, the summary was sent; the mail still goes` }]);
           this.deps.metrics.notification('sms', 'held');
           result.held++;
-          return told('held');
+          return { ...told('held'), until };
         }
         if (allowance.send === 'summary') capSummary = capSummarySms(cap, 1, allowance.resumeAt);
       }

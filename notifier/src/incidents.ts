@@ -27,6 +27,8 @@ export interface Notified {
   /** 0 for the first page, k for the chain's step k; null for notices (acknowledged, resolved). */
   step: number | null;
   phase: string;
+  /** A held message: when it may go again (ISO-8601 UTC). */
+  until?: string;
 }
 
 export interface Incident {

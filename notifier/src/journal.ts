@@ -77,6 +77,8 @@ export interface AttemptEntry extends Common {
   message?: string;
   /** This SMS was the cap's one summary ("N more alerts held"), sent instead of the notification's text. */
   capSummary?: true;
+  /** A held SMS: when the cap lets alerts go again (ISO-8601 UTC). */
+  until?: string;
   /** The incident and its phase (t3, resolved, ack, t3/s1) the message told. */
   incidentId?: number;
   phase?: string;

@@ -7,7 +7,8 @@ import { fitSms, type FittedSms } from './sms-fit.js';
 
 export const SMS_CAP_WINDOW_MS = 3_600_000;
 
-export type SmsAllowance = { send: 'alert' } | { send: 'summary'; resumeAt: number } | { send: 'none' };
+/** resumeAt: when alerts go again (the app shows a held SMS as held until then). */
+export type SmsAllowance = { send: 'alert' } | { send: 'summary'; resumeAt: number } | { send: 'none'; resumeAt: number };
 
 /**
  * What the next SMS to a recipient may be, given the SMS delivered to them in the last hour
@@ -16,7 +17,8 @@ export type SmsAllowance = { send: 'alert' } | { send: 'summary'; resumeAt: numb
  */
 export function smsAllowance(lastHour: readonly SmsDelivery[], cap: number, now: number): SmsAllowance {
   if (lastHour.length < cap - 1) return { send: 'alert' };
-  if (lastHour.some((d) => d.capSummary)) return { send: 'none' };
+  // Alerts go again once fewer than cap - 1 are left in the hour.
+  if (lastHour.some((d) => d.capSummary)) return { send: 'none', resumeAt: lastHour[lastHour.length - cap + 1].at + SMS_CAP_WINDOW_MS };
   // With the summary, cap SMS in the hour: alerts go again once all but cap - 2 have left it.
   const times = [...lastHour.map((d) => d.at), now];
   return { send: 'summary', resumeAt: times[times.length - cap + 1] + SMS_CAP_WINDOW_MS };

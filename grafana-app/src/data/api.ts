@@ -6,6 +6,7 @@ import { EXPORTER_ROUTE, NOTIFIER_ROUTE } from '../constants.js';
 import type { AppSettings } from '../settings.js';
 import type { AmAlert } from './alerts.js';
 import { parseEvents, parseMalformed, type DialogEvent, type MalformedSample } from './events.js';
+import { parseIncidents, type Incident } from './incidents.js';
 import { parseJournal, type JournalEntry } from './journal.js';
 import { parseProposals, type Proposals } from './proposals.js';
 import { describeFailure, LoadError } from './load-error.js';
@@ -71,6 +72,25 @@ export class UssdApi {
     const body = await getJson<unknown>(`${NOTIFIER_ROUTE}/api/journal`, params, 'Notifier journal');
     return checked(() => parseJournal(body), 'Notifier journal');
   }
+
+  async incidents(q: { fromMs: number; toMs: number }): Promise<Incident[]> {
+    const params = { from: new Date(q.fromMs).toISOString(), to: new Date(q.toMs).toISOString() };
+    const body = await getJson<unknown>(`${NOTIFIER_ROUTE}/api/incidents`, params, 'Notifier incidents');
+    return checked(() => parseIncidents(body), 'Notifier incidents');
+  }
+
+  /** Acknowledges an incident as "app" (the route needs Editor); throws the proxy's or notifier's refusal as it came. */
+  async acknowledge(id: number): Promise<void> {
+    await lastValueFrom(getBackendSrv().fetch({ url: `${NOTIFIER_ROUTE}/api/incidents/${id}/ack`, method: 'POST', showErrorAlert: false, showSuccessAlert: false }));
+  }
+}
+
+/** An acknowledgement the notifier refused, in the words the page shows beside the button. */
+export function ackRefusal(err: unknown): string {
+  const status = (err as { status?: unknown } | null)?.status;
+  if (status === 401 || status === 403) return 'Refused: acknowledging needs the Editor role in Grafana.';
+  if (status === 409) return 'Already acknowledged.';
+  return describeFailure(err, 'Notifier').message;
 }
 
 function checked<T>(read: () => T, source = 'Prometheus'): T {

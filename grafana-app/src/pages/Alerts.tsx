@@ -4,6 +4,8 @@ import { locationService } from '@grafana/runtime';
 import { groupByTier, TIER_LABELS } from '../data/alerts.js';
 import { channelsOf, codesOf, filterJournal, type JournalEntry } from '../data/journal.js';
 import { AlertList } from '../components/AlertList.js';
+import { AppLink } from '../components/AppLink.js';
+import { linkTo } from '../state/location.js';
 import { stamp } from '../components/format.js';
 import { LoadedView } from '../components/Loaded.js';
 import { usePage } from '../components/page-context.js';
@@ -54,6 +56,9 @@ export function Alerts() {
 
   return (
     <>
+      <p>
+        Alerts of one fault form one incident: <AppLink href={linkTo(loc, { page: 'incidents' })} testId="incidents-link">see the incidents, their timeline, and acknowledge</AppLink>.
+      </p>
       <Section title="Active alerts by tier" testId="active-alerts">
         <LoadedView state={alerts} isEmpty={(g) => g.length === 0} empty="No alert is firing in Alertmanager.">
           {(groups) =>
