@@ -14,9 +14,10 @@ import { ShortCode } from './pages/ShortCode.js';
 import { Cause } from './pages/Cause.js';
 import { Alerts } from './pages/Alerts.js';
 import { Sources } from './pages/Sources.js';
+import { Reports } from './pages/Reports.js';
 
-const PAGES: Record<PageId, React.ComponentType> = { overview: Overview, code: ShortCode, cause: Cause, alerts: Alerts, sources: Sources };
-const TABS: PageId[] = ['overview', 'alerts', 'sources'];
+const PAGES: Record<PageId, React.ComponentType> = { overview: Overview, code: ShortCode, cause: Cause, alerts: Alerts, sources: Sources, reports: Reports };
+const TABS: PageId[] = ['overview', 'alerts', 'sources', 'reports'];
 
 function useAppLocation(): AppLocation {
   const read = () => {

@@ -21,7 +21,7 @@ const READS = new Set(['GET', 'HEAD']);
 /** Every `${EXPORTER_ROUTE}/path` or `${NOTIFIER_ROUTE}/path` the app's sources call. */
 function calledPaths(): string[] {
   const files = readdirSync(SRC, { recursive: true, encoding: 'utf8' }).filter((f) => /\.tsx?$/.test(f) && !f.includes('.test.'));
-  const found = files.flatMap((f) => [...readFileSync(join(SRC, f), 'utf8').matchAll(/\$\{(EXPORTER|NOTIFIER)_ROUTE\}(\/[\w/-]+)/g)].map((m) => `${m[1].toLowerCase()}${m[2]}`));
+  const found = files.flatMap((f) => [...readFileSync(join(SRC, f), 'utf8').matchAll(/\$\{(EXPORTER|NOTIFIER|REPORTS)_ROUTE\}((?:\/[\w-]+)+)/g)].map((m) => `${m[1].toLowerCase()}${m[2]}`));
   return [...new Set(found)].sort();
 }
 
@@ -34,13 +34,13 @@ describe('plugin.json routes', () => {
   it('never reaches an acting endpoint (webhook, faults)', () => {
     for (const r of routes) expect(`${r.path} ${r.url}`).not.toMatch(/webhook|faults/);
     // A route's path is a prefix: one that stops at a service would expose all of it.
-    for (const r of routes) expect(r.path).toMatch(/^(exporter|notifier)\/api\/\w+$/);
+    for (const r of routes) expect(r.path).toMatch(/^(exporter|notifier|reports)\/api\/\w+$/);
   });
 
   it('covers exactly what the app calls, with GET', () => {
     const called = calledPaths();
     expect(called.length).toBeGreaterThan(0);
-    expect(routes.map((r) => r.path).sort()).toEqual(called);
+    expect([...new Set(routes.map((r) => r.path))].sort()).toEqual(called);
     for (const r of routes) expect(r.url.endsWith(r.path.slice(r.path.indexOf('/')))).toBe(true);
   });
 });

@@ -2,7 +2,7 @@
 // bookmark or a pasted link reopens exactly the same view.
 import { APP_BASE } from '../constants.js';
 
-export const PAGES = ['overview', 'code', 'cause', 'alerts', 'sources'] as const;
+export const PAGES = ['overview', 'code', 'cause', 'alerts', 'sources', 'reports'] as const;
 export type PageId = (typeof PAGES)[number];
 
 export const PAGE_TITLES: Record<PageId, string> = {
@@ -11,6 +11,7 @@ export const PAGE_TITLES: Record<PageId, string> = {
   cause: 'Cause',
   alerts: 'Alerts',
   sources: 'Sources',
+  reports: 'Reports',
 };
 
 export const DEFAULT_FROM = 'now-1h';
