@@ -107,7 +107,9 @@ const withoutCors = (headers: IncomingMessage['headers']) => Object.fromEntries(
 function proxy(req: IncomingMessage, res: ServerResponse, target: Target, rest: string): void {
   const url = new URL(target.base.replace(/\/$/, '') + rest);
   const headers: Record<string, string | string[] | undefined> = { ...req.headers, host: url.host };
+  // The viewer's own credentials for the harness never travel upstream (Grafana's proxy drops them too): only the route's token does.
   delete headers.cookie;
+  delete headers.authorization;
   if (target.token) headers.authorization = `Bearer ${target.token}`;
   const send = url.protocol === 'https:' ? httpsRequest : httpRequest;
   const out = send(url, { method: req.method, headers }, (up) => {

@@ -11,6 +11,7 @@ describe('the report archive', () => {
         file('ussdwatch-2026-11-27-all-fr.xlsx', 48_000, '2026-11-28T06:00:41.000Z'),
         file('ussdwatch-week-2026-11-22-team-offers-en.pdf', 300_000, '2026-11-29T06:30:00.000Z'),
         file('ussdwatch-2026-11-code-s710h-fr.xlsx', 9_000, '2026-11-01T06:00:00.000Z'),
+        file('ussdwatch-20261129T0100-20261129T0115-all-en.pdf', 60_000, '2026-10-01T00:00:00.000Z'),
         file('sent-state.json', 10, '2026-11-29T06:30:00.000Z'),
       ],
       schedule: [],
@@ -19,6 +20,7 @@ describe('the report archive', () => {
       ['week-2026-11-22', 'team offers', 'en', 'ussdwatch-week-2026-11-22-team-offers-en.pdf', undefined],
       ['2026-11-27', 'all', 'fr', 'ussdwatch-2026-11-27-all-fr.pdf', 'ussdwatch-2026-11-27-all-fr.xlsx'],
       ['2026-11', 'code *710#', 'fr', undefined, 'ussdwatch-2026-11-code-s710h-fr.xlsx'],
+      ['2026-11-29 01:00 – 2026-11-29 01:15', 'all', 'en', 'ussdwatch-20261129T0100-20261129T0115-all-en.pdf', undefined],
     ]);
     expect(a.reports[1].builtAt).toBe(Date.parse('2026-11-28T06:00:41.000Z'));
   });

@@ -59,6 +59,14 @@ function scopeLabel(id: string): string {
   return kind === 'code' ? `code ${name.replace(/^s/, '*').replace(/h$/, '#')}` : `team ${name}`;
 }
 
+const RANGE_ID = /^(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})-(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})$/;
+
+/** `20261129T0100-20261129T0115` (a range built on demand) -> `2026-11-29 01:00 – 2026-11-29 01:15`; day, week and month ids read as they are. */
+function periodLabel(id: string): string {
+  const m = RANGE_ID.exec(id);
+  return m ? `${m[1]}-${m[2]}-${m[3]} ${m[4]}:${m[5]} – ${m[6]}-${m[7]}-${m[8]} ${m[9]}:${m[10]}` : id;
+}
+
 interface RawFile {
   file?: unknown;
   bytes?: unknown;
@@ -82,7 +90,7 @@ export function parseArchive(body: unknown): ReportArchive {
     const [, period, scope, lang, ext] = m;
     const base = f.file as string;
     const key = base.slice(0, -ext.length - 1);
-    const row = rows.get(key) ?? { base: key, period, scope: scopeLabel(scope), lang, builtAt: 0 };
+    const row = rows.get(key) ?? { base: key, period: periodLabel(period), scope: scopeLabel(scope), lang, builtAt: 0 };
     row[ext as 'pdf' | 'xlsx'] = { file: base, bytes: Number(f.bytes) };
     row.builtAt = Math.max(row.builtAt, Date.parse(String(f.modified)) || 0);
     rows.set(key, row);

@@ -54,7 +54,7 @@ export function Reports() {
       </a>
     ) : null;
   const columns: Array<Column<ReportRow>> = [
-    { id: 'period', header: 'Period' },
+    { id: 'period', header: 'Period (Algiers time)' },
     { id: 'scope', header: 'Scope' },
     { id: 'lang', header: 'Language' },
     { id: 'builtAt', header: 'Built', cell: ({ row }) => stamp(row.original.builtAt, nowMs) },
