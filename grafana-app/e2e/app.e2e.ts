@@ -125,7 +125,8 @@ describe('the Grafana app against the real stack', () => {
         return Number(await page.getByTestId(`health-${CODE}`).textContent());
       }, { timeout: 60_000, interval: 2000 })
       .toBeLessThan(50);
-    expect(await page.getByTestId(`health-${CODE}`).evaluate((el) => getComputedStyle(el).color)).toBe('rgb(196, 22, 42)');
+    // Polled: a refresh may replace the element between two reads (a detached one has no computed colour).
+    await expect.poll(() => page.getByTestId(`health-${CODE}`).evaluate((el) => getComputedStyle(el).color), { timeout: 10_000 }).toBe('rgb(196, 22, 42)');
 
     await link.click();
     await page.waitForURL((u) => u.pathname === `${APP}/code` && u.searchParams.get('code') === CODE && u.searchParams.get('from') === 'now-15m');
