@@ -8,7 +8,7 @@ import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { parse as parseYaml } from 'yaml';
 import { REPO_ROOT } from '@ussdwatch/testkit';
-import { alertmanagerConfig, durationMs, exporterConfig, notifierConfig } from '@ussdwatch/testkit/wiring';
+import { alertmanagerConfig, durationMs, exporterConfig, notifierConfig, reportsConfig } from '@ussdwatch/testkit/wiring';
 import { dpssFileFor, phaseInPeriod } from './dpss-clock.js';
 import { duplicateSms, mailNotice, mailText, smsNotice, smsPerIncidentMax, type Notice } from './messages.js';
 import { loadConfig } from '@ussdwatch/notifier/config.js';
@@ -79,6 +79,20 @@ describe('the stack rewires the shipped configurations', () => {
     const base = parseYaml(await shipped('exporter/config/default.yaml')) as Record<string, unknown>;
     const cfg = parseYaml(exporterConfig(await shipped('exporter/config/default.yaml'), 40005)) as Record<string, unknown>;
     expect(cfg).toEqual({ ...base, listen: '127.0.0.1:40005' });
+  });
+
+  it('wires the report schedule to the stack: sources, port, archive; the reports and recipients as shipped', async () => {
+    const base = parseYaml(await shipped('reports/config/schedule.yaml')) as Record<string, unknown>;
+    const wiring = { port: 40006, prometheusUrl: 'http://127.0.0.1:40007', notifierUrl: 'http://127.0.0.1:40002', notifierConfigFile: '/tmp/notifier.yaml', notifierTokenFile: '/tmp/notifier.token', archiveDir: '/tmp/reports' };
+    const cfg = parseYaml(reportsConfig(await shipped('reports/config/schedule.yaml'), wiring)) as Record<string, unknown>;
+    expect(cfg).toEqual({
+      ...base,
+      prometheus: { url: 'http://127.0.0.1:40007' },
+      notifier: { config_file: '/tmp/notifier.yaml', url: 'http://127.0.0.1:40002', bearer_token_file: '/tmp/notifier.token' },
+      listen: { host: '127.0.0.1', port: 40006 },
+      public_url: 'http://127.0.0.1:40006',
+      archive: { dir: '/tmp/reports', retention_days: (base.archive as { retention_days: number }).retention_days },
+    });
   });
 });
 

@@ -12,7 +12,7 @@ import { startStack, type Stack } from '@ussdwatch/testkit/stack';
 const USAGE = `usage: npm start [-- --smoke] [--ha] [--no-build]
 
 Starts simulator -> exporter -> Prometheus -> Alertmanager -> notifier -> Kannel (fakesmsc)
-+ SMTP server, and the Grafana app harness, on 127.0.0.1; state under ./.run/. Ctrl-C, or
++ SMTP server, the report service and the Grafana app harness, on 127.0.0.1; state under ./.run/. Ctrl-C, or
 SIGINT, SIGTERM or SIGHUP to npm or to this program, stops everything it started (so does
 npm going away).
 
@@ -42,6 +42,7 @@ ussdwatch is up (state in ${rel(stack.workDir)}/, process logs in ${rel(stack.di
   Alertmanager     ${u.alertmanager}/#/alerts
   notifier         ${u.notifier}/api/journal  (header: Authorization: Bearer ${stack.notifierToken})
   Grafana app      ${u.harness ?? '(harness not started)'}/a/djezzy-ussdwatch-app/overview
+  reports          ${u.harness ?? '(harness not started)'}/a/djezzy-ussdwatch-app/reports  (archive ${rel(join(stack.workDir, 'reports'))}/, API ${u.reports}/api/reports)
   SMS received     tail -f ${rel(smsLog(stack.workDir))}
   mails received   tail -f ${rel(mailLog(stack.workDir))}
 
@@ -134,6 +135,7 @@ async function checkParts(stack: Stack): Promise<string[]> {
     // sendsms answers a request without credentials with an error status: reaching it is the check.
     healthy('kannel sendsms', u.sendsms).then((e) => (e?.includes('unreachable') ? e : null)),
     smtpGreets(u.smtp),
+    u.reports ? healthy('report service', `${u.reports}/healthz`) : Promise.resolve(null),
     u.harness ? healthy('grafana app harness', `${u.harness}/a/djezzy-ussdwatch-app/overview`) : Promise.resolve(null),
   ]);
   const failures = checks.filter((c): c is string => c !== null);
@@ -202,9 +204,9 @@ function stopRequested(): Promise<string> {
 
 /** Builds what the stack runs, two builds at once; a stop request stops them (whole process groups). */
 async function build(stop: Promise<string>): Promise<'built' | 'stopped'> {
-  say('up: building the shared core, the exporter, the simulator, the notifier and the Grafana app harness');
+  say('up: building the shared core, the exporter, the simulator, the notifier, the reports and the Grafana app harness');
   const builds = await Promise.all([
-    startProcess('npm', ['run', 'build', '--silent', '-w', 'common', '-w', 'exporter', '-w', 'simulator', '-w', 'notifier'], { cwd: REPO_ROOT, name: 'npm run build' }),
+    startProcess('npm', ['run', 'build', '--silent', '-w', 'common', '-w', 'exporter', '-w', 'simulator', '-w', 'notifier', '-w', 'reports'], { cwd: REPO_ROOT, name: 'npm run build' }),
     startProcess('npm', ['run', 'build:harness', '--silent', '-w', 'grafana-app'], { cwd: REPO_ROOT, name: 'npm run build:harness' }),
   ]);
   const outcome = await Promise.race([Promise.all(builds.map((b) => b.exit)), stop.then(() => null)]);
@@ -239,7 +241,7 @@ async function main(): Promise<number> {
   if (values.smoke) await rm(workDir, { recursive: true, force: true });
   await mkdir(workDir, { recursive: true });
   if (values.ha) return runUntilStopped(await startHaStack({ workDir, ports, onProgress: (m) => say(`up: ${m}`) }), tryThisHa, stop);
-  const stack = await startStack({ workDir, ports, harness: true, onProgress: (m) => say(`up: ${m}`) });
+  const stack = await startStack({ workDir, ports, harness: true, reports: true, onProgress: (m) => say(`up: ${m}`) });
   if (values.smoke) {
     const code = await Promise.race([smoke(stack, started), stop.then(() => 130)]);
     await stopAll(stack, code === 130 ? await stop : 'smoke test done');

@@ -4,6 +4,7 @@
 //   /api/datasources/proxy/uid/<alertmanager uid>/... -> Alertmanager
 //   /api/plugin-proxy/djezzy-ussdwatch-app/exporter/... -> exporter (+ bearer token)
 //   /api/plugin-proxy/djezzy-ussdwatch-app/notifier/... -> notifier (+ bearer token)
+//   /api/plugin-proxy/djezzy-ussdwatch-app/reports/...  -> report service (+ bearer token)
 //     only where plugin.json has a route for that path prefix and method, as Grafana does
 //   /api/plugins/djezzy-ussdwatch-app/settings          -> the app's settings (GET, and POST from the config page)
 //   /healthz                                            -> "ok", open
@@ -48,6 +49,9 @@ export interface HarnessConfig {
   notifierUrl: string;
   exporterToken?: string;
   notifierToken?: string;
+  /** The report service (`ussdwatch report serve`); without one the Reports page says it is not configured. */
+  reportsUrl?: string;
+  reportsToken?: string;
 }
 
 interface Target {
@@ -103,7 +107,9 @@ const withoutCors = (headers: IncomingMessage['headers']) => Object.fromEntries(
 function proxy(req: IncomingMessage, res: ServerResponse, target: Target, rest: string): void {
   const url = new URL(target.base.replace(/\/$/, '') + rest);
   const headers: Record<string, string | string[] | undefined> = { ...req.headers, host: url.host };
+  // The viewer's own credentials for the harness never travel upstream (Grafana's proxy drops them too): only the route's token does.
   delete headers.cookie;
+  delete headers.authorization;
   if (target.token) headers.authorization = `Bearer ${target.token}`;
   const send = url.protocol === 'https:' ? httpsRequest : httpRequest;
   const out = send(url, { method: req.method, headers }, (up) => {
@@ -146,18 +152,19 @@ function refuseCrossSite(req: IncomingMessage): void {
 /** The harness; throws the start-up refusals of common/web-security (UnsafeStartError, ConfigError). */
 export function createHarness(cfg: HarnessConfig, env: NodeJS.ProcessEnv = process.env): Server {
   const security = webSecurity({ service: 'grafana app harness', host: cfg.host ?? '127.0.0.1', webConfigFile: cfg.webConfigFile, setting: '--web.config.file', open: 'act', env });
-  const upstreams = allowedHosts([cfg.prometheusUrl, cfg.alertmanagerUrl, cfg.exporterUrl, cfg.notifierUrl], cfg.allowUpstreams);
+  const upstreams = allowedHosts([cfg.prometheusUrl, cfg.alertmanagerUrl, cfg.exporterUrl, cfg.notifierUrl, ...(cfg.reportsUrl ? [cfg.reportsUrl] : [])], cfg.allowUpstreams);
   const datasources: Record<string, Target> = {
     [DEFAULT_PROMETHEUS_UID]: { base: cfg.prometheusUrl },
     [DEFAULT_ALERTMANAGER_UID]: { base: cfg.alertmanagerUrl },
   };
   // The app's settings as Grafana keeps them: the config page may change them, and the
   // proxy routes read them per request, as plugin.json's {{ .JsonData.x }} templates do.
-  const jsonData: AppJsonData = { prometheusUid: DEFAULT_PROMETHEUS_UID, alertmanagerUid: DEFAULT_ALERTMANAGER_UID, exporterUrl: cfg.exporterUrl, notifierUrl: cfg.notifierUrl };
-  const secrets: AppSecureJsonData = { exporterToken: cfg.exporterToken, notifierToken: cfg.notifierToken };
+  const jsonData: AppJsonData = { prometheusUid: DEFAULT_PROMETHEUS_UID, alertmanagerUid: DEFAULT_ALERTMANAGER_UID, exporterUrl: cfg.exporterUrl, notifierUrl: cfg.notifierUrl, reportsUrl: cfg.reportsUrl };
+  const secrets: AppSecureJsonData = { exporterToken: cfg.exporterToken, notifierToken: cfg.notifierToken, reportsToken: cfg.reportsToken };
   const services = (): Record<string, Target | undefined> => ({
     exporter: jsonData.exporterUrl ? { base: jsonData.exporterUrl, token: secrets.exporterToken } : undefined,
     notifier: jsonData.notifierUrl ? { base: jsonData.notifierUrl, token: secrets.notifierToken } : undefined,
+    reports: jsonData.reportsUrl ? { base: jsonData.reportsUrl, token: secrets.reportsToken } : undefined,
   });
   const settings = () => ({
     id: PLUGIN_ID,
@@ -166,7 +173,7 @@ export function createHarness(cfg: HarnessConfig, env: NodeJS.ProcessEnv = proce
     enabled: true,
     pinned: true,
     jsonData,
-    secureJsonFields: { exporterToken: Boolean(secrets.exporterToken), notifierToken: Boolean(secrets.notifierToken) },
+    secureJsonFields: { exporterToken: Boolean(secrets.exporterToken), notifierToken: Boolean(secrets.notifierToken), reportsToken: Boolean(secrets.reportsToken) },
   });
   const save = async (req: IncomingMessage, res: ServerResponse) => {
     const update = parseSettingsUpdate(await readBody(req, MAX_SETTINGS_BYTES), upstreams);
@@ -253,10 +260,10 @@ export function listen(server: Server, port: number, host = '127.0.0.1'): Promis
   });
 }
 
-const USAGE = `usage: tsx harness/server.ts [--host H] [--port N] [--prometheus URL] [--alertmanager URL] [--exporter URL] [--notifier URL]
+const USAGE = `usage: tsx harness/server.ts [--host H] [--port N] [--prometheus URL] [--alertmanager URL] [--exporter URL] [--notifier URL] [--reports URL]
                              [--web.config.file FILE] [--allow-upstream HOST:PORT]...
 each also from the environment: USSDWATCH_HARNESS_PORT, USSDWATCH_PROMETHEUS_URL, USSDWATCH_ALERTMANAGER_URL,
-USSDWATCH_EXPORTER_URL, USSDWATCH_NOTIFIER_URL; tokens only from USSDWATCH_EXPORTER_TOKEN, USSDWATCH_NOTIFIER_TOKEN.
+USSDWATCH_EXPORTER_URL, USSDWATCH_NOTIFIER_URL, USSDWATCH_REPORTS_URL; tokens only from USSDWATCH_EXPORTER_TOKEN, USSDWATCH_NOTIFIER_TOKEN, USSDWATCH_REPORTS_TOKEN.
 --host other than 127.0.0.1 needs --web.config.file (TLS and credentials, SECURITY.md), as USSDWATCH_PRODUCTION=1 does.
 The settings page may point the exporter and notifier at the hosts of these URLs, and at each --allow-upstream.`;
 
@@ -270,6 +277,7 @@ export function configFrom(argv: string[], env: NodeJS.ProcessEnv): HarnessConfi
       alertmanager: { type: 'string' },
       exporter: { type: 'string' },
       notifier: { type: 'string' },
+      reports: { type: 'string' },
       'web.config.file': { type: 'string' },
       'allow-upstream': { type: 'string', multiple: true },
       help: { type: 'boolean' },
@@ -308,6 +316,8 @@ export function configFrom(argv: string[], env: NodeJS.ProcessEnv): HarnessConfi
     notifierUrl: url('notifier', values.notifier ?? env.USSDWATCH_NOTIFIER_URL, 'http://127.0.0.1:9717'),
     exporterToken: env.USSDWATCH_EXPORTER_TOKEN || undefined,
     notifierToken: env.USSDWATCH_NOTIFIER_TOKEN || undefined,
+    reportsUrl: url('reports', values.reports ?? env.USSDWATCH_REPORTS_URL, 'http://127.0.0.1:9720'),
+    reportsToken: env.USSDWATCH_REPORTS_TOKEN || undefined,
   };
 }
 
@@ -324,7 +334,7 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env)
     return 2;
   }
   const scheme = server instanceof HttpsServer ? 'https' : 'http';
-  console.log(`harness: ${scheme}://${cfg.host}:${cfg.port}/a/${PLUGIN_ID}/overview (Prometheus ${cfg.prometheusUrl}, Alertmanager ${cfg.alertmanagerUrl}, exporter ${cfg.exporterUrl}, notifier ${cfg.notifierUrl})`);
+  console.log(`harness: ${scheme}://${cfg.host}:${cfg.port}/a/${PLUGIN_ID}/overview (Prometheus ${cfg.prometheusUrl}, Alertmanager ${cfg.alertmanagerUrl}, exporter ${cfg.exporterUrl}, notifier ${cfg.notifierUrl}, reports ${cfg.reportsUrl})`);
   await new Promise<void>((done) => {
     const stop = () => server.close(() => done());
     process.once('SIGINT', stop);

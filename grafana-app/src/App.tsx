@@ -15,9 +15,10 @@ import { Cause } from './pages/Cause.js';
 import { Alerts } from './pages/Alerts.js';
 import { Sources } from './pages/Sources.js';
 import { Incidents } from './pages/Incidents.js';
+import { Reports } from './pages/Reports.js';
 
-const PAGES: Record<PageId, React.ComponentType> = { overview: Overview, code: ShortCode, cause: Cause, alerts: Alerts, sources: Sources, incidents: Incidents };
-const TABS: PageId[] = ['overview', 'alerts', 'incidents', 'sources'];
+const PAGES: Record<PageId, React.ComponentType> = { overview: Overview, code: ShortCode, cause: Cause, alerts: Alerts, sources: Sources, incidents: Incidents, reports: Reports };
+const TABS: PageId[] = ['overview', 'alerts', 'incidents', 'sources', 'reports'];
 
 function useAppLocation(): AppLocation {
   const read = () => {

@@ -10,3 +10,4 @@ export const DEFAULT_ALERTMANAGER_UID = 'ussdwatch-alertmanager';
 /** plugin.json `routes` paths: Grafana's plugin proxy adds the URL and bearer token. */
 export const EXPORTER_ROUTE = `/api/plugin-proxy/${PLUGIN_ID}/exporter`;
 export const NOTIFIER_ROUTE = `/api/plugin-proxy/${PLUGIN_ID}/notifier`;
+export const REPORTS_ROUTE = `/api/plugin-proxy/${PLUGIN_ID}/reports`;

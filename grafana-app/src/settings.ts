@@ -7,12 +7,14 @@ export interface AppJsonData {
   /** Base URLs the plugin proxy routes forward to (plugin.json `routes`). */
   exporterUrl?: string;
   notifierUrl?: string;
+  reportsUrl?: string;
 }
 
 /** Secrets: written once, never readable by the browser again. */
 export interface AppSecureJsonData {
   notifierToken?: string;
   exporterToken?: string;
+  reportsToken?: string;
 }
 
 export interface AppSettings {

@@ -18,11 +18,11 @@ const SRC = fileURLToPath(new URL('../src/', import.meta.url));
 const { routes } = JSON.parse(readFileSync(join(SRC, 'plugin.json'), 'utf8')) as { routes: PluginRoute[] };
 const READS = new Set(['GET', 'HEAD']);
 
-/** Every `${EXPORTER_ROUTE}/path` or `${NOTIFIER_ROUTE}/path` the app's sources call. */
+/** Every `${EXPORTER_ROUTE}/path`, `${NOTIFIER_ROUTE}/path` or `${REPORTS_ROUTE}/path` the app's sources call. */
 function calledPaths(): string[] {
   const files = readdirSync(SRC, { recursive: true, encoding: 'utf8' }).filter((f) => /\.tsx?$/.test(f) && !f.includes('.test.'));
   // Up to a path parameter: `/api/incidents/${id}/ack` goes through the `notifier/api/incidents` prefix.
-  const found = files.flatMap((f) => [...readFileSync(join(SRC, f), 'utf8').matchAll(/\$\{(EXPORTER|NOTIFIER)_ROUTE\}(\/[\w/-]+?)\/?(?=\$|`)/g)].map((m) => `${m[1].toLowerCase()}${m[2]}`));
+  const found = files.flatMap((f) => [...readFileSync(join(SRC, f), 'utf8').matchAll(/\$\{(EXPORTER|NOTIFIER|REPORTS)_ROUTE\}(\/[\w/-]+?)\/?(?=\$|`)/g)].map((m) => `${m[1].toLowerCase()}${m[2]}`));
   return [...new Set(found)].sort();
 }
 
@@ -35,7 +35,7 @@ describe('plugin.json routes', () => {
   it('never reaches an acting endpoint (webhook, faults)', () => {
     for (const r of routes) expect(`${r.path} ${r.url}`).not.toMatch(/webhook|faults/);
     // A route's path is a prefix: one that stops at a service would expose all of it.
-    for (const r of routes) expect(r.path).toMatch(/^(exporter|notifier)\/api\/\w+$/);
+    for (const r of routes) expect(r.path).toMatch(/^(exporter|notifier|reports)\/api\/\w+$/);
   });
 
   it('has one route per method and path', () => {

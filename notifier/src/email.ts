@@ -6,8 +6,14 @@ import type { RenderedEmail } from './mail-body.js';
 import { journalText } from './journal-text.js';
 import type { Outcome } from './retry.js';
 
+/** A file sent with a mail (a report's PDF or workbook), read from disk as the mail goes. */
+export interface MailAttachment {
+  filename: string;
+  path: string;
+}
+
 export interface EmailSender {
-  send(to: string, mail: RenderedEmail): Promise<Outcome>;
+  send(to: string, mail: RenderedEmail & { attachments?: MailAttachment[] }): Promise<Outcome>;
   close(): void;
 }
 
@@ -27,7 +33,7 @@ export function smtpSender(cfg: NotifierConfig['email']): EmailSender {
   return {
     async send(to, mail) {
       try {
-        const info = await transport.sendMail({ from: cfg.from, to, subject: mail.subject, text: mail.text, html: mail.html });
+        const info = await transport.sendMail({ from: cfg.from, to, subject: mail.subject, text: mail.text, html: mail.html, attachments: mail.attachments });
         return { ok: true, transient: false, answer: journalText(info.response) };
       } catch (err) {
         const code = (err as { responseCode?: number }).responseCode;

@@ -5,7 +5,7 @@
 // retry_minutes, logged, and shown by the API, until it goes or the next period replaces it.
 import type { Logger } from '@ussdwatch/common/log.js';
 import { maskEmail } from '@ussdwatch/common/mask.js';
-import type { EmailSender } from '@ussdwatch/notifier/email.js';
+import type { EmailSender, MailAttachment } from '@ussdwatch/notifier/email.js';
 import { StateFile, type SentState } from './archive.js';
 import { dueMs, latestDue, nextDueMs } from './due.js';
 import type { Period } from './period.js';
@@ -41,13 +41,15 @@ export interface ScheduleStatus {
 
 const basename = (f: string) => f.slice(f.lastIndexOf('/') + 1);
 
-export function reportMail(built: Built, publicUrl: string): { subject: string; text: string; html: string } {
+/** The mail of a scheduled report: the PDF and the workbook attached, and their links on the service for later. */
+export function reportMail(built: Built, publicUrl: string): { subject: string; text: string; html: string; attachments: MailAttachment[] } {
   const links = [built.pdf, built.xlsx].map((f) => `${publicUrl}/api/reports/${encodeURIComponent(basename(f))}`);
   const esc = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
   return {
     subject: built.title,
     text: [built.title, '', ...built.warnings.map((w) => `! ${w}`), ...(built.warnings.length ? [''] : []), 'PDF:   ' + links[0], 'Excel: ' + links[1], ''].join('\n'),
     html: `<p><b>${esc(built.title)}</b></p>${built.warnings.map((w) => `<p style="color:#a00"><b>${esc(w)}</b></p>`).join('')}<p><a href="${esc(links[0])}">PDF</a> · <a href="${esc(links[1])}">Excel</a></p>`,
+    attachments: [built.pdf, built.xlsx].map((path) => ({ filename: basename(path), path })),
   };
 }
 

@@ -65,7 +65,10 @@ describe('the scheduler', () => {
         throw new Error('cannot reach http://127.0.0.1:9090/api/v1/query');
       }
       built.push(p.id);
-      return { pdf: `/a/ussdwatch-${p.id}-all-fr.pdf`, xlsx: `/a/ussdwatch-${p.id}-all-fr.xlsx`, title: `Rapport ${p.id}`, warnings: ['Rapport partiel'] };
+      const [pdf, xlsx] = ['pdf', 'xlsx'].map((ext) => join(dir, `ussdwatch-${p.id}-all-fr.${ext}`));
+      writeFileSync(pdf, '%PDF-1.4 report');
+      writeFileSync(xlsx, 'PK workbook');
+      return { pdf, xlsx, title: `Rapport ${p.id}`, warnings: ['Rapport partiel'] };
     };
     const scheduler = () => new Scheduler({ cfg, build, email, state, logger: quiet, now: () => now });
 
@@ -81,6 +84,11 @@ describe('the scheduler', () => {
     expect(smtp.received().map((m) => [m.to.join(), m.subject])).toEqual([['noc@djezzy.dz', 'Rapport 2026-11-27'], ['boss@djezzy.dz', 'Rapport 2026-11-27']]);
     expect(smtp.received()[0].raw).toContain('http://127.0.0.1:9720/api/reports/ussdwatch-2026-11-27-all-fr.pdf');
     expect(smtp.received()[0].raw).toContain('Rapport partiel');
+    // Both files travel with the mail, base64 in their MIME parts.
+    for (const [name, body] of [['ussdwatch-2026-11-27-all-fr.pdf', '%PDF-1.4 report'], ['ussdwatch-2026-11-27-all-fr.xlsx', 'PK workbook']]) {
+      expect(smtp.received()[0].raw).toMatch(new RegExp(`Content-Disposition: attachment; filename=${name.replace(/\./g, '\\.')}`));
+      expect(smtp.received()[0].raw).toContain(Buffer.from(body).toString('base64'));
+    }
 
     // A restart the same day sends nothing again; the next day's goes the next morning.
     const second = scheduler();

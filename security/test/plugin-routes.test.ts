@@ -26,9 +26,9 @@ describe("plugin.json's proxy routes", () => {
     if (r.method !== 'GET') expect(['Editor', 'Admin'], `${r.method} acts: reqRole Editor or Admin`).toContain(r.reqRole);
   });
 
-  it('forward only to the exporter and the notifier, with the token from the secure settings', () => {
+  it('forward only to the exporter, the notifier and the report service, with the token from the secure settings', () => {
     for (const r of routes) {
-      expect(r.url, r.path).toMatch(/^\{\{ \.JsonData\.(exporterUrl|notifierUrl) \}\}\//);
+      expect(r.url, r.path).toMatch(/^\{\{ \.JsonData\.(exporterUrl|notifierUrl|reportsUrl) \}\}\//);
       for (const h of r.headers ?? []) expect(h.content, `${r.path}: ${h.name}`).not.toMatch(/^Bearer (?!\{\{ \.SecureJsonData\.\w+ \}\}$)/);
     }
   });

@@ -2,7 +2,7 @@
 // environment variable; tests give every part a free port instead.
 import { portIsFree } from './net.js';
 
-export type PartName = 'exporter' | 'notifier' | 'simulator' | 'harness' | 'prometheus' | 'alertmanager' | 'kannel' | 'smtp';
+export type PartName = 'exporter' | 'notifier' | 'simulator' | 'harness' | 'reports' | 'prometheus' | 'alertmanager' | 'kannel' | 'smtp';
 
 /** The ports `npm start` uses when nothing overrides them (tests pick free ones instead). */
 export const DEFAULT_PORTS: Readonly<Record<PartName, number>> = {
@@ -10,6 +10,7 @@ export const DEFAULT_PORTS: Readonly<Record<PartName, number>> = {
   notifier: 9717,
   simulator: 9718,
   harness: 9719,
+  reports: 9720,
   prometheus: 9090,
   alertmanager: 9093,
   kannel: 13013,
@@ -22,6 +23,7 @@ export const PORT_ENV: Readonly<Record<PartName, string>> = {
   notifier: 'USSDWATCH_NOTIFIER_PORT',
   simulator: 'USSDWATCH_SIMULATOR_PORT',
   harness: 'USSDWATCH_HARNESS_PORT',
+  reports: 'USSDWATCH_REPORTS_PORT',
   prometheus: 'USSDWATCH_PROMETHEUS_PORT',
   alertmanager: 'USSDWATCH_ALERTMANAGER_PORT',
   kannel: 'USSDWATCH_KANNEL_PORT',
@@ -34,7 +36,7 @@ const PART_NAMES = Object.keys(DEFAULT_PORTS) as PartName[];
  * The parts whose port the stack can fix. Alertmanager, Kannel and the SMTP server come
  * from testkit launchers that always pick a free port; their URLs are in Stack.urls.
  */
-export const FIXED_PORT_PARTS: readonly PartName[] = ['exporter', 'notifier', 'simulator', 'harness', 'prometheus'];
+export const FIXED_PORT_PARTS: readonly PartName[] = ['exporter', 'notifier', 'simulator', 'harness', 'reports', 'prometheus'];
 
 /** The default ports with env overrides applied; a malformed value names its variable. */
 export function portsFromEnv(env: NodeJS.ProcessEnv = process.env): Record<PartName, number> {

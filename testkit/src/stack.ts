@@ -14,7 +14,7 @@ import type { PartName } from './ports.js';
 import { startPrometheus } from './prometheus.js';
 import { REPO_ROOT } from './repo.js';
 import type { ReceivedMail } from './smtp.js';
-import { alertmanagerConfig, exporterConfig, exporterNode, externalLabels } from './wiring.js';
+import { alertmanagerConfig, exporterConfig, exporterNode, externalLabels, reportsConfig } from './wiring.js';
 
 export type { Seen } from './chain.js';
 
@@ -42,6 +42,8 @@ export interface StackOptions {
   };
   /** Also start the Grafana app harness (needs `npm run build:harness -w grafana-app` first). */
   harness?: boolean;
+  /** Also start the report service (`ussdwatch report serve`, needs `npm run build -w reports`): schedule, archive, API; the harness proxies to it. */
+  reports?: boolean;
   /** The notifier's on-call file instead of the shipped notifier/config/oncall.yaml (e.g. shorter escalation delays). */
   oncallFile?: string;
   /** Numbers starting with this cannot be delivered (Kannel answers "not routable", the delivery report says failed). */
@@ -61,6 +63,7 @@ export interface Stack {
     sendsms: string;
     smtp: string;
     harness?: string;
+    reports?: string;
   };
   /** The bearer token Alertmanager and the Grafana app use with the notifier. */
   notifierToken: string;
@@ -90,6 +93,7 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
   const progress = opts.onProgress ?? (() => {});
   requireChainBuilt();
   if (opts.harness) requireBuilt(join(REPO_ROOT, 'grafana-app/.harness-dist/harness.js'), 'npm run build:harness -w grafana-app');
+  if (opts.reports) requireBuilt(join(REPO_ROOT, 'reports/dist/cli.js'), 'npm run build -w reports');
 
   const run = await startRun(opts.workDir, 'ussdwatch-stack-', progress);
   const { workDir, dirs, parts, stop } = run;
@@ -145,17 +149,34 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
     });
     parts.add('prometheus', { stop: () => prom.stop(), output: () => prom.output() });
 
+    let reportsUrl: string | undefined;
+    if (opts.reports) {
+      const reportsPort = await port('reports');
+      reportsUrl = `http://127.0.0.1:${reportsPort}`;
+      const scheduleFile = join(dirs.config, 'report-schedule.yaml');
+      const wiring = {
+        port: reportsPort,
+        prometheusUrl: prom.url,
+        notifierUrl,
+        notifierConfigFile: join(dirs.config, 'notifier.yaml'),
+        notifierTokenFile: join(REPO_ROOT, 'alertmanager/secrets/notifier.token'),
+        archiveDir: join(workDir, 'reports'),
+      };
+      await writeFile(scheduleFile, reportsConfig(await readFile(join(REPO_ROOT, 'reports/config/schedule.yaml'), 'utf8'), wiring));
+      await parts.spawn('reports', [join(REPO_ROOT, 'reports/bin/ussdwatch-report.js'), 'serve', '--config', scheduleFile], { readyUrl: `${reportsUrl}/healthz` });
+    }
+
     if (harnessUrl) {
       await parts.spawn(
         'harness',
-        ['--import', 'tsx', join(REPO_ROOT, 'grafana-app/harness/server.ts'), '--port', new URL(harnessUrl).port, '--prometheus', prom.url, '--alertmanager', am.url, '--exporter', exporterUrl, '--notifier', notifierUrl],
+        ['--import', 'tsx', join(REPO_ROOT, 'grafana-app/harness/server.ts'), '--port', new URL(harnessUrl).port, '--prometheus', prom.url, '--alertmanager', am.url, '--exporter', exporterUrl, '--notifier', notifierUrl, ...(reportsUrl ? ['--reports', reportsUrl] : [])],
         { env: { USSDWATCH_NOTIFIER_TOKEN: notifierToken }, readyUrl: `${harnessUrl}/` },
       );
     }
 
     return {
       workDir,
-      urls: { exporter: exporterUrl, notifier: notifierUrl, simulator: simulatorUrl, prometheus: prom.url, alertmanager: am.url, sendsms: messaging.sendsmsUrl, smtp: messaging.smtpUrl, harness: harnessUrl },
+      urls: { exporter: exporterUrl, notifier: notifierUrl, simulator: simulatorUrl, prometheus: prom.url, alertmanager: am.url, sendsms: messaging.sendsmsUrl, smtp: messaging.smtpUrl, harness: harnessUrl, reports: reportsUrl },
       notifierToken,
       dirs: { logs: dirs.logs, dpss: dirs.dpss, state: dirs.state, journal: dirs.journal, processLogs: dirs.processLogs },
       faults: faultClient(simulatorUrl),

@@ -106,6 +106,28 @@ export function alertmanagerConfig(shippedYaml: string, w: AlertmanagerWiring): 
   return stringifyYaml(cfg);
 }
 
+export interface ReportsWiring {
+  port: number;
+  prometheusUrl: string;
+  notifierUrl: string;
+  /** The stack's notifier config: its SMTP settings and teams' addresses carry the mail. */
+  notifierConfigFile: string;
+  notifierTokenFile: string;
+  archiveDir: string;
+}
+
+/** The shipped report schedule (its reports and recipients untouched) wired to this stack's sources, port and archive. */
+export function reportsConfig(shippedYaml: string, w: ReportsWiring): string {
+  const cfg = asMap(parseYaml(shippedYaml));
+  const self = `http://127.0.0.1:${w.port}`;
+  cfg.prometheus = { ...asMap(cfg.prometheus), url: w.prometheusUrl };
+  cfg.notifier = { ...asMap(cfg.notifier), config_file: w.notifierConfigFile, url: w.notifierUrl, bearer_token_file: w.notifierTokenFile };
+  cfg.listen = { host: '127.0.0.1', port: w.port };
+  cfg.public_url = self;
+  cfg.archive = { ...asMap(cfg.archive), dir: w.archiveDir };
+  return stringifyYaml(cfg);
+}
+
 /** The shipped prometheus.yml's external labels, with these added or replaced. */
 export function externalLabels(shippedPrometheusYaml: string, extra: Record<string, string>): Record<string, string> {
   const shipped = asMap(asMap(asMap(parseYaml(shippedPrometheusYaml)).global).external_labels);

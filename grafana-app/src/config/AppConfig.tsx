@@ -9,6 +9,7 @@ import { checkServiceUrl, type AppJsonData, type AppSecureJsonData } from '../se
 // The docker-compose service addresses.
 const EXPORTER_EXAMPLE = 'http://exporter:9716';
 const NOTIFIER_EXAMPLE = 'http://notifier:9717';
+const REPORTS_EXAMPLE = 'http://reports:9720';
 
 type Props = PluginConfigPageProps<AppPluginMeta<AppJsonData>>;
 type SecretKey = keyof AppSecureJsonData;
@@ -20,7 +21,7 @@ export function AppConfig({ plugin }: Props) {
   const [secrets, setSecrets] = useState<AppSecureJsonData>({});
   const [configured, setConfigured] = useState<Record<string, boolean>>(meta.secureJsonFields ?? {});
   const [error, setError] = useState<string>();
-  const problems = [checkServiceUrl('Exporter', json.exporterUrl, EXPORTER_EXAMPLE), checkServiceUrl('Notifier', json.notifierUrl, NOTIFIER_EXAMPLE)].filter(Boolean);
+  const problems = [checkServiceUrl('Exporter', json.exporterUrl, EXPORTER_EXAMPLE), checkServiceUrl('Notifier', json.notifierUrl, NOTIFIER_EXAMPLE), checkServiceUrl('Report service', json.reportsUrl, REPORTS_EXAMPLE)].filter(Boolean);
 
   const set = (k: keyof AppJsonData) => (e: React.FormEvent<HTMLInputElement>) => setJson({ ...json, [k]: e.currentTarget.value });
   const secret = (k: SecretKey, label: string, description: string) => (
@@ -74,6 +75,10 @@ export function AppConfig({ plugin }: Props) {
           <Input width={60} value={json.notifierUrl ?? ''} placeholder={NOTIFIER_EXAMPLE} onChange={set('notifierUrl')} />
         </Field>
         {secret('notifierToken', 'Notifier token', "The notifier API's bearer token")}
+        <Field label="Report service URL" description={`ussdwatch report serve: the archive and reports on demand, e.g. ${REPORTS_EXAMPLE}`}>
+          <Input width={60} value={json.reportsUrl ?? ''} placeholder={REPORTS_EXAMPLE} onChange={set('reportsUrl')} />
+        </Field>
+        {secret('reportsToken', 'Report service token', 'Bearer token; building a report needs its act role')}
       </FieldSet>
       {problems.map((p) => (
         <Alert key={p} severity="warning" title="Check this setting">

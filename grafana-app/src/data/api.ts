@@ -2,22 +2,23 @@
 // to a datasource proxy or to the plugin's own proxy routes.
 import { getBackendSrv } from '@grafana/runtime';
 import { lastValueFrom } from 'rxjs';
-import { EXPORTER_ROUTE, NOTIFIER_ROUTE } from '../constants.js';
+import { EXPORTER_ROUTE, NOTIFIER_ROUTE, REPORTS_ROUTE } from '../constants.js';
 import type { AppSettings } from '../settings.js';
 import type { AmAlert } from './alerts.js';
 import { parseEvents, parseMalformed, type DialogEvent, type MalformedSample } from './events.js';
 import { parseIncidents, type Incident } from './incidents.js';
 import { parseJournal, type JournalEntry } from './journal.js';
 import { parseProposals, type Proposals } from './proposals.js';
+import { parseArchive, type BuildRequest, type BuiltReport, type ReportArchive } from './reports.js';
 import { describeFailure, LoadError } from './load-error.js';
 import { matrixOf, vectorOf, type InstantSample, type PromResponse, type Series } from './prom-result.js';
 
 /** Enough for a bad night; the journal API allows up to 5000. */
 const JOURNAL_LIMIT = 1000;
 
-async function getJson<T>(url: string, params: Record<string, string | number>, source: string): Promise<T> {
+async function getJson<T>(url: string, params: Record<string, string | number>, source: string, method: 'GET' | 'POST' = 'GET', data?: unknown): Promise<T> {
   try {
-    const res = await lastValueFrom(getBackendSrv().fetch<T>({ url, params, method: 'GET', showErrorAlert: false, showSuccessAlert: false }));
+    const res = await lastValueFrom(getBackendSrv().fetch<T>({ url, params, method, data, showErrorAlert: false, showSuccessAlert: false }));
     return res.data;
   } catch (err) {
     throw describeFailure(err, source);
@@ -82,6 +83,21 @@ export class UssdApi {
   /** Acknowledges an incident as "app" (the route needs Editor); throws the proxy's or notifier's refusal as it came. */
   async acknowledge(id: number): Promise<void> {
     await lastValueFrom(getBackendSrv().fetch({ url: `${NOTIFIER_ROUTE}/api/incidents/${id}/ack`, method: 'POST', showErrorAlert: false, showSuccessAlert: false }));
+  }
+
+  async reportArchive(): Promise<ReportArchive> {
+    const body = await getJson<unknown>(`${REPORTS_ROUTE}/api/reports`, {}, 'Report service');
+    return checked(() => parseArchive(body), 'Report service');
+  }
+
+  /** Builds a report now (Editor): the service answers once both files are in the archive. */
+  buildReport(req: BuildRequest): Promise<BuiltReport> {
+    return getJson<BuiltReport>(`${REPORTS_ROUTE}/api/reports`, {}, 'Report service', 'POST', req);
+  }
+
+  /** Where the browser downloads an archived report (a plain link: the file is binary). */
+  reportUrl(file: string): string {
+    return `${REPORTS_ROUTE}/api/reports/${encodeURIComponent(file)}`;
   }
 }
 

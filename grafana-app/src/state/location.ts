@@ -2,7 +2,7 @@
 // bookmark or a pasted link reopens exactly the same view.
 import { APP_BASE } from '../constants.js';
 
-export const PAGES = ['overview', 'code', 'cause', 'alerts', 'incidents', 'sources'] as const;
+export const PAGES = ['overview', 'code', 'cause', 'alerts', 'incidents', 'sources', 'reports'] as const;
 export type PageId = (typeof PAGES)[number];
 
 export const PAGE_TITLES: Record<PageId, string> = {
@@ -12,6 +12,7 @@ export const PAGE_TITLES: Record<PageId, string> = {
   alerts: 'Alerts',
   incidents: 'Incidents',
   sources: 'Sources',
+  reports: 'Reports',
 };
 
 export const DEFAULT_FROM = 'now-1h';
