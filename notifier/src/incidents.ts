@@ -67,8 +67,11 @@ export function incidentKey(labels: Record<string, string>): { key: string; shor
   const code = labels.short_code && labels.short_code !== 'unknown' ? labels.short_code : null;
   const node = labels.node || null;
   const source = labels.source || null;
-  const key = code ? `short_code=${code}` : node ? `node=${node}` : source ? `source=${source}` : `alertname=${labels.alertname}`;
-  return { key, short_code: code, node: code ? null : node, source: code || node ? null : source };
+  // A log source before its node: every series of a per-node exporter carries the node as a
+  // target label, so keying source alerts by node would make one node-wide incident of
+  // unrelated faults, which ends only when the last of them does.
+  const key = code ? `short_code=${code}` : source ? `source=${source}` : node ? `node=${node}` : `alertname=${labels.alertname}`;
+  return { key, short_code: code, node: code || source ? null : node, source: code ? null : source };
 }
 
 const firing = (a: IncidentAlert) => a.ends_at === null;
