@@ -150,30 +150,46 @@ export class Dispatcher {
   }
 
   /** The team whose chain an incident of this tier pages: tier 3 the critical team; an unknown team falls to it too. */
-  chainTeam(inc: Incident): string {
+  chainTeam(inc: Incident, tier = inc.tier): string {
     const { cfg } = this.deps;
-    return inc.tier >= 3 || !cfg.teams.has(inc.team) ? cfg.criticalTeam : inc.team;
+    return tier >= 3 || !cfg.teams.has(inc.team) ? cfg.criticalTeam : inc.team;
   }
 
-  /** The first page of the incident's tier: chain step 0 when the on-call file has a chain, else the team lists; the mail lists. */
+  /**
+   * The first page of every tier the incident's alerts reached (its own tier included): a
+   * slow code whose timeouts also raise a tier-3 alert still pages the owning team's on-call
+   * (tier 2) beside the critical chain, each person once.
+   */
   pageRecipients(inc: Incident): Recipient[] {
-    const { cfg } = this.deps;
-    const tier = String(Math.min(3, Math.max(1, inc.tier))) as Tier;
-    const lists = recipientsFor(tier, [inc.team], cfg);
-    const chain = tier === '1' ? undefined : chainFor(cfg.oncall, this.chainTeam(inc), tier);
-    if (!chain) return lists;
-    return [...this.stepRecipients(inc, 0), ...lists.filter((r) => r.channel === 'email')];
+    const clamp = (t: number) => Math.min(3, Math.max(1, t));
+    const tiers = new Set([clamp(inc.tier), ...inc.alerts.filter((a) => a.ends_at === null).map((a) => clamp(a.tier))]);
+    const out = new Map<string, Recipient>();
+    for (const t of [...tiers].sort().reverse()) {
+      for (const r of this.tierPage(inc, t)) if (!out.has(`${r.channel}|${r.address}`)) out.set(`${r.channel}|${r.address}`, r);
+    }
+    return [...out.values()];
   }
 
-  /** The people of chain step k for the incident's tier, by SMS. */
-  stepRecipients(inc: Incident, k: number): Recipient[] {
+  /** One tier's first page: chain step 0 when the on-call file has a chain, else the team lists; the mail lists. */
+  private tierPage(inc: Incident, t: number): Recipient[] {
     const { cfg } = this.deps;
-    const chain = chainFor(cfg.oncall, this.chainTeam(inc), String(Math.min(3, inc.tier)));
+    const tier = String(t) as Tier;
+    const lists = recipientsFor(tier, [inc.team], cfg);
+    const chain = tier === '1' ? undefined : chainFor(cfg.oncall, this.chainTeam(inc, t), tier);
+    if (!chain) return lists;
+    return [...this.stepRecipients(inc, 0, t), ...lists.filter((r) => r.channel === 'email')];
+  }
+
+  /** The people of chain step k for a tier (the incident's, by default), by SMS. */
+  stepRecipients(inc: Incident, k: number, tier = Math.min(3, inc.tier)): Recipient[] {
+    const { cfg } = this.deps;
+    const team = this.chainTeam(inc, tier);
+    const chain = chainFor(cfg.oncall, team, String(tier));
     const step = chain?.[k];
     if (!step || !cfg.oncall) return [];
     return stepPeople(cfg.oncall, step, Date.parse(inc.tier_since)).flatMap((p) => [
-      ...(p.sms ? [{ channel: 'sms' as const, team: this.chainTeam(inc), address: p.sms, language: p.language }] : []),
-      ...(!p.sms && p.email ? [{ channel: 'email' as const, team: this.chainTeam(inc), address: p.email, language: p.language }] : []),
+      ...(p.sms ? [{ channel: 'sms' as const, team, address: p.sms, language: p.language }] : []),
+      ...(!p.sms && p.email ? [{ channel: 'email' as const, team, address: p.email, language: p.language }] : []),
     ]);
   }
 
