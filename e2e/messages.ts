@@ -25,8 +25,9 @@ export interface Notice {
 // `ALERTE T3 *720# Forfaits: <what>. Depuis 14:02. #12 ...`, `RESOLVED T2 node gw02: ...`.
 const SMS = /^(ALERTE|ALERT|RESOLU|RESOLVED) T(\d) (?:(?:noeud|node|source) )?([^\s:]+)[^:]*:.*?#(\d+)/;
 // The notifier's mail subject (notifier/src/mail-body.ts): `[ussdwatch T3] FIRING: ShortCodeInternalErrors *710# (1 firing)`;
-// alerts without a short code go straight to the count: `... LogSourceSilent (1 firing)`.
-const SUBJECT = /^\[ussdwatch T(\d)\] (FIRING|RESOLVED): (\w+)(?: ([^\s(]\S*))?/;
+// alerts without a short code go straight to the count: `... LogSourceSilent (1 firing)`, or
+// when resolved to the incident: `... RESOLVED: LogSourceSilent incident #8` (a code starts with * or #).
+const SUBJECT = /^\[ussdwatch T(\d)\] (FIRING|RESOLVED): (\w+)(?: ([*#]\S*))?/;
 
 export function smsNotice(m: Seen<ReceivedSms>): Notice | null {
   const r = SMS.exec(m.text);
