@@ -7,7 +7,7 @@ import { maskEmail, maskMsisdn, maskMsisdns } from '@ussdwatch/common/mask.js';
 import type { NotifierConfig } from './config.js';
 import type { EmailSender } from './email.js';
 import { acknowledgedSms, firingSms, resolvedSms, whatIsWrong, type MessageContext } from './incident-messages.js';
-import { phaseOf, type Incident, type Notified } from './incidents.js';
+import { firing, phaseOf, type Incident, type Notified } from './incidents.js';
 import type { AlertSummary, Channel, Journal, NewEntry } from './journal.js';
 import { keyedHash } from './keyed-hash.js';
 import { mailMessage, type RenderedEmail } from './mail-body.js';
@@ -162,7 +162,7 @@ export class Dispatcher {
    */
   pageRecipients(inc: Incident): Recipient[] {
     const clamp = (t: number) => Math.min(3, Math.max(1, t));
-    const tiers = new Set([clamp(inc.tier), ...inc.alerts.filter((a) => a.ends_at === null).map((a) => clamp(a.tier))]);
+    const tiers = new Set([clamp(inc.tier), ...inc.alerts.filter(firing).map((a) => clamp(a.tier))]);
     const out = new Map<string, Recipient>();
     for (const t of [...tiers].sort().reverse()) {
       for (const r of this.tierPage(inc, t)) if (!out.has(`${r.channel}|${r.address}`)) out.set(`${r.channel}|${r.address}`, r);

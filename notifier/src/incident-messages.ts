@@ -3,7 +3,7 @@
 // reply codes; RESOLVED says how long it lasted and that the code is back to normal. Each
 // fits one GSM-7 part (sms-fit.ts cuts the words first, never the codes).
 // e2e/messages.ts reads these words back: change both together.
-import { lasted, type Incident } from './incidents.js';
+import { firing, lasted, type Incident } from './incidents.js';
 import type { Language } from './oncall.js';
 import { localTime } from './oncall.js';
 import { fitSms, type FittedSms } from './sms-fit.js';
@@ -44,7 +44,7 @@ export function subjectOf(inc: Incident, c: MessageContext): string {
 
 /** What is wrong, from the alerts still firing (all of them once resolved). */
 export function whatIsWrong(inc: Incident, lang: Language): string {
-  const live = inc.alerts.filter((a) => a.ends_at === null);
+  const live = inc.alerts.filter(firing);
   const names = [...new Set((live.length ? live : inc.alerts).map((a) => a.alertname))];
   return names.map((n) => WORDS[n]?.[idx(lang)] ?? n).join(' + ');
 }

@@ -74,7 +74,8 @@ export function incidentKey(labels: Record<string, string>): { key: string; shor
   return { key, short_code: code, node: code || source ? null : node, source: code ? null : source };
 }
 
-const firing = (a: IncidentAlert) => a.ends_at === null;
+/** An alert of the incident that has not ended. */
+export const firing = (a: IncidentAlert) => a.ends_at === null;
 const tierOf = (labels: Record<string, string>, route: number) => Number(labels.tier) || route;
 
 export class IncidentBook {
