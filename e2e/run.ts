@@ -141,7 +141,10 @@ async function runScenario(ctx: Context, s: Scenario, onDetected: () => void): P
     const texts = ns.filter((n) => n.channel === 'sms' && isExpected(s, n, 'firing'));
     const mailed = want.emails.every((to) => mails.some((m) => m.to.includes(to)));
     const texted = !sms || want.sms.every((to) => texts.some((m) => m.to.includes(to)));
-    return mailed && texted && { mail: mails[0], sms: texts[0] };
+    // The naming is checked on the expected team's mail: an earlier mail of the incident (to
+    // another tier's people) may predate the scenario's own alert, and so cannot name its cause.
+    const teamMail = mails.find((m) => want.emails.some((to) => m.to.includes(to)));
+    return mailed && texted && { mail: teamMail ?? mails[0], sms: texts[0] };
   }, { timeoutMs: (s.detectWithinS ?? DETECT_TIMEOUT_MS / 1000) * 1000, intervalMs: 250, what: `${e.alertname} tier ${e.tier} by mail to ${want.emails.join(', ')}${sms ? ` and SMS to ${want.sms.join(', ')}` : ''}` }).catch((err: Error) => err);
   onDetected();
   if (firing instanceof Error) {

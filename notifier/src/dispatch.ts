@@ -10,7 +10,7 @@ import { acknowledgedSms, firingSms, resolvedSms, whatIsWrong, type MessageConte
 import { firing, phaseOf, type Incident, type Notified } from './incidents.js';
 import type { AlertSummary, Channel, Journal, NewEntry } from './journal.js';
 import { keyedHash } from './keyed-hash.js';
-import { mailMessage, type RenderedEmail } from './mail-body.js';
+import { mailMessage, type MailExtra, type RenderedEmail } from './mail-body.js';
 import { chainFor, stepPeople, type Language } from './oncall.js';
 import type { NotifierMetrics } from './metrics.js';
 import type { WebhookAlert, WebhookPayload } from './payload.js';
@@ -116,7 +116,10 @@ export const emptyResult = (notification: number): DispatchResult => ({ notifica
 export function incidentPayload(inc: Incident, words: string): WebhookPayload {
   const alerts: WebhookAlert[] = inc.alerts.map((a) => ({
     status: inc.state === 'resolved' ? 'resolved' : a.ends_at ? 'resolved' : 'firing',
-    labels: { alertname: a.alertname, tier: String(a.tier), team: a.team, ...(inc.short_code && { short_code: inc.short_code }), ...(inc.node && { node: inc.node }), ...(inc.source && { source: inc.source }) },
+    labels: {
+      alertname: a.alertname, tier: String(a.tier), team: a.team, ...(a.class && { class: a.class }), ...(a.cause && { cause: a.cause }),
+      ...(inc.short_code && { short_code: inc.short_code }), ...(inc.node && { node: inc.node }), ...(inc.source && { source: inc.source }),
+    },
     annotations: { summary: words },
     startsAt: a.starts_at ?? inc.started_at, endsAt: a.ends_at ?? '', generatorURL: '', fingerprint: a.fingerprint,
   }));
@@ -277,10 +280,10 @@ export class Dispatcher {
     return result;
   }
 
-  mailExtra(inc: Incident): { incident: string; ackUrl?: string } {
+  mailExtra(inc: Incident): MailExtra {
     const { cfg } = this.deps;
     const url = inc.state === 'open' && cfg.links.baseUrl ? ackLink(cfg.links.baseUrl, cfg.token, inc.id, Date.now() + cfg.links.validHours * 3_600_000) : undefined;
-    return { incident: `incident #${inc.id} (${inc.state})`, ackUrl: url };
+    return { incident: `incident #${inc.id} (${inc.state})`, ackUrl: url, alerts: inc.alerts };
   }
 
   /** The end told to everyone told of the incident (but `except`), when the notifier sees it itself. */

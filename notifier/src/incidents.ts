@@ -12,6 +12,9 @@ export interface IncidentAlert {
   alertname: string;
   tier: number;
   team: string;
+  /** The alert's class and cause labels (absent from incidents journaled before they were kept). */
+  class?: string;
+  cause?: string;
   starts_at: string | null;
   ends_at: string | null;
 }
@@ -171,7 +174,11 @@ export class IncidentBook {
         known.ends_at = ends;
         known.tier = tier;
       } else {
-        inc.alerts.push({ fingerprint: a.fingerprint, alertname: a.labels.alertname, tier, team: a.labels.team ?? '', starts_at: validIso(a.startsAt), ends_at: ends });
+        inc.alerts.push({
+          fingerprint: a.fingerprint, alertname: a.labels.alertname, tier, team: a.labels.team ?? '',
+          ...(a.labels.class && { class: a.labels.class }), ...(a.labels.cause && { cause: a.labels.cause }),
+          starts_at: validIso(a.startsAt), ends_at: ends,
+        });
       }
     }
     for (const inc of touched.values()) settle(inc, iso);

@@ -3,6 +3,7 @@
 // post to Alertmanager) controls: in the HTML it is always escaped, and a link is live
 // only when it is an absolute http(s) URL; anything else (javascript:, data:, a
 // malformed URL) is shown as inert text.
+import type { IncidentAlert } from './incidents.js';
 import { noticeOf, type AlertNotice, type Notice } from './messages.js';
 import type { WebhookPayload } from './payload.js';
 
@@ -92,10 +93,21 @@ function html(n: Notice): string {
   ].join('\n');
 }
 
-/** The incident the mail is about, and its signed acknowledgement link while it is open. */
+/** The incident the mail is about, its signed acknowledgement link while it is open, and all its alerts. */
 export interface MailExtra {
   incident: string;
   ackUrl?: string;
+  /**
+   * Every alert of the incident so far: a notification carries only its own rule's alerts,
+   * and one fault raises several rules (a slow code's timeouts, its latency), each with its
+   * class and cause, which the reader needs together.
+   */
+  alerts?: IncidentAlert[];
+}
+
+function incidentAlertLine(a: IncidentAlert): string {
+  const parts = [a.alertname, `tier ${a.tier}`, a.class && `class: ${a.class}`, a.cause && `cause: ${a.cause}`, a.starts_at && `since ${a.starts_at}`, a.ends_at ? `ended ${a.ends_at}` : 'firing'];
+  return parts.filter(Boolean).join(', ');
 }
 
 export function mailMessage(p: WebhookPayload, extra?: MailExtra): RenderedEmail {
@@ -103,9 +115,12 @@ export function mailMessage(p: WebhookPayload, extra?: MailExtra): RenderedEmail
   if (!extra) return { subject: subject(n), text: text(n), html: html(n) };
   const ackText = extra.ackUrl ? `\nacknowledge (silences its alerts, stops the escalation): ${extra.ackUrl}` : '';
   const ackHtml = extra.ackUrl ? ` <a href="${escapeHtml(extra.ackUrl)}">Acknowledge / prendre en charge</a>` : '';
+  const lines = (extra.alerts ?? []).map(incidentAlertLine);
+  const alertsText = lines.length ? `\n\nalerts of this incident:\n${lines.map((l) => `- ${l}`).join('\n')}` : '';
+  const alertsHtml = lines.length ? `\n<p>Alerts of this incident:</p><ul>${lines.map((l) => `<li>${escapeHtml(l)}</li>`).join('')}</ul>` : '';
   return {
     subject: `${subject(n)} ${extra.incident.replace(/ \(.*\)$/, '')}`,
-    text: `${extra.incident}${ackText}\n\n${text(n)}`,
-    html: html(n).replace('<body style="font-family: sans-serif">', `<body style="font-family: sans-serif">\n<p>${escapeHtml(extra.incident)}${ackHtml}</p>`),
+    text: `${extra.incident}${ackText}${alertsText}\n\n${text(n)}`,
+    html: html(n).replace('<body style="font-family: sans-serif">', `<body style="font-family: sans-serif">\n<p>${escapeHtml(extra.incident)}${ackHtml}</p>${alertsHtml}`),
   };
 }

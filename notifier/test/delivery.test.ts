@@ -2,6 +2,7 @@
 import { waitFor, type KannelGateway, type SmtpSink } from '@ussdwatch/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningNotifier } from '../src/service.js';
+import { mailText } from '../../e2e/messages.js';
 import { journal, payload, postWebhook, startRealChain, TOKEN, type RealChain } from './helpers.js';
 
 let chain: RealChain;
@@ -49,6 +50,21 @@ describe('delivery through Kannel and SMTP', () => {
     }
     expect(mailTo('noc-critical@djezzy.dz')).toHaveLength(1);
     expect(smsTo('213770000201')).toHaveLength(0); // tier 3 is the critical list's, not the team's
+  });
+
+  it('a rule joining an open incident: the mail then names every alert of the incident with its class and cause', async () => {
+    // One slow code raises two rules: its timeouts (tier 3, no cause label) then its latency (tier 2).
+    const errors = payload({ alertname: 'ShortCodeInternalErrors', tier: '3', team: 'billing', short_code: '*740#', fingerprint: 'j1' });
+    delete (errors.alerts[0].labels as Partial<Record<string, string>>).cause;
+    const first = await postWebhook(notifier.url, '3', errors);
+    const slow = payload({ alertname: 'ShortCodeSlow', tier: '2', team: 'billing', short_code: '*740#', fingerprint: 'j2' });
+    slow.alerts[0].labels.cause = 'slow_response';
+    const second = await postWebhook(notifier.url, '2', slow);
+    expect(second.json.incidents).toEqual(first.json.incidents);
+    const mail = await waitFor(() => mailTo('noc-billing@djezzy.dz').find((m) => m.subject.includes('*740#')), { what: "the owning team's mail" });
+    const text = mailText(mail.raw);
+    expect(text).toMatch(/^- ShortCodeInternalErrors, tier 3, class: internal, since .*, firing$/m);
+    expect(text).toMatch(/^- ShortCodeSlow, tier 2, class: internal, cause: slow_response, since .*, firing$/m);
   });
 
   it('tier 1: mail only; an unknown team falls back to the critical team', async () => {
