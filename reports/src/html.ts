@@ -102,7 +102,7 @@ export function reportHtml(d: ReportData, lang: Lang): string {
       colour: CLASS_COLOURS.ok,
       text: `${fmt.int(f.reached)} · ${w.abandonShare.toLowerCase()} ${fmt.pct(f.abandoned / f.reached)} · ${w.failShare.toLowerCase()} ${fmt.pct(f.failed / f.reached)}`,
     })),
-    { width: 680, textWidth: 260 },
+    { width: 680, textWidth: 300 },
   );
   const guessTotals = new Map<string, number>();
   for (const g of d.guesses) guessTotals.set(`${g.cls}/${g.cause}`, (guessTotals.get(`${g.cls}/${g.cause}`) ?? 0) + g.count);
