@@ -60,7 +60,7 @@ describe('docker-compose.yml', () => {
   });
 
   it('has the services of the issue, the demo ones in the demo profile only', () => {
-    expect(Object.keys(compose.services).sort()).toEqual(['alertmanager', 'alertmanager-b', 'exporter', 'grafana', 'kannel', 'mailpit', 'notifier', 'prometheus', 'prometheus-b', 'simulator', 'tls', 'victoriametrics']);
+    expect(Object.keys(compose.services).sort()).toEqual(['alertmanager', 'alertmanager-b', 'exporter', 'grafana', 'kannel', 'mailpit', 'notifier', 'prometheus', 'prometheus-b', 'reports', 'simulator', 'tls', 'victoriametrics']);
     const demo = services.filter(([, s]) => s.profiles?.includes('demo')).map(([n]) => n).sort();
     expect(demo).toEqual(['kannel', 'mailpit', 'simulator']);
     expect(compose.services.simulator.image).not.toBe(compose.services.exporter.image);
@@ -190,7 +190,7 @@ describe('the files docker-compose mounts', () => {
     }
     const ds = parse(readFileSync(join(ROOT, 'provisioning/datasources/ussdwatch.yaml'), 'utf8')) as { datasources: Array<{ url: string }> };
     const app = parse(readFileSync(join(ROOT, 'provisioning/plugins/ussdwatch-app.yaml'), 'utf8')) as { apps: Array<{ jsonData: Record<string, string> }> };
-    const urls = [...ds.datasources.map((d) => d.url), app.apps[0].jsonData.exporterUrl, app.apps[0].jsonData.notifierUrl];
+    const urls = [...ds.datasources.map((d) => d.url), app.apps[0].jsonData.exporterUrl, app.apps[0].jsonData.notifierUrl, app.apps[0].jsonData.reportsUrl];
     hosts.push(...urls.map((u) => new URL(u).host));
     const published = (name: string) => (compose.services[name]?.ports ?? []).map((p) => p.split(':')[2]);
     for (const h of hosts) {

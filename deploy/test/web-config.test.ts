@@ -31,7 +31,7 @@ describe('TLS and credentials in docker-compose', () => {
     execFileSync('mkdir', ['-p', TLS]);
     expect(execFileSync('sh', [join(ROOT, 'deploy/tls/make-certs.sh'), TLS], { encoding: 'utf8' })).toMatch(/made .*server\.crt/);
     const text = execFileSync('openssl', ['x509', '-in', join(TLS, 'server.crt'), '-noout', '-ext', 'subjectAltName'], { encoding: 'utf8' });
-    for (const name of ['exporter', 'notifier', 'prometheus', 'alertmanager', 'prometheus-b', 'alertmanager-b', 'victoriametrics']) expect(text).toContain(`DNS:${name}`);
+    for (const name of ['exporter', 'notifier', 'reports', 'prometheus', 'alertmanager', 'prometheus-b', 'alertmanager-b', 'victoriametrics']) expect(text).toContain(`DNS:${name}`);
     execFileSync('openssl', ['verify', '-CAfile', join(TLS, 'ca.crt'), join(TLS, 'server.crt')]);
     expect(execFileSync('sh', [join(ROOT, 'deploy/tls/make-certs.sh'), TLS], { encoding: 'utf8' })).toMatch(/keeping/);
   });

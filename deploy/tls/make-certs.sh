@@ -6,7 +6,13 @@
 # certificate, server.crt and server.key in the volume instead (see SECURITY.md).
 set -eu
 dir="${1:-/tls}"
-if [ -s "$dir/server.crt" ] && openssl x509 -checkend 2592000 -noout -in "$dir/server.crt" >/dev/null; then
+names="exporter notifier reports prometheus alertmanager simulator prometheus-b alertmanager-b victoriametrics localhost"
+# A certificate made before a service was added lacks its name: made again then.
+names_all() {
+  san="$(openssl x509 -noout -text -in "$1" | grep -A1 'Subject Alternative Name' | tail -1)"
+  for n in $names; do case "$san" in *"DNS:$n,"*|*"DNS:$n") ;; *) return 1 ;; esac; done
+}
+if [ -s "$dir/server.crt" ] && openssl x509 -checkend 2592000 -noout -in "$dir/server.crt" >/dev/null && names_all "$dir/server.crt"; then
   echo "tls: keeping $dir/server.crt (valid for 30 more days)"
   exit 0
 fi
@@ -16,7 +22,7 @@ openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -days 
   -subj "/CN=ussdwatch compose CA" -keyout "$work/ca.key" -out "$work/ca.crt" 2>/dev/null
 openssl req -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -subj "/CN=ussdwatch" \
   -keyout "$work/server.key" -out "$work/server.csr" 2>/dev/null
-printf 'subjectAltName=DNS:exporter,DNS:notifier,DNS:prometheus,DNS:alertmanager,DNS:simulator,DNS:prometheus-b,DNS:alertmanager-b,DNS:victoriametrics,DNS:localhost,IP:127.0.0.1\nextendedKeyUsage=serverAuth\n' > "$work/ext"
+printf 'subjectAltName=%sIP:127.0.0.1\nextendedKeyUsage=serverAuth\n' "$(for n in $names; do printf 'DNS:%s,' "$n"; done)" > "$work/ext"
 openssl x509 -req -in "$work/server.csr" -CA "$work/ca.crt" -CAkey "$work/ca.key" -CAcreateserial \
   -days 397 -extfile "$work/ext" -out "$work/server.crt" 2>/dev/null
 # Read by services running as other users (nobody, node, grafana): the volume is mounted

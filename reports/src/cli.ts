@@ -20,9 +20,12 @@ Builds a PDF and an Excel workbook for a period from Prometheus (any PromQL API)
 notifier's incidents. \`serve\` runs the schedule (reports/README.md).
 
 period (Africa/Algiers time; the last complete one when --date is absent):
-  --period day|week|month   a day, a week (Sunday to Saturday) or a month (default: day)
-  --date DATE               a day in it (2026-11-28), the month (2026-11), or today
-                            (the period running now, up to now)
+  --period day|week|month   a day, a week (ISO: Monday to Sunday) or a month (default: day)
+  --date DATE               a day in it (2026-11-28), the month (2026-11), the ISO week
+                            (2026-W48), or today (the period running now, up to now)
+  --week 2026-W48           an ISO week (the same as --period week --date 2026-W48)
+  --week-start DAY          the first day of a --period week (default: monday, the ISO
+                            week; sunday for the Sunday-to-Saturday working week)
   --from TIME --to TIME     any range instead: 2026-11-28T07:00 (Algiers) or ISO 8601
 options:
   --scope all|team:NAME|code:CODE   which short codes (default: all)
@@ -43,6 +46,8 @@ be reached (retry later).
 const OPTIONS = {
   period: { type: 'string' },
   date: { type: 'string' },
+  week: { type: 'string' },
+  'week-start': { type: 'string' },
   from: { type: 'string' },
   to: { type: 'string' },
   scope: { type: 'string', default: 'all' },

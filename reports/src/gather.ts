@@ -1,9 +1,10 @@
 // Gathers a report's data: PromQL over the period, on the raw series the exporter and
 // `ussdwatch backfill` both write (increase() for totals, so any period adds up exactly;
-// the health score's recording rule where Prometheus has it), the
+// the health score's and the anomaly bands' recording rules where Prometheus has them), the
 // previous period for what changed, and the notifier's incidents. Fails (NoDataError,
 // UnreachableError) rather than return a report with holes it does not own up to.
 import { fetchIncidents } from './incidents.js';
+import { anomalyQueries, anomalyRows, funnelRows, guessRows, type AnomalyAnswers } from './insight.js';
 import type { Endpoint } from './http-client.js';
 import { chartStepSeconds, previousPeriod, type Period } from './period.js';
 import { PromClient, type Sample } from './prometheus.js';
@@ -85,6 +86,14 @@ export async function gatherReport(src: Sources, period: Period, scope: Scope, n
     at(`min_over_time(timestamp(count(${sel('ussd_dialogs_total')}))[${R}:1m])`),
     at(`max_over_time(timestamp(count(${sel('ussd_dialogs_total')}))[${R}:1m])`),
   ]);
+
+  const anomalyQ = anomalyQueries(sel, R);
+  const [funnel, guesses, ...anomaly] = await Promise.all([
+    at(`sum by (short_code, depth, outcome) (increase(${sel('ussd_menu_dialogs_total')}[${R}]))`),
+    at(`sum by (short_code, class, cause) (increase(${sel('ussd_unclassified_guesses_total')}[${R}]))`),
+    ...Object.values(anomalyQ).map(at),
+  ]);
+  const anomalyAnswers = Object.fromEntries(Object.keys(anomalyQ).map((k, i) => [k, anomaly[i]])) as unknown as AnomalyAnswers;
 
   const totals = emptyCounts();
   const perCode = new Map<string, ClassCounts>();
@@ -192,5 +201,8 @@ export async function gatherReport(src: Sources, period: Period, scope: Scope, n
     incidents,
     dpssLeadS,
     hasHealthScore: health.length > 0,
+    funnel: funnelRows(funnel),
+    guesses: guessRows(guesses),
+    anomaly: anomalyRows(anomalyAnswers, Math.floor(rangeS / 300)),
   };
 }

@@ -86,6 +86,38 @@ export function reportHtml(d: ReportData, lang: Lang): string {
     worstCodes(d).map((r) => ({ label: r.shortCode, value: 1 - r.successRatio!, colour: CLASS_COLOURS.internal, text: `${w.success} ${fmt.pct(r.successRatio)}` })),
     { width: 680 },
   );
+  // Where subscribers leave the menu, all codes together: a bar per depth, as long as the dialogs that got there.
+  const funnelByDepth = new Map<string, { reached: number; abandoned: number; failed: number }>();
+  for (const r of d.funnel) {
+    const f = funnelByDepth.get(r.depth) ?? { reached: 0, abandoned: 0, failed: 0 };
+    f.reached += r.reached;
+    f.abandoned += r.abandoned;
+    f.failed += r.userErrors + r.internalErrors;
+    funnelByDepth.set(r.depth, f);
+  }
+  const funnelBars = barChart(
+    [...funnelByDepth].map(([depth, f]) => ({
+      label: `${w.depth} ${depth}`,
+      value: f.reached,
+      colour: CLASS_COLOURS.ok,
+      text: `${fmt.int(f.reached)} · ${w.abandonShare.toLowerCase()} ${fmt.pct(f.abandoned / f.reached)} · ${w.failShare.toLowerCase()} ${fmt.pct(f.failed / f.reached)}`,
+    })),
+    { width: 680, textWidth: 300 },
+  );
+  const guessTotals = new Map<string, number>();
+  for (const g of d.guesses) guessTotals.set(`${g.cls}/${g.cause}`, (guessTotals.get(`${g.cls}/${g.cause}`) ?? 0) + g.count);
+  const guessBars = barChart(
+    [...guessTotals].sort((a, b) => b[1] - a[1]).map(([outcome, n]) => ({ label: outcome, value: n, colour: causeColour(outcome.split('/')[1]), text: fmt.int(n) })),
+    { width: 680 },
+  );
+  const anomalyBars = barChart(
+    d.anomaly.map((r) => ({ label: r.shortCode, value: r.outside ?? 0, colour: CLASS_COLOURS.internal, text: `${fmt.pct(r.outside)} (${w.bandShare.toLowerCase()} ${fmt.pct(r.bandShare)})` })),
+    { width: 680, textWidth: 200, max: 1 },
+  );
+  const noted = (id: Table['id'], note: string, chart: string, empty: string) => {
+    const t = tables.get(id)!;
+    return `<section>${t.rows.length ? `<h2>${esc(t.title)}</h2><p class="meta">${esc(note)}</p>${chart}${tableHtml(t, fmt, true)}` : `<h2>${esc(t.title)}</h2><p>${esc(empty)}</p>`}</section>`;
+  };
   const incidents = tables.get('incidents')!;
   const summary = tables.get('summary')!;
   const busy = d.busyHour ? `<p>${esc(w.busyHour)}: <b>${esc(fmt.dateTime(d.busyHour.startMs))}</b> (${esc(fmt.int(d.busyHour.dialogs))} ${esc(w.dialogs.toLowerCase())})</p>` : '';
@@ -113,5 +145,8 @@ ${section('latency', latencyBars)}
 ${section('worst', worstBars)}
 ${section('wrong')}
 <section>${incidents.rows.length ? tableHtml(incidents, fmt) : `<h2>${esc(w.incidents)}</h2><p>${esc(w.noIncident)}</p>`}</section>
+${tables.get('funnel')!.rows.length ? noted('funnel', w.funnelNote, funnelBars, '') : ''}
+${noted('guesses', w.guessesNote, guessBars, w.noGuess)}
+${noted('anomaly', w.anomalyNote, anomalyBars, w.noBand)}
 </body></html>`;
 }

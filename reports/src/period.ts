@@ -1,19 +1,27 @@
 // Report periods in Africa/Algiers time. Algeria keeps UTC+01:00 all year (no daylight
 // saving), so a local day, week or month is a fixed shift of UTC: no time-zone database.
-// The week is the Algerian working week, Sunday to Saturday: the Sunday report covers the
-// week that has just ended (an ISO week, Monday to Sunday, would still be running then).
+// A week is the ISO week (Monday to Sunday, named 2026-W48) unless it is asked to start on
+// another day: a schedule sending on Sunday morning wants the Sunday-to-Saturday week that
+// has just ended (the ISO week would still be running), named week-2026-11-22.
 export const ALGIERS_OFFSET_MS = 60 * 60_000;
 export const TIME_ZONE = 'Africa/Algiers';
 const DAY_MS = 86_400_000;
 
 export type PeriodKind = 'day' | 'week' | 'month' | 'range';
 
+/** The day a week starts on: 0 Sunday ... 6 Saturday, as Date.getUTCDay(). */
+export type Weekday = 0 | 1 | 2 | 3 | 4 | 5 | 6;
+export const MONDAY: Weekday = 1;
+export const WEEKDAYS = ['sunday', 'monday', 'tuesday', 'wednesday', 'thursday', 'friday', 'saturday'] as const;
+
 export interface Period {
   kind: PeriodKind;
+  /** A week's first day (ISO: Monday); absent for other kinds. */
+  weekStart?: Weekday;
   /** Inclusive start and exclusive end, epoch milliseconds. */
   startMs: number;
   endMs: number;
-  /** Stable name for files and the sent-state: 2026-11-28, week-2026-11-22, 2026-11, 20261128T0000-20261128T1200. */
+  /** Stable name for files and the sent-state: 2026-11-28, 2026-W48 (ISO week), week-2026-11-22 (a week from Sunday), 2026-11, 20261128T0000-20261128T1200. */
   id: string;
 }
 
@@ -45,10 +53,32 @@ function dayOf(tMs: number): Period {
   return { kind: 'day', startMs, endMs: startMs + DAY_MS, id: dateId(startMs) };
 }
 
-function weekOf(tMs: number): Period {
+/** ISO 8601 week-numbering year and week of the ISO week starting at a local Monday midnight: the year of its Thursday. */
+function isoWeekId(mondayMs: number): string {
+  const thursday = localParts(mondayMs + 3 * DAY_MS);
+  const jan1 = localMidnight(thursday.y, 1, 1);
+  const week = Math.floor((mondayMs + 3 * DAY_MS - jan1) / (7 * DAY_MS)) + 1;
+  return `${thursday.y}-W${pad(week)}`;
+}
+
+function weekOf(tMs: number, weekStart: Weekday): Period {
   const p = localParts(tMs);
-  const startMs = localMidnight(p.y, p.mo, p.d) - p.weekday * DAY_MS;
-  return { kind: 'week', startMs, endMs: startMs + 7 * DAY_MS, id: `week-${dateId(startMs)}` };
+  const startMs = localMidnight(p.y, p.mo, p.d) - ((p.weekday - weekStart + 7) % 7) * DAY_MS;
+  const id = weekStart === MONDAY ? isoWeekId(startMs) : `week-${dateId(startMs)}`;
+  return { kind: 'week', weekStart, startMs, endMs: startMs + 7 * DAY_MS, id };
+}
+
+/** The ISO week named 2026-W48: Monday to Sunday; week 1 holds the year's first Thursday, and a year has 52 or 53. */
+export function isoWeek(text: string): Period {
+  const m = /^(\d{4})-?W(\d{2})$/.exec(text);
+  if (m) {
+    const [y, w] = [+m[1], +m[2]];
+    const jan4 = localParts(localMidnight(y, 1, 4));
+    const week1 = localMidnight(y, 1, 4) - ((jan4.weekday + 6) % 7) * DAY_MS;
+    const p = weekOf(week1 + (w - 1) * 7 * DAY_MS, MONDAY);
+    if (w >= 1 && p.id === `${y}-W${pad(w)}`) return p;
+  }
+  throw new PeriodError(`--week ${text} is not an ISO week: give it like 2026-W48 (weeks 01 to 52, or 53 in the years that have one)`);
 }
 
 function monthOf(tMs: number): Period {
@@ -58,20 +88,20 @@ function monthOf(tMs: number): Period {
   return { kind: 'month', startMs, endMs, id: `${p.y}-${pad(p.mo)}` };
 }
 
-/** The day, week or month holding an instant. */
-export function periodOf(kind: Exclude<PeriodKind, 'range'>, tMs: number): Period {
-  return kind === 'day' ? dayOf(tMs) : kind === 'week' ? weekOf(tMs) : monthOf(tMs);
+/** The day, week (ISO unless it starts on another day) or month holding an instant. */
+export function periodOf(kind: Exclude<PeriodKind, 'range'>, tMs: number, weekStart: Weekday = MONDAY): Period {
+  return kind === 'day' ? dayOf(tMs) : kind === 'week' ? weekOf(tMs, weekStart) : monthOf(tMs);
 }
 
 /** The last complete day, week or month before an instant (what a schedule sends). */
-export function lastComplete(kind: Exclude<PeriodKind, 'range'>, nowMs: number): Period {
-  return periodOf(kind, periodOf(kind, nowMs).startMs - 1);
+export function lastComplete(kind: Exclude<PeriodKind, 'range'>, nowMs: number, weekStart: Weekday = MONDAY): Period {
+  return periodOf(kind, periodOf(kind, nowMs, weekStart).startMs - 1, weekStart);
 }
 
-/** The period just before: the previous day, week or month, or a range of the same length. */
+/** The period just before: the previous day, week (starting on the same day) or month, or a range of the same length. */
 export function previousPeriod(p: Period): Period {
   if (p.kind === 'range') return rangePeriod(p.startMs - (p.endMs - p.startMs), p.startMs);
-  return periodOf(p.kind, p.startMs - 1);
+  return periodOf(p.kind, p.startMs - 1, p.weekStart);
 }
 
 function stamp(tMs: number): string {
@@ -103,26 +133,43 @@ export function parseTime(text: string, what: string): number {
 
 export interface PeriodRequest {
   period?: string;
-  /** A day in the wanted period (day, week), the month (2026-11), or `today`; the last complete one when absent. */
+  /** A day in the wanted period (day, week), the month (2026-11), the ISO week (2026-W48), or `today`; the last complete one when absent. */
   date?: string;
+  /** An ISO week, 2026-W48: the same as --period week --date 2026-W48. */
+  week?: string;
+  /** The day a --period week starts on (monday, the ISO week, by default). */
+  'week-start'?: string;
   from?: string;
   to?: string;
+}
+
+/** A day of the week by its English name, as config and command line write it. */
+export function parseWeekday(text: string, what: string): Weekday {
+  const i = (WEEKDAYS as readonly string[]).indexOf(text.toLowerCase());
+  if (i < 0) throw new PeriodError(`${what} ${text}: expected one of ${WEEKDAYS.join(', ')}`);
+  return i as Weekday;
 }
 
 /** The period the command line asks for. */
 export function resolvePeriod(req: PeriodRequest, nowMs: number): Period {
   if (req.from !== undefined || req.to !== undefined) {
-    if (req.period !== undefined || req.date !== undefined) throw new PeriodError('give either --period (and --date) or --from and --to, not both');
+    if (req.period !== undefined || req.date !== undefined || req.week !== undefined) throw new PeriodError('give either --period (and --date), --week, or --from and --to, not two of them');
     if (req.from === undefined || req.to === undefined) throw new PeriodError('--from and --to go together');
     return rangePeriod(parseTime(req.from, '--from'), parseTime(req.to, '--to'));
   }
+  if (req.week !== undefined) {
+    if ((req.period !== undefined && req.period !== 'week') || req.date !== undefined) throw new PeriodError('--week names the whole period: give it without --period and --date');
+    return isoWeek(req.week);
+  }
   const kind = req.period ?? 'day';
   if (kind !== 'day' && kind !== 'week' && kind !== 'month') throw new PeriodError(`--period ${kind}: expected day, week or month (or --from/--to)`);
-  if (req.date === undefined) return lastComplete(kind, nowMs);
+  const weekStart = req['week-start'] === undefined ? MONDAY : parseWeekday(req['week-start'], '--week-start');
+  if (req.date === undefined) return lastComplete(kind, nowMs, weekStart);
   // The period running now, so far: what a demo started minutes ago has data for.
-  if (req.date === 'today') return periodOf(kind, nowMs);
+  if (req.date === 'today') return periodOf(kind, nowMs, weekStart);
+  if (kind === 'week' && /W/.test(req.date)) return isoWeek(req.date);
   const date = kind === 'month' && /^\d{4}-\d{2}$/.test(req.date) ? `${req.date}-01` : req.date;
-  return periodOf(kind, parseTime(date, '--date'));
+  return periodOf(kind, parseTime(date, '--date'), weekStart);
 }
 
 /** Chart resolution: about a hundred points whatever the period. */

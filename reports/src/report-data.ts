@@ -1,6 +1,7 @@
 // What a report says, as plain numbers: gathered from PromQL and the notifier, then laid
 // out by the HTML (and PDF) and the workbook alike, so both say the same.
 import type { IncidentList } from './incidents.js';
+import type { AnomalyRow, FunnelRow, GuessRow } from './insight.js';
 import type { Period } from './period.js';
 import type { Scope } from './scope.js';
 
@@ -79,6 +80,12 @@ export interface ReportData {
   /** Per incident id: seconds between the first notification and DPSS covering the incident's start (positive = ahead of DPSS). */
   dpssLeadS: Record<string, number | null>;
   hasHealthScore: boolean;
+  /** The menu funnel per code and depth (ussd_menu_dialogs_total). */
+  funnel: FunnelRow[];
+  /** The learned model's confident guesses on unclassified dialogs (ussd_unclassified_guesses_total); empty without a model. */
+  guesses: GuessRow[];
+  /** Time outside the seasonal bands per code; empty while the bands warm up. */
+  anomaly: AnomalyRow[];
 }
 
 export const successRatio = (c: ClassCounts): number | null => {

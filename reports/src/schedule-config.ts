@@ -9,6 +9,7 @@ import { readEnum, readList, readMapping, readNumber, readString } from '@ussdwa
 import { loadConfig as loadNotifierConfig, type NotifierConfig } from '@ussdwatch/notifier/config.js';
 import type { Endpoint } from './http-client.js';
 import { LANGS, type Lang } from './i18n.js';
+import { MONDAY, WEEKDAYS, type Weekday } from './period.js';
 import { parseScope, ScopeError, type Scope } from './scope.js';
 
 export type ScheduledKind = 'day' | 'week' | 'month';
@@ -16,8 +17,10 @@ export type ScheduledKind = 'day' | 'week' | 'month';
 export interface ScheduledReport {
   name: string;
   period: ScheduledKind;
-  /** Minutes after local midnight of the day it is sent: the day after a day, Sunday for a week, the 1st for a month. */
+  /** Minutes after local midnight of the day it is sent: the day after a day, the day after a week's last, the 1st for a month. */
   atMinutes: number;
+  /** A week's first day: Monday (the ISO week, sent on Monday) unless `week_start` says otherwise. */
+  weekStart: Weekday;
   scope: Scope;
   lang: Lang;
   /** Resolved addresses: the teams' emails (from the notifier config) and the extra ones. */
@@ -112,7 +115,7 @@ export function loadScheduleConfig(file: string): ScheduleConfig {
   const names = new Set<string>();
   const reports = readList(m.reports, rat).map((v, i): ScheduledReport => {
     const at = child(rat, i);
-    const r = readMapping(v, at, ['name', 'period', 'at', 'scope', 'lang', 'teams', 'emails'], ['name', 'period']);
+    const r = readMapping(v, at, ['name', 'period', 'at', 'week_start', 'scope', 'lang', 'teams', 'emails'], ['name', 'period']);
     const name = str(r, 'name', at);
     if (!/^[a-z0-9][a-z0-9_-]*$/.test(name)) fail(child(at, 'name'), 'use lower-case letters, digits, - and _ (it names the sent-state)');
     if (names.has(name)) fail(child(at, 'name'), `a second report named ${name}; names must be unique`);
@@ -141,10 +144,13 @@ export function loadScheduleConfig(file: string): ScheduleConfig {
       });
     }
     if (recipients.size === 0) fail(at, 'nobody receives this report: list teams (from the notifier config) or emails');
+    const period = readEnum(r.period, child(at, 'period'), ['day', 'week', 'month'] as const);
+    if (r.week_start !== undefined && period !== 'week') fail(child(at, 'week_start'), `only a week has a first day; remove it, or make the period week`);
     return {
       name,
-      period: readEnum(r.period, child(at, 'period'), ['day', 'week', 'month'] as const),
+      period,
       atMinutes: r.at === undefined ? 7 * 60 : clock(r.at, child(at, 'at')),
+      weekStart: r.week_start === undefined ? MONDAY : (WEEKDAYS.indexOf(readEnum(r.week_start, child(at, 'week_start'), WEEKDAYS)) as Weekday),
       scope,
       lang: r.lang === undefined ? 'fr' : readEnum(r.lang, child(at, 'lang'), LANGS),
       recipients: [...recipients],

@@ -76,7 +76,7 @@ export class Scheduler {
   private async pass(): Promise<void> {
     for (const report of this.deps.cfg.reports) {
       const now = this.now();
-      const period = latestDue(report.period, report.atMinutes, now);
+      const period = latestDue(report.period, report.atMinutes, now, report.weekStart);
       const st = this.state[report.name];
       if (st?.period === period.id && st.done) continue;
       const failure = this.failures.get(report.name);
@@ -112,7 +112,7 @@ export class Scheduler {
   status(): ScheduleStatus[] {
     const now = this.now();
     return this.deps.cfg.reports.map((r) => {
-      const period = latestDue(r.period, r.atMinutes, now);
+      const period = latestDue(r.period, r.atMinutes, now, r.weekStart);
       const st = this.state[r.name];
       const failure = this.failures.get(r.name);
       return {
@@ -122,7 +122,7 @@ export class Scheduler {
         sent: st?.period === period.id && st.done,
         recipients: r.recipients.length,
         delivered: st?.period === period.id ? st.sentTo.length : 0,
-        next_due: new Date(nextDueMs(r.period, r.atMinutes, now)).toISOString(),
+        next_due: new Date(nextDueMs(r.period, r.atMinutes, now, r.weekStart)).toISOString(),
         last_error: failure?.error ?? null,
         retry_at: failure ? new Date(failure.retryAtMs).toISOString() : null,
       };

@@ -53,7 +53,7 @@ function onDemand(body: string, nowMs: number) {
   try {
     const lang = text('lang') ?? 'fr';
     if (!(LANGS as readonly string[]).includes(lang)) throw new PeriodError(`lang ${lang}: expected ${LANGS.join(' or ')}`);
-    return { period: resolvePeriod({ period: text('period'), date: text('date'), from: text('from'), to: text('to') }, nowMs), scope: parseScope(text('scope') ?? 'all'), lang: lang as Lang };
+    return { period: resolvePeriod({ period: text('period'), date: text('date'), week: text('week'), from: text('from'), to: text('to') }, nowMs), scope: parseScope(text('scope') ?? 'all'), lang: lang as Lang };
   } catch (err) {
     if (err instanceof PeriodError || err instanceof ScopeError) throw new HttpError(400, 'bad_request', err.message.replace(/--/g, ''));
     throw err;

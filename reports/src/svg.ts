@@ -51,11 +51,12 @@ export interface Bar {
 }
 
 /** Horizontal bars, one per row, on one scale. */
-export function barChart(bars: Bar[], opts: { width: number; rowHeight?: number }): string {
+export function barChart(bars: Bar[], opts: { width: number; rowHeight?: number; textWidth?: number; max?: number }): string {
   const row = opts.rowHeight ?? 16;
   const labelW = 150;
-  const textW = 90;
-  const max = Math.max(...bars.map((b) => Math.max(b.value, b.mark ?? 0)), 1e-9);
+  const textW = opts.textWidth ?? 90;
+  // A fixed scale (shares: 0 to 1) or the largest bar's.
+  const max = opts.max ?? Math.max(...bars.map((b) => Math.max(b.value, b.mark ?? 0)), 1e-9);
   const w = (v: number) => (v / max) * (opts.width - labelW - textW);
   const rows = bars.map((b, i) => {
     const yy = i * row;

@@ -13,7 +13,7 @@ export interface Column {
 }
 
 export interface Table {
-  id: 'summary' | 'codes' | 'nodes' | 'causes' | 'latency' | 'worst' | 'wrong' | 'incidents' | 'volume';
+  id: 'summary' | 'codes' | 'nodes' | 'causes' | 'latency' | 'worst' | 'wrong' | 'incidents' | 'funnel' | 'guesses' | 'anomaly' | 'volume';
   title: string;
   /** The workbook's sheet name (31 characters at most). */
   sheet: string;
@@ -187,6 +187,55 @@ export function reportTables(d: ReportData, w: Words): Table[] {
     ],
     rows: d.volume.map((v) => [v.tMs, v.ok, v.user, v.internal]),
   };
-  return [summary, codes, nodes, causes, latency, worst, wrong, incidents, volume];
+  const funnel: Table = {
+    id: 'funnel',
+    title: w.funnel,
+    sheet: w.sheets.funnel,
+    columns: [
+      { header: w.code, kind: 'text' },
+      { header: w.depth, kind: 'text' },
+      { header: w.reached, kind: 'int' },
+      { header: w.completed, kind: 'int' },
+      { header: w.abandoned, kind: 'int' },
+      { header: w.otherUserErrors, kind: 'int' },
+      { header: w.internal, kind: 'int' },
+      { header: w.unclassified, kind: 'int' },
+      { header: w.abandonShare, kind: 'pct' },
+      { header: w.failShare, kind: 'pct' },
+    ],
+    rows: d.funnel.map((r) => [
+      r.shortCode, r.depth, r.reached, r.completed, r.abandoned, r.userErrors, r.internalErrors, r.unclassified, share(r.abandoned, r.reached), share(r.userErrors + r.internalErrors, r.reached),
+    ]),
+  };
+  const unclassifiedByCode = new Map(d.codeRows.map((r) => [r.shortCode, r.unclassified]));
+  const guesses: Table = {
+    id: 'guesses',
+    title: w.guesses,
+    sheet: w.sheets.guesses,
+    columns: [
+      { header: w.code, kind: 'text' },
+      { header: w.guessedClass, kind: 'text' },
+      { header: w.guessedCause, kind: 'text' },
+      { header: w.count, kind: 'int' },
+      { header: w.guessShare, kind: 'pct' },
+    ],
+    rows: d.guesses.map((g) => [g.shortCode, g.cls, g.cause, g.count, share(g.count, unclassifiedByCode.get(g.shortCode) ?? 0)]),
+  };
+  const anomaly: Table = {
+    id: 'anomaly',
+    title: w.anomaly,
+    sheet: w.sheets.anomaly,
+    columns: [
+      { header: w.code, kind: 'text' },
+      { header: w.bandShare, kind: 'pct' },
+      { header: w.outside, kind: 'pct' },
+      { header: w.trafficBelow, kind: 'pct' },
+      { header: w.trafficAbove, kind: 'pct' },
+      { header: w.internalAbove, kind: 'pct' },
+      { header: w.userAbove, kind: 'pct' },
+    ],
+    rows: d.anomaly.map((r) => [r.shortCode, r.bandShare, r.outside, r.trafficBelow, r.trafficAbove, r.internalAbove, r.userAbove]),
+  };
+  return [summary, codes, nodes, causes, latency, worst, wrong, incidents, funnel, guesses, anomaly, volume];
 }
 

@@ -3,8 +3,12 @@
 // as an operator runs it. The PDF's text (pdftotext) and the workbook's numbers must match
 // what PromQL answers at the report's evaluation instant, and the fault's incident must be
 // in both. PDF, workbook and page images stay under .run/artifacts/reports/ to look at.
+// Issue 15's sections too: the exporter runs with a model (`ussdwatch train` on simulated
+// logs) and a status map that has lost FAILED_DIALOG_TIMEOUT, so the vendor's timeouts are
+// unclassified and the model places them; the simulator's menus give the funnel.
 import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdirSync, readdirSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import ExcelJS from 'exceljs';
 import { REPO_ROOT, waitFor } from '@ussdwatch/testkit';
@@ -15,11 +19,14 @@ import { periodOf } from '../src/period.js';
 
 const ARTIFACTS = join(REPO_ROOT, '.run/artifacts/reports');
 const USSDWATCH = join(REPO_ROOT, 'exporter/bin/ussdwatch.js');
+const SIMULATE = join(REPO_ROOT, 'simulator/bin/ussdwatch-simulate.js');
+const UNMAPPED = 'FAILED_DIALOG_TIMEOUT';
 const FAULT_CODE = '*720#';
 const FAULT_ALERT = 'ShortCodeAppTimeouts';
 const w = WORDS.fr;
 
 let stack: Stack;
+let learnDir: string;
 
 async function prom(query: string, atS: number): Promise<Array<{ metric: Record<string, string>; value: [number, string] }>> {
   const url = `${stack.urls.prometheus}/api/v1/query?query=${encodeURIComponent(query)}&time=${atS}`;
@@ -30,10 +37,24 @@ function report(args: string[]) {
   return spawnSync(process.execPath, [USSDWATCH, 'report', ...args], { encoding: 'utf8', timeout: 120_000 });
 }
 
+/** Half an hour of simulated logs, the model `ussdwatch train` learns from them, and the shipped status map without one status. */
+function learnSettings(): Record<string, unknown> {
+  learnDir = mkdtempSync(join(tmpdir(), 'ussdwatch-reports-learn-'));
+  execFileSync(process.execPath, [SIMULATE, '--fast', '--duration', '1800', '--rate', '50', '--flat', '--seed', '7', '--out', join(learnDir, 'logs'), '--dpss-dir', join(learnDir, 'dpss')], { stdio: 'pipe' });
+  const logs = readdirSync(join(learnDir, 'logs')).map((f) => join(learnDir, 'logs', f));
+  execFileSync(process.execPath, [USSDWATCH, 'train', '--out', join(learnDir, 'model.json'), ...logs], { stdio: 'pipe' });
+  const shipped = readFileSync(join(REPO_ROOT, 'exporter/config/status-map.yaml'), 'utf8');
+  const statusMap = shipped.split('\n').filter((l) => !l.trim().startsWith(`${UNMAPPED}:`)).join('\n');
+  expect(statusMap).not.toContain(`${UNMAPPED}:`);
+  writeFileSync(join(learnDir, 'status-map.yaml'), statusMap);
+  return { learn: { model: join(learnDir, 'model.json') }, status_map: join(learnDir, 'status-map.yaml') };
+}
+
 beforeAll(async () => {
   rmSync(ARTIFACTS, { recursive: true, force: true });
   mkdirSync(ARTIFACTS, { recursive: true });
   stack = await startStack({
+    exporterSettings: learnSettings(),
     simulator: { rate: 100, flat: true, seed: 20261128 },
     prometheus: { scrapeInterval: '5s', evaluationInterval: '5s' },
     alertmanager: { maxGroupWait: '10s', maxGroupInterval: '30s', openTimeIntervals: true },
@@ -42,7 +63,20 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await stack?.stop();
+  if (learnDir) rmSync(learnDir, { recursive: true, force: true });
 });
+
+/** A sheet's rows as objects keyed by its header. */
+function sheetRows(wb: ExcelJS.Workbook, name: string): Array<Record<string, unknown>> {
+  const ws = wb.getWorksheet(name);
+  expect(ws, `sheet ${name}`).toBeDefined();
+  const header = Array.from({ length: ws!.columnCount }, (_, i) => String(ws!.getRow(1).getCell(i + 1).value));
+  const rows: Array<Record<string, unknown>> = [];
+  ws!.eachRow((row, n) => {
+    if (n > 1) rows.push(Object.fromEntries(header.map((h, i) => [h, row.getCell(i + 1).value])));
+  });
+  return rows;
+}
 
 describe('a day report over the live chain with app_down on *720#', () => {
   it('says in its PDF and its workbook what PromQL says, the incident included', async () => {
@@ -62,6 +96,12 @@ describe('a day report over the live chain with app_down on *720#', () => {
       { timeoutMs: 120_000, intervalMs: 1000, what: `a notification about ${FAULT_CODE}` },
     );
     await stack.faults.stop(fault.id);
+    // The model has placed some of the unmapped status's dialogs, and Prometheus has scraped it.
+    await waitFor(async () => (await prom('sum(ussd_unclassified_guesses_total) > 0', Date.now() / 1000)).length > 0, {
+      timeoutMs: 30_000,
+      intervalMs: 1000,
+      what: 'the learned model\'s guesses in Prometheus',
+    });
 
     const day = periodOf('day', Date.now());
     const r = report(['--period', 'day', '--date', day.id, '--out', ARTIFACTS, '--prometheus', stack.urls.prometheus, '--notifier', stack.urls.notifier]);
@@ -107,6 +147,36 @@ describe('a day report over the live chain with app_down on *720#', () => {
     incidents.eachRow((row, n) => n > 1 && incidentRows.push((row.values as unknown[]).map(String).join('|')));
     expect(incidentRows.some((x) => x.includes(FAULT_CODE) && x.includes(FAULT_ALERT) && x.includes('|3|'))).toBe(true);
 
+    // Issue 15's sections. The funnel: per code and depth, what ended there, against PromQL.
+    const ended = new Map<string, number>();
+    for (const s of await prom(`sum by (short_code, depth, outcome) (increase(ussd_menu_dialogs_total[${rangeS}s]))`, evaluatedS)) {
+      ended.set(`${s.metric.short_code}/${s.metric.depth}/${s.metric.outcome}`, Number(s.value[1]));
+    }
+    const funnel = sheetRows(wb, w.sheets.funnel);
+    expect(funnel.filter((r) => Number(r[w.depth]) > 0).length, 'a funnel deeper than the first menu').toBeGreaterThan(0);
+    for (const r of funnel) {
+      const key = `${r[w.code]}/${r[w.depth]}`;
+      expect(r[w.abandoned]).toBeCloseTo(ended.get(`${key}/abandoned`) ?? 0, 6);
+      expect(r[w.completed]).toBeCloseTo(ended.get(`${key}/completed`) ?? 0, 6);
+      expect(r[w.internal]).toBeCloseTo(ended.get(`${key}/internal_error`) ?? 0, 6);
+    }
+    for (const code of new Set(funnel.map((r) => r[w.code]))) {
+      const all = [...ended].filter(([k]) => k.startsWith(`${code}/`)).reduce((a, [, v]) => a + v, 0);
+      expect(funnel.find((r) => r[w.code] === code && r[w.depth] === '0')![w.reached]).toBeCloseTo(all, 6);
+    }
+    // The model's guesses: the unmapped timeouts are placed as what the rules called them, user/abandoned.
+    const guessed = new Map<string, number>();
+    for (const s of await prom(`sum by (short_code, class, cause) (increase(ussd_unclassified_guesses_total[${rangeS}s]))`, evaluatedS)) {
+      guessed.set(`${s.metric.short_code}/${s.metric.class}/${s.metric.cause}`, Number(s.value[1]));
+    }
+    const guesses = sheetRows(wb, w.sheets.guesses);
+    expect(guesses.length).toBe([...guessed.values()].filter((v) => v > 0).length);
+    for (const g of guesses) expect(g[w.count]).toBeCloseTo(guessed.get(`${g[w.code]}/${g[w.guessedClass]}/${g[w.guessedCause]}`)!, 6);
+    expect(guesses.some((g) => g[w.guessedClass] === 'user' && g[w.guessedCause] === 'abandoned')).toBe(true);
+    // The bands wait for a week of history: none in a fresh Prometheus, and the report says so.
+    expect(await prom('count(ussd_shortcode:anomaly_deviation:max)', evaluatedS)).toEqual([]);
+    expect(sheetRows(wb, w.sheets.anomaly)).toEqual([]);
+
     // The PDF says the same: the day's dialog count, the code's internal errors, the incident.
     const text = execFileSync('pdftotext', ['-layout', pdf, '-'], { encoding: 'utf8' });
     const digits = (s: string) => s.replace(/\s/g, '');
@@ -116,6 +186,11 @@ describe('a day report over the live chain with app_down on *720#', () => {
     expect(text).toMatch(new RegExp(`${FAULT_ALERT}\\s+\\${FAULT_CODE}`));
     expect(text).toContain(w.running);
     expect(text).toContain('Africa/Algiers');
+    expect(text).toContain(w.funnel);
+    expect(text).toMatch(new RegExp(`${w.depth} 1\\s+[\\d\\s\u202f]+ · ${w.abandonShare.toLowerCase()}`));
+    expect(text).toContain(w.guesses);
+    expect(text).toContain('user/abandoned');
+    expect(text).toContain(w.noBand.slice(0, 40));
 
     execFileSync('pdftoppm', ['-png', '-r', '70', pdf, join(ARTIFACTS, 'page')]);
     expect(readdirSync(ARTIFACTS).filter((f) => f.endsWith('.png')).length).toBeGreaterThan(0);

@@ -32,13 +32,24 @@ const data: ReportData = {
   },
   dpssLeadS: { 'f1@x': 330 },
   hasHealthScore: false,
+  funnel: [
+    { shortCode: '*720#', depth: '0', reached: 1000, completed: 100, abandoned: 50, userErrors: 10, internalErrors: 40, unclassified: 0 },
+    { shortCode: '*720#', depth: '1', reached: 800, completed: 700, abandoned: 90, userErrors: 0, internalErrors: 10, unclassified: 0 },
+  ],
+  guesses: [{ shortCode: '*720#', cls: 'user', cause: 'abandoned', count: 40 }],
+  anomaly: [{ shortCode: '*720#', bandShare: 1, outside: 0.25, trafficBelow: 0.2, trafficAbove: 0, internalAbove: 0.05, userAbove: 0 }],
 };
 
 describe('the report page', () => {
   it('shows every section, the charts, and the partial period first', () => {
     const html = reportHtml(data, 'fr');
-    for (const id of ['summary', 'codes', 'nodes', 'causes', 'latency', 'worst', 'wrong', 'incidents']) expect(html).toContain(`<table id="${id}">`);
-    expect(html.match(/<svg /g)?.length).toBe(4);
+    for (const id of ['summary', 'codes', 'nodes', 'causes', 'latency', 'worst', 'wrong', 'incidents', 'funnel', 'guesses', 'anomaly']) expect(html).toContain(`<table id="${id}">`);
+    expect(html.match(/<svg /g)?.length).toBe(7);
+    // The funnel: 90 of the 800 who reached depth 1 walked away there; the model's guesses; a quarter of the time outside a band.
+    expect(html).toContain('Profondeur 1');
+    expect(html).toContain('11,25');
+    expect(html).toContain('user/abandoned');
+    expect(html).toContain('25,00');
     expect(html).toContain('Rapport partiel : les données ne couvrent que');
     expect(html).toContain('reconstitués depuis le journal');
     expect(html).toContain('2137****0902 (sms)');
@@ -53,6 +64,14 @@ describe('the report page', () => {
     expect(html).toContain('Partial report: data covers only');
     expect(html).toContain('94.74%');
     expect(html).not.toContain('Erreurs');
+    expect(html).toContain('Menu funnel: where subscribers abandon or fail');
+  });
+
+  it('says why a section is empty: no model, bands still warming up', () => {
+    const html = reportHtml({ ...data, funnel: [], guesses: [], anomaly: [] }, 'en');
+    expect(html).toContain('No guess from the model: the exporter has no model');
+    expect(html).toContain('No seasonal band over the period');
+    expect(html).not.toContain('<table id="funnel">');
   });
 
   it('has one workbook sheet name per table, within Excel\'s 31 characters', () => {

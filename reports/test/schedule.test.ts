@@ -44,10 +44,15 @@ describe('the schedule file', () => {
     expect(() => schedule('reports:\n  - name: daily\n    period: day\n    teams: [nobody]\n')).toThrow(/:8: reports\[0\]\.teams\[0\]: no team nobody in .*notifier\.yaml; teams there: billing/);
     expect(() => schedule('reports:\n  - name: daily\n    period: day\n    at: "7h"\n    emails: [a@b.dz]\n')).toThrow(/:8: reports\[0\]\.at: expected a time of day like "07:00"/);
     expect(() => schedule('reports:\n  - {name: daily, period: day}\n')).toThrow(/nobody receives this report/);
+    expect(() => schedule('reports:\n  - name: weekly\n    period: week\n    week_start: sun\n    emails: [a@b.dz]\n')).toThrow(/:8: reports\[0\]\.week_start: expected one of sunday, monday/);
+    expect(() => schedule('reports:\n  - name: daily\n    period: day\n    week_start: sunday\n    emails: [a@b.dz]\n')).toThrow(/:8: reports\[0\]\.week_start: only a week has a first day/);
   });
 
   it('ships a schedule that loads', () => {
-    expect(loadScheduleConfig(join(import.meta.dirname, '../config/schedule.yaml')).reports.map((r) => r.period)).toEqual(['day', 'week', 'month', 'week']);
+    const reports = loadScheduleConfig(join(import.meta.dirname, '../config/schedule.yaml')).reports;
+    expect(reports.map((r) => r.period)).toEqual(['day', 'week', 'month', 'week']);
+    // The weekly reports go on Sunday morning: the Sunday-to-Saturday week just ended.
+    expect(reports.filter((r) => r.period === 'week').map((r) => r.weekStart)).toEqual([0, 0]);
   });
 });
 

@@ -24,6 +24,8 @@ export interface StackOptions {
   /** Fixed ports (e.g. DEFAULT_PORTS for `npm start`); every part without one gets a free port. */
   ports?: Partial<Record<PartName, number>>;
   simulator?: SimulatorOptions;
+  /** Top-level keys of the exporter's config set over its shipped defaults (e.g. `learn`, `status_map`; absolute paths). */
+  exporterSettings?: Record<string, unknown>;
   /** Prometheus scrape and rule evaluation intervals (the shipped ones when absent). */
   prometheus?: { scrapeInterval?: string; evaluationInterval?: string };
   alertmanager?: {
@@ -125,7 +127,7 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
     const exporterUrl = `http://127.0.0.1:${exporterPort}`;
     const exporterFile = join(dirs.config, 'exporter.yaml');
     const exporterDefaults = await readFile(join(REPO_ROOT, 'exporter/config/default.yaml'), 'utf8');
-    await writeFile(exporterFile, exporterConfig(exporterDefaults, exporterPort));
+    await writeFile(exporterFile, exporterConfig(exporterDefaults, exporterPort, opts.exporterSettings));
     const dataEnv = { USSDWATCH_LOG_DIR: dirs.logs, USSDWATCH_DPSS_DIR: dirs.dpss, USSDWATCH_STATE_DIR: dirs.state };
     await parts.spawn('exporter', [USSDWATCH_BIN, 'serve', '--config', exporterFile], { env: dataEnv, readyUrl: `${exporterUrl}/ready` });
 

@@ -22,14 +22,14 @@ export function durationMs(text: string): number {
   return total;
 }
 
-/** The exporter's embedded defaults, listening where the stack says. */
 /** The gateway node the exporter's config names: its scrape target's `node` label. */
 export function exporterNode(exporterYaml: string): string {
   return String(asMap(parseYaml(exporterYaml)).node);
 }
 
-export function exporterConfig(defaultYaml: string, port: number): string {
-  const cfg = asMap(parseYaml(defaultYaml));
+/** The exporter's embedded defaults (with `settings` over them), listening where the stack says. */
+export function exporterConfig(defaultYaml: string, port: number, settings: Record<string, unknown> = {}): string {
+  const cfg = { ...asMap(parseYaml(defaultYaml)), ...settings };
   cfg.listen = `127.0.0.1:${port}`;
   return stringifyYaml(cfg);
 }

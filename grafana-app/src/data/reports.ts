@@ -47,7 +47,7 @@ export interface BuiltReport {
   warnings: string[];
 }
 
-// Scopes start with all, team- or code-; period ids (2026-11-28, week-2026-11-22, 2026-11,
+// Scopes start with all, team- or code-; period ids (2026-11-28, 2026-W48, week-2026-11-22, 2026-11,
 // 20261128T0700-20261128T1200) never hold those words, so the first match splits the name.
 const NAME = /^ussdwatch-(.+?)-(all|team-.+|code-.+)-([a-z]{2})\.(pdf|xlsx)$/;
 
