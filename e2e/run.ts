@@ -241,7 +241,8 @@ async function main(): Promise<number> {
       workDir: values.keep ? join(REPO_ROOT, '.run', `e2e-${new Date().toISOString().replace(/[:.]/g, '-')}`) : undefined,
       simulator: { rate: 200, flat: true, seed: 20261121, periodS: PERIOD_S, dpssLagS: DPSS_LAG_S },
       prometheus: { scrapeInterval: '5s', evaluationInterval: '5s' },
-      alertmanager: { maxGroupWait: '30s', maxGroupInterval: '30s', openTimeIntervals: true },
+      alertmanager: { maxGroupWait: '30s', maxGroupInterval: '30s' },
+      openBusinessHours: true,
       interpose: {
         webhook: async (url) => (tap = await startForwarder(url)).url,
         sendsms: async (url) => {

@@ -79,7 +79,8 @@ beforeAll(async () => {
     reports: true,
     simulator: { rate: 40, flat: true, periodS: 60, dpssLagS: 5 },
     prometheus: { scrapeInterval: '2s', evaluationInterval: '2s' },
-    alertmanager: { maxGroupWait: '1s', maxGroupInterval: '5s', openTimeIntervals: true },
+    alertmanager: { maxGroupWait: '1s', maxGroupInterval: '5s' },
+    openBusinessHours: true,
   });
   browser = await launchBrowser();
   page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
