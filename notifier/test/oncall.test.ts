@@ -204,6 +204,28 @@ describe('acknowledgement by SMS reply through Kannel', () => {
   });
 });
 
+describe('acknowledgement from the Grafana app', () => {
+  const ack = async (code: string, headers: Record<string, string>) => {
+    const [id] = (await postWebhook(notifier.url, '3', payload({ tier: '3', short_code: code, fingerprint: `app-${code}` }))).json.incidents as number[];
+    const res = await fetch(`${notifier.url}/api/incidents/${id}/ack`, { method: 'POST', headers: { authorization: `Bearer ${TOKEN}`, ...headers } });
+    expect(res.status).toBe(200);
+    return ((await res.json()) as { incident: ApiIncident }).incident.acknowledged_by;
+  };
+
+  it('records the Grafana user the proxy names (X-Grafana-User), shown safely, else the token that acted', async () => {
+    expect(await ack('*901#', { 'x-grafana-user': 'amina.b' })).toBe('amina.b');
+    expect((await incidentOf('*901#'))!.acknowledged_by).toBe('amina.b');
+    // A login that is a number or an address is personal data: masked as everywhere.
+    expect(await ack('*902#', { 'x-grafana-user': '213770123456' })).toBe('2137*****456');
+    expect(await ack('*903#', { 'x-grafana-user': 'karim.m@djezzy.dz' })).toBe('k*****m@djezzy.dz');
+    // No control characters (a forged header cannot rewrite the page or a log line), and a readable length.
+    expect(await ack('*904#', { 'x-grafana-user': `bob\tsmith${'x'.repeat(200)}` })).toBe(`bobsmith${'x'.repeat(56)}`);
+    // Without the header (Grafana's send_user_header off, or another client): the token's name.
+    expect(await ack('*905#', {})).toBe('app (alertmanager)');
+    expect(await ack('*906#', { 'x-grafana-user': ' \t ' })).toBe('app (alertmanager)');
+  });
+});
+
 describe('escalation', () => {
   it('pages the next step when nobody acknowledges in time, across a restart of the notifier', async () => {
     const res = await postWebhook(notifier.url, '2', payload({ team: 'billing', short_code: '*711#', fingerprint: 'esc' }));
