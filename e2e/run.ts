@@ -159,7 +159,8 @@ async function runScenario(ctx: Context, s: Scenario, onDetected: () => void): P
     if (sms) {
       // The first SMS the fault caused, whichever of the target's alerts it was.
       const first = notices(stack).filter((n) => since(n) && n.channel === 'sms' && n.status === 'firing' && about(s, n)).sort((a, b) => a.seenAt - b.seenAt)[0];
-      out.detectionS = (first.seenAt - fault.startedAt) / 1000;
+      // The fallback's first SMS is step 1's, after a failed delivery: not a detection figure.
+      if (!unreachable) out.detectionS = (first.seenAt - fault.startedAt) / 1000;
       log(`${s.name}: first SMS ${secs(first.seenAt - fault.startedAt)} s after the fault: ${first.text}`);
       if (s.oncall) {
         const figures = await checkOnCall(stack, s.oncall, first, (m) => log(`${s.name}: ${m}`));
