@@ -8,10 +8,11 @@ import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { parse as parseYaml } from 'yaml';
 import { REPO_ROOT } from '@ussdwatch/testkit';
-import { alertmanagerConfig, durationMs, exporterConfig, notifierConfig, reportsConfig } from '@ussdwatch/testkit/wiring';
+import { alertmanagerConfig, durationMs, exporterConfig, notifierConfig, openBusinessHours, reportsConfig } from '@ussdwatch/testkit/wiring';
 import { dpssFileFor, phaseInPeriod } from './dpss-clock.js';
 import { duplicateSms, mailNotice, mailText, smsNotice, smsPerIncidentMax, type Notice } from './messages.js';
 import { loadConfig } from '@ussdwatch/notifier/config.js';
+import { inBusinessHours, loadOnCall } from '@ussdwatch/notifier/oncall.js';
 import { shortDelays } from './oncall.js';
 import { recipientsFor } from './recipients.js';
 import { median, summaryLine, targetFailures } from './summary.js';
@@ -26,14 +27,13 @@ describe('the stack rewires the shipped configurations', () => {
     expect(() => durationMs('5 minutes')).toThrow(/not a duration/);
   });
 
-  it('points every Alertmanager receiver at the notifier, caps slow routes only, opens business hours, and amtool accepts it', async () => {
+  it('points every Alertmanager receiver at the notifier, caps slow routes only, and amtool accepts it', async () => {
     const text = alertmanagerConfig(await shipped('alertmanager/alertmanager.yml'), {
       webhookBase: 'http://127.0.0.1:40001',
       maxGroupWait: '30s',
       maxGroupInterval: '30s',
-      openTimeIntervals: true,
     });
-    const cfg = parseYaml(text) as { receivers: Array<{ webhook_configs?: Array<{ url: string }> }>; route: { group_wait: string; routes: Array<{ group_wait: string; matchers: string[] }> }; time_intervals: Array<{ time_intervals: unknown[] }> };
+    const cfg = parseYaml(text) as { receivers: Array<{ webhook_configs?: Array<{ url: string }> }>; route: { group_wait: string; routes: Array<{ group_wait: string; matchers: string[] }> } };
     const urls = cfg.receivers.flatMap((r) => r.webhook_configs ?? []).map((h) => h.url);
     expect(urls.length).toBeGreaterThan(0);
     for (const u of urls) expect(u).toMatch(/^http:\/\/127\.0\.0\.1:40001\/webhook\/tier[123]$/);
@@ -42,12 +42,23 @@ describe('the stack rewires the shipped configurations', () => {
     const shippedTier3 = (parseYaml(await shipped('alertmanager/alertmanager.yml')) as typeof cfg).route.routes.find((r) => r.matchers.includes('tier="3"'))!;
     expect(tier3.group_wait).toBe(shippedTier3.group_wait);
     for (const r of [cfg.route, ...cfg.route.routes]) expect(durationMs(r.group_wait)).toBeLessThanOrEqual(30_000);
-    for (const ti of cfg.time_intervals) expect(ti.time_intervals).toEqual([{ weekdays: ['sunday:saturday'] }]);
     // The real checker, with the secrets next to it as the launcher lays them out.
     const dir = await mkdtemp(join(tmpdir(), 'ussdwatch-e2e-am-'));
     await cp(join(REPO_ROOT, 'alertmanager'), dir, { recursive: true });
     await writeFile(join(dir, 'alertmanager.yml'), text);
     await expect(promisify(execFile)('amtool', ['check-config', join(dir, 'alertmanager.yml')])).resolves.toBeTruthy();
+  });
+
+  it('opens the on-call file\'s business hours every day, all day, and the notifier accepts it', async () => {
+    const text = openBusinessHours(await shipped('notifier/config/oncall.yaml'));
+    const dir = await mkdtemp(join(tmpdir(), 'ussdwatch-e2e-oncall-'));
+    await writeFile(join(dir, 'oncall.yaml'), text);
+    const oc = loadOnCall(join(dir, 'oncall.yaml'));
+    expect(oc.businessHours).toMatchObject({ days: new Set([0, 1, 2, 3, 4, 5, 6]), startMin: 0, endMin: 1440 });
+    for (let h = 0; h < 168; h++) expect(inBusinessHours(oc, Date.parse('2026-11-29T00:30:00Z') + h * 3_600_000)).toBe(true);
+    // The rest of the file as shipped: the release thresholds, the people.
+    expect(oc.businessHours.releaseEarly).toEqual(loadOnCall(join(REPO_ROOT, 'notifier/config/oncall.yaml')).businessHours.releaseEarly);
+    expect(oc.people.size).toBeGreaterThan(5);
   });
 
   it('wires the notifier to the stack and keeps the teams, with paths made absolute', async () => {

@@ -55,6 +55,13 @@ export class VerifiedCache {
 
 const allows = (role: Role, access: Role) => role === 'act' || access === 'read';
 
+const callers = new WeakMap<Request, string>();
+
+/** Who the guard let this request in as: the web config's user or token name; undefined when anonymous. */
+export function callerOf(req: Request): string | undefined {
+  return callers.get(req);
+}
+
 export function authGuard(opts: AuthOptions): Guard {
   const cache = new VerifiedCache(opts.cacheSize ?? 1024);
   const tokens = opts.tokens.map((t) => ({ ...t, digest: digest(t.token) }));
@@ -63,17 +70,17 @@ export function authGuard(opts: AuthOptions): Guard {
     .join(', ');
   const unauthorized = (why: string) => new HttpError(401, 'unauthorized', `${why}; see SECURITY.md`, { headers: { 'www-authenticate': schemes || 'Bearer' } });
 
-  /** The role of whoever sent these credentials, or null for none or wrong ones. */
-  const roleOf = async (authorization: string): Promise<Role | null> => {
+  /** Who sent these credentials and their role, or null for none or wrong ones. */
+  const callerFor = async (authorization: string): Promise<{ name: string; role: Role } | null> => {
     const space = authorization.indexOf(' ');
     const scheme = authorization.slice(0, space).toLowerCase();
     const value = authorization.slice(space + 1).trim();
     if (scheme === 'bearer') {
       const d = digest(value);
       // Every token compared, so that the time taken says nothing about which one is near.
-      let role: Role | null = null;
-      for (const t of tokens) if (timingSafeEqual(d, t.digest)) role = t.role;
-      return role;
+      let caller: { name: string; role: Role } | null = null;
+      for (const t of tokens) if (timingSafeEqual(d, t.digest)) caller = { name: t.name, role: t.role };
+      return caller;
     }
     if (scheme !== 'basic') return null;
     const decoded = Buffer.from(value, 'base64').toString('utf8');
@@ -84,11 +91,11 @@ export function authGuard(opts: AuthOptions): Guard {
     const user = opts.users.get(name);
     const hash = user?.hash ?? DUMMY_HASH;
     const k = cache.keyOf(name, password, hash);
-    if (user && cache.has(k)) return user.role;
+    if (user && cache.has(k)) return { name, role: user.role };
     const ok = await bcrypt.compare(password, hash);
     if (!ok || !user) return null;
     cache.add(k);
-    return user.role;
+    return { name, role: user.role };
   };
 
   return async (req: Request, access: Role) => {
@@ -97,8 +104,9 @@ export function authGuard(opts: AuthOptions): Guard {
       if (opts.anonymous && allows(opts.anonymous, access)) return;
       throw unauthorized(`no credentials: this route ${access === 'act' ? 'acts and needs a user or bearer token with the act role' : 'needs a user or bearer token'}`);
     }
-    const role = await roleOf(authorization);
-    if (role === null) throw unauthorized(/^bearer /i.test(authorization) ? 'wrong bearer token' : 'wrong user or password');
-    if (!allows(role, access)) throw new HttpError(403, 'forbidden', 'these credentials only read; this route acts and needs the act role (roles: in the web config)');
+    const caller = await callerFor(authorization);
+    if (caller === null) throw unauthorized(/^bearer /i.test(authorization) ? 'wrong bearer token' : 'wrong user or password');
+    if (!allows(caller.role, access)) throw new HttpError(403, 'forbidden', 'these credentials only read; this route acts and needs the act role (roles: in the web config)');
+    callers.set(req, caller.name);
   };
 }

@@ -8,6 +8,8 @@
 //     only where plugin.json has a route for that path prefix and method, as Grafana does
 //   /api/plugins/djezzy-ussdwatch-app/settings          -> the app's settings (GET, and POST from the config page)
 //   /healthz                                            -> "ok", open
+// Proxied requests carry the signed-in user's login as X-Grafana-User, as Grafana does with
+// [dataproxy] send_user_header = true (the notifier records who acknowledged from it).
 // Protected as every ussdwatch surface (common/web-security): with --web.config.file, TLS
 // and credentials, nobody anonymous; without one, 127.0.0.1 only. Showing reads; what
 // changes something acts: saving the settings, a datasource call other than GET (silences),
@@ -24,6 +26,7 @@ import { dirname, extname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { HttpError, type Request } from '@ussdwatch/common/http.js';
+import { callerOf } from '@ussdwatch/common/web-auth.js';
 import { webSecurity } from '@ussdwatch/common/web-security.js';
 import { DEFAULT_ALERTMANAGER_UID, DEFAULT_PROMETHEUS_UID, PLUGIN_ID } from '../src/constants.js';
 import type { AppJsonData, AppSecureJsonData } from '../src/settings.js';
@@ -32,6 +35,8 @@ import { allowedHosts, parseSettingsUpdate, SettingsError, upstreamProblem } fro
 /** plugin.json's proxy routes: a path prefix (`exporter/api/events`), a method and the Grafana role they need. */
 const PLUGIN_ROUTES = (JSON.parse(readFileSync(fileURLToPath(new URL('../src/plugin.json', import.meta.url)), 'utf8')) as { routes: Array<{ path: string; method?: string; reqRole?: string }> }).routes;
 const SAFE_METHODS = new Set(['GET', 'HEAD']);
+/** Grafana's header naming the signed-in user to the backends it proxies to. */
+const USER_HEADER = 'x-grafana-user';
 /** Largest settings body read (the config page sends a few hundred bytes). */
 const MAX_SETTINGS_BYTES = 64 * 1024;
 
@@ -111,6 +116,10 @@ function proxy(req: IncomingMessage, res: ServerResponse, target: Target, rest: 
   delete headers.cookie;
   delete headers.authorization;
   if (target.token) headers.authorization = `Bearer ${target.token}`;
+  // As Grafana with [dataproxy] send_user_header: the signed-in user's login, never what the browser claims.
+  delete headers[USER_HEADER];
+  const login = callerOf(req as Request);
+  if (login) headers[USER_HEADER] = login;
   const send = url.protocol === 'https:' ? httpsRequest : httpRequest;
   const out = send(url, { method: req.method, headers }, (up) => {
     res.writeHead(up.statusCode ?? 502, withoutCors(up.headers));

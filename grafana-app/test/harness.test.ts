@@ -1,6 +1,10 @@
 // The harness server answers Grafana's URL shapes: datasource proxy by uid, plugin proxy
 // routes with the bearer token added server-side, settings, and 502/404 as Grafana does.
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import bcrypt from 'bcryptjs';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freePort } from '@ussdwatch/testkit';
@@ -57,6 +61,28 @@ describe('harness server', () => {
     expect(seen.at(-1)).toMatchObject({ url: '/notifier-base/api/journal?limit=5', headers: { authorization: 'Bearer n-token' } });
     await fetch(`${base}/api/plugin-proxy/djezzy-ussdwatch-app/exporter/api/events`);
     expect(seen.at(-1)?.headers.authorization).toBeUndefined();
+  });
+
+  it('names the signed-in user to the backend as X-Grafana-User, as Grafana does, never the one the browser claims', async () => {
+    // Anonymous (no web config): nobody to name, and the browser's own header is dropped.
+    await fetch(`${base}/api/plugin-proxy/djezzy-ussdwatch-app/notifier/api/journal`, { headers: { 'x-grafana-user': 'admin' } });
+    expect(seen.at(-1)?.headers['x-grafana-user']).toBeUndefined();
+    const dir = await mkdtemp(join(tmpdir(), 'ussdwatch-harness-user-'));
+    const webConfig = join(dir, 'web.yml');
+    await writeFile(webConfig, `basic_auth_users:\n  amina: ${bcrypt.hashSync('pw', 4)}\nroles:\n  amina: act\n`);
+    const up = `http://127.0.0.1:${portOf(upstream)}`;
+    const signed = createHarness({ port: 0, webConfigFile: webConfig, prometheusUrl: up, alertmanagerUrl: up, exporterUrl: up, notifierUrl: up, notifierToken: 'n-token' });
+    await listen(signed, 0);
+    try {
+      const auth = `Basic ${Buffer.from('amina:pw').toString('base64')}`;
+      await fetch(`http://127.0.0.1:${portOf(signed)}/api/plugin-proxy/djezzy-ussdwatch-app/notifier/api/incidents/3/ack`, { method: 'POST', headers: { authorization: auth, 'x-grafana-user': 'admin' } });
+      expect(seen.at(-1)).toMatchObject({ url: '/api/incidents/3/ack', headers: { 'x-grafana-user': 'amina', authorization: 'Bearer n-token' } });
+      await fetch(`http://127.0.0.1:${portOf(signed)}/api/datasources/proxy/uid/ussdwatch-prometheus/api/v1/query?query=up`, { headers: { authorization: auth } });
+      expect(seen.at(-1)?.headers['x-grafana-user']).toBe('amina');
+    } finally {
+      await new Promise((done) => signed.close(done));
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 
   it('answers like Grafana for an unknown uid, an unknown route and a dead backend', async () => {

@@ -3,7 +3,7 @@ import React from 'react';
 import { renderToStaticMarkup } from 'react-dom/server';
 import { describe, expect, it, vi } from 'vitest';
 import { IncidentCard } from '../src/components/IncidentCard.js';
-import { clock } from '../src/components/format.js';
+import { weekdayClock } from '../src/components/format.js';
 import { durationS, parseIncidents, subjectOf, timelineOf, type Incident } from '../src/data/incidents.js';
 
 // @grafana/ui's source build does not load under vitest (its dependencies export TypeScript
@@ -27,7 +27,9 @@ const BODY = {
       ],
       notified: [
         { recipient: '21377****567', channel: 'sms', at: '2026-11-21T10:00:10Z', result: 'delivered', step: 0, phase: 't3' },
-        { recipient: '21366****111', channel: 'sms', at: '2026-11-21T10:00:11Z', result: 'held', step: 0, phase: 't3', until: '2026-11-21T11:00:00Z' },
+        { recipient: '21366****111', channel: 'sms', at: '2026-11-21T10:00:11Z', result: 'held', step: 0, phase: 't3', until: '2026-11-21T11:00:00Z', reason: 'SMS cap' },
+        { recipient: 'n*********g@djezzy.dz', channel: 'mail', at: '2026-11-21T10:00:12Z', result: 'held', step: 0, phase: 't1', until: '2026-11-22T07:00:00Z', reason: 'business hours' },
+        { recipient: 'n*********s@djezzy.dz', channel: 'mail', at: '2026-11-21T10:00:13Z', result: 'released', step: 0, phase: 't1', until: '2026-11-22T07:00:00Z', reason: 'business hours' },
       ],
       escalations: [{ at: '2026-11-21T10:02:30Z', step: 1, to: '21366****111', tier: 3 }],
       silence: null,
@@ -45,7 +47,7 @@ describe('incidents from the notifier', () => {
   it('reads times, nulls and held release times; refuses what is not the API', () => {
     const [a, b] = parseIncidents(BODY);
     expect(a).toMatchObject({ id: 7, shortCode: '*710#', node: undefined, state: 'acknowledged', acknowledgedBy: '21377****567', resolvedAt: undefined });
-    expect(a.notified[1]).toEqual({ recipient: '21366****111', channel: 'sms', at: T('2026-11-21T10:00:11Z'), result: 'held', step: 0, until: T('2026-11-21T11:00:00Z') });
+    expect(a.notified[1]).toEqual({ recipient: '21366****111', channel: 'sms', at: T('2026-11-21T10:00:11Z'), result: 'held', step: 0, until: T('2026-11-21T11:00:00Z'), reason: 'SMS cap' });
     expect(b.node).toBe('gw02');
     expect(() => parseIncidents({ entries: [] })).toThrow(/\{incidents/);
     expect(() => parseIncidents({ incidents: [{ id: 1, state: 'firing' }] })).toThrow(/state/);
@@ -68,11 +70,13 @@ describe('incidents from the notifier', () => {
       'alert: UssdAppTimeouts firing (tier 3)',
       'notified: sms to 21377****567 (first page): delivered',
       'notified: sms to 21366****111 (first page): held',
+      'notified: mail to n*********g@djezzy.dz (first page): held',
+      'notified: mail to n*********s@djezzy.dz (first page): held (business hours), then released',
       'alert: UssdInternalErrors resolved',
       'escalation: escalated to step 1: 21366****111',
       'acknowledged: acknowledged by 21377****567',
     ]);
-    expect(events.find((e) => e.text.endsWith('held'))?.heldUntil).toBe(T('2026-11-21T11:00:00Z'));
+    expect(events.filter((e) => e.text.endsWith('held')).map((e) => [e.heldUntil, e.heldFor])).toEqual([[T('2026-11-21T11:00:00Z'), 'SMS cap'], [T('2026-11-22T07:00:00Z'), 'business hours']]);
   });
 });
 
@@ -84,12 +88,15 @@ describe('the incident card', () => {
   const render = (i: number) =>
     card(parseIncidents(BODY)[i], new Map([['*710#', 'Flexy']]), T('2026-11-21T10:05:00Z'));
 
-  it('shows state, who acknowledged, escalations, and a held SMS as held until its local release time', () => {
+  it('shows state, who acknowledged, escalations, and held messages as held until their local release time, and why', () => {
     const html = render(0);
     expect(html).toContain('#7 *710# Flexy');
     expect(html).toContain('acknowledged by 21377****567');
     expect(html).toContain('1 escalation');
-    expect(html).toContain(`held until ${clock(T('2026-11-21T11:00:00Z'))}`);
+    expect(html).toContain(`held<span class="held"> until ${weekdayClock(T('2026-11-21T11:00:00Z'))} (SMS cap)`);
+    // Tier-1 mail outside business hours, in the viewer's zone: "mail held until Sun 08:00 CET (business hours)".
+    expect(html).toContain(`mail to n*********g@djezzy.dz (first page): held<span class="held"> until ${weekdayClock(T('2026-11-22T07:00:00Z'))} (business hours)`);
+    expect(weekdayClock(T('2026-11-22T07:00:00Z'), 'Africa/Algiers')).toBe('Sun 08:00 CET');
     // Acknowledged already: no button.
     expect(html).not.toContain('Acknowledge</');
   });

@@ -17,6 +17,7 @@ import type { WebhookAlert, WebhookPayload } from './payload.js';
 import { withRetry, type Outcome } from './retry.js';
 import { capSummarySms, SMS_CAP_WINDOW_MS, smsAllowance } from './sms-cap.js';
 import { ackLink } from './ack-link.js';
+import { BUSINESS_HOURS, holdUntil } from './business-hold.js';
 import type { FittedSms } from './sms-fit.js';
 import type { SmsSender } from './sms.js';
 
@@ -61,7 +62,7 @@ export interface DispatchResult {
   duplicates: number;
   /** Not resent: an earlier attempt was interrupted mid-request and may have been delivered. */
   inDoubt: number;
-  /** SMS not sent: the recipient reached the hourly cap (the mail still went). */
+  /** SMS not sent: the recipient reached the hourly cap (the mail still went); or tier-1 mail held for business hours. */
   held: number;
   /** Given up for good (4xx, SMTP 5xx): Alertmanager retrying would not help. */
   refused: number;
@@ -89,6 +90,8 @@ export interface Delivery {
   step: number | null;
   /** seq of the journal entry that caused it (the webhook's receipt, or the incident's change). */
   notification: number;
+  /** A mail that waits for business hours: journaled held until then, not sent. */
+  holdUntil?: number | null;
   sms(lang: Language): FittedSms;
   mail(): RenderedEmail;
 }
@@ -107,6 +110,9 @@ function alertSummaries(p: WebhookPayload): AlertSummary[] {
     startsAt: a.startsAt,
   }));
 }
+
+/** Records of messages that did not reach the person (a released mail has its own record). */
+const NOT_TOLD: ReadonlySet<string> = new Set(['failed', 'held', 'released', 'cancelled']);
 
 const uniq = (xs: (string | undefined | null)[]): string[] => [...new Set(xs.filter((x): x is string => !!x))];
 
@@ -201,7 +207,7 @@ export class Dispatcher {
     const known = this.addressBook();
     const out = new Map<string, Recipient>();
     for (const n of inc.notified) {
-      if (n.recipientKey === except || n.result === 'failed' || n.result === 'held') continue;
+      if (n.recipientKey === except || NOT_TOLD.has(n.result)) continue;
       const r = known.get(n.recipientKey);
       if (r) out.set(n.recipientKey, r);
     }
@@ -270,8 +276,9 @@ export class Dispatcher {
     for (const inc of incidents) {
       const phase = phaseOf(inc);
       const recipients = phase === 'resolved' ? this.everyoneTold(inc) : this.pageRecipients(inc);
+      const holdMail = phase === 't1' ? holdUntil(this.deps.cfg.oncall, inc, Date.now()) : null;
       await this.deliverAll(recipients.map((r) => ({
-        r, inc, phase, step: phase === 'resolved' ? null : 0, notification: received.seq,
+        r, inc, phase, step: phase === 'resolved' ? null : 0, notification: received.seq, holdUntil: r.channel === 'email' ? holdMail : null,
         sms: (lang: Language) => (phase === 'resolved' ? resolvedSms(inc, this.context(lang)) : firingSms(inc, this.context(lang))),
         // The incident's tier, whichever alert's notification this is.
         mail: () => mailMessage({ ...p, commonLabels: { ...p.commonLabels, tier: String(inc.tier) } }, this.mailExtra(inc)),
@@ -367,6 +374,19 @@ export class Dispatcher {
         return undefined;
       }
       const told = (res: string): Notified => ({ recipient: masked, recipientKey, channel: r.channel === 'sms' ? 'sms' : 'mail', at: new Date().toISOString(), result: res, step: d.step, phase: d.phase });
+      if (d.holdUntil) {
+        const until = new Date(d.holdUntil).toISOString();
+        // Alertmanager repeats a notification while its alert fires: the mail is held once.
+        const already = journal.incidents.get(d.inc.id)?.notified.some((n) => n.recipientKey === recipientKey && n.phase === d.phase && n.result === 'held');
+        await journal.append([{ ...base, result: already ? 'duplicate' : 'held', attempt: 0, durationMs: 0, until, message: `outside business hours (${cfg.oncall!.file}): held until ${until}, sooner if the fault grows` }]);
+        this.deps.metrics.notification(r.channel, already ? 'duplicate' : 'held');
+        if (already) {
+          result.duplicates++;
+          return undefined;
+        }
+        result.held++;
+        return { ...told('held'), until, reason: BUSINESS_HOURS };
+      }
       let capSummary: FittedSms | undefined;
       if (r.channel === 'sms') {
         const now = Date.now();
@@ -377,7 +397,7 @@ export class Dispatcher {
           await journal.append([{ ...base, result: 'held', attempt: 0, durationMs: 0, until, message: `${cap} SMS in the last hour: held, the summary was sent; the mail still goes` }]);
           this.deps.metrics.notification('sms', 'held');
           result.held++;
-          return { ...told('held'), until };
+          return { ...told('held'), until, reason: 'SMS cap' };
         }
         if (allowance.send === 'summary') capSummary = capSummarySms(cap, 1, allowance.resumeAt);
       }

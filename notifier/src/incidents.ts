@@ -25,13 +25,18 @@ export interface Notified {
   recipientKey: string;
   channel: 'sms' | 'mail';
   at: string;
-  /** sent (gateway accepted), failed, delivered / undelivered (delivery report), held. */
+  /**
+   * sent (gateway accepted), failed, delivered / undelivered (delivery report), held; a
+   * held mail becomes released (sent again, as a record of its own) or cancelled (the
+   * incident resolved before).
+   */
   result: string;
   /** 0 for the first page, k for the chain's step k; null for notices (acknowledged, resolved). */
   step: number | null;
   phase: string;
-  /** A held message: when it may go again (ISO-8601 UTC). */
+  /** A held message: when it may go again (ISO-8601 UTC), and why it waits (`business hours`, `SMS cap`). */
   until?: string;
+  reason?: string;
 }
 
 export interface Incident {

@@ -17,7 +17,8 @@ export type Channel = 'sms' | 'email';
  * attempt left `started` with no result after it was interrupted (the process died) and
  * may or may not have been delivered. `in_doubt` is what a redelivery of such a message
  * records instead of sending it again. `held`: an SMS not sent because the recipient
- * reached the hourly cap (the mail still goes).
+ * reached the hourly cap (the mail still goes), or a tier-1 mail waiting for business
+ * hours (`until`; the on-call loop sends it then, see business-hold.ts).
  */
 export type AttemptResult = 'started' | 'sent' | 'retry' | 'failed' | 'duplicate' | 'in_doubt' | 'held';
 
@@ -77,7 +78,7 @@ export interface AttemptEntry extends Common {
   message?: string;
   /** This SMS was the cap's one summary ("N more alerts held"), sent instead of the notification's text. */
   capSummary?: true;
-  /** A held SMS: when the cap lets alerts go again (ISO-8601 UTC). */
+  /** A held SMS: when the cap lets alerts go again; a held mail: when business hours open (ISO-8601 UTC). */
   until?: string;
   /** The incident and its phase (t3, resolved, ack, t3/s1) the message told. */
   incidentId?: number;

@@ -1,14 +1,16 @@
 // What happens to an incident after its first page, without a webhook: the chain's next
 // step when nobody acknowledged in time (or every SMS of the steps before failed), the
+// tier-1 mail held for business hours released (business-hold.ts), the
 // acknowledgement (by SMS reply, mail link or the app) with its Alertmanager silence kept
 // while the alerts fire, and the end of an acknowledged incident, which Alertmanager does
 // not notify (#226) and is read from its API. Every decision is taken from the incidents
 // as journaled, on a tick: a restart loses no timer, it only resumes the ticks.
 import { maskMsisdn } from '@ussdwatch/common/mask.js';
 import type { Logger } from '@ussdwatch/common/log.js';
+import { releaseReason } from './business-hold.js';
 import { emptyResult, incidentPayload, type Delivery, type Dispatcher } from './dispatch.js';
 import { firingSms, whatIsWrong } from './incident-messages.js';
-import type { Incident } from './incidents.js';
+import type { Incident, Notified } from './incidents.js';
 import { mailMessage } from './mail-body.js';
 import { chainFor, type Language } from './oncall.js';
 import type { AlertmanagerClient } from './silences.js';
@@ -25,6 +27,7 @@ export interface Acknowledger {
 export type AckOutcome = { result: 'ack' | 'close' | 'already' | 'unknown'; incident?: Incident };
 
 const FAILED = new Set(['failed', 'undelivered']);
+const heldMail = (n: Notified) => n.channel === 'mail' && n.result === 'held';
 
 export class OnCallLoop {
   private timer?: NodeJS.Timeout;
@@ -58,6 +61,7 @@ export class OnCallLoop {
   async tick(now: number): Promise<void> {
     const book = this.d.deps.journal.incidents;
     for (const inc of book.open()) if (inc.state === 'open') await this.escalate(inc, now);
+    for (const inc of book.all()) if (inc.notified.some(heldMail)) await this.releaseHeld(inc, now);
     // Alertmanager is asked every 5th tick (10 s by default), and only about silenced incidents.
     if (this.ticks++ % 5 !== 0 || !this.am.configured) return;
     for (const inc of book.all()) {
@@ -90,6 +94,36 @@ export class OnCallLoop {
       await this.page(changed.inc, k, phase);
       return;
     }
+  }
+
+  /**
+   * The incident's held tier-1 mail: dropped (and journaled so) once the incident resolved,
+   * sent once it may go. The mail goes first and is marked released after: a restart in
+   * between resends nothing (the dedup has it), and no held mail is left behind.
+   */
+  private async releaseHeld(inc: Incident, now: number): Promise<void> {
+    const held = inc.notified.filter(heldMail);
+    const mark = (result: string) => (x: Incident) => {
+      for (const n of x.notified) if (heldMail(n)) n.result = result;
+    };
+    if (inc.state === 'resolved') {
+      await this.d.change(inc.id, `held tier-1 mail not sent: the incident resolved at ${inc.resolved_at} before business hours`, mark('cancelled'));
+      return;
+    }
+    const why = releaseReason(this.d.deps.cfg.oncall, inc, Math.min(...held.map((n) => Date.parse(n.until ?? ''))), now);
+    if (!why) return;
+    // Whoever the higher tier's page reaches (the dispatcher sends it) gets no second mail.
+    const paged = new Set(inc.tier > 1 ? this.d.pageRecipients(inc).map((r) => this.d.recipientKey(r.channel, r.address)) : []);
+    const deliveries: Delivery[] = held.flatMap((n) => {
+      const r = paged.has(n.recipientKey) ? undefined : this.d.recipientOf(n.recipientKey);
+      return r ? [{
+        r, inc, phase: n.phase, step: 0, notification: 0,
+        sms: (lang: Language) => firingSms(inc, this.d.context(lang)),
+        mail: () => mailMessage(incidentPayload(inc, whatIsWrong(inc, 'en')), this.d.mailExtra(inc)),
+      }] : [];
+    });
+    await this.d.deliverAll(deliveries, emptyResult(0));
+    await this.d.change(inc.id, `held tier-1 mail released: ${why}`, mark('released'));
   }
 
   private async page(inc: Incident, k: number, phase: string): Promise<void> {

@@ -31,10 +31,19 @@ export interface Step {
   notify: string[];
 }
 
+/** When tier-1 mail goes: inside these hours, or at once when its fault grows (releaseEarly). */
+export interface BusinessHours {
+  days: Set<number>;
+  startMin: number;
+  endMin: number;
+  /** A held mail goes at once when its incident has this many alerts firing, or has fired this long. */
+  releaseEarly: { alerts: number; firingForMs: number };
+}
+
 export interface OnCall {
   file: string;
   timezone: string;
-  businessHours: { days: Set<number>; startMin: number; endMin: number };
+  businessHours: BusinessHours;
   people: Map<string, Person>;
   rotations: Map<string, Rotation>;
   /** team -> tier ('2' | '3') -> steps, first one at 0. */
@@ -59,6 +68,9 @@ export function localTime(at: number, tz: string): string {
   const { minute } = localClock(at, tz);
   return `${String(Math.floor(minute / 60)).padStart(2, '0')}:${String(minute % 60).padStart(2, '0')}`;
 }
+
+/** At most half a day: the notifier reads incidents back over 12 hours after a restart. */
+const MAX_FIRING_FOR_MS = 12 * 3_600_000;
 
 function parseDuration(s: string): number | null {
   const m = /^(\d+)(s|m|h)$/.exec(s.trim());
@@ -136,7 +148,7 @@ export function onCallFrom(y: YamlFile): OnCall {
   } catch {
     r.fail('timezone', `unknown time zone "${timezone}"; write an IANA name like Africa/Algiers`);
   }
-  const bh = r.section('business_hours', ['days', 'start', 'end']);
+  const bh = r.section('business_hours', ['days', 'start', 'end', 'release_early']);
   const dayNames = bh.has('days') ? readList(bh.raw('days'), bh.at('days')) : DAYS.slice(0, 5);
   const days = new Set(dayNames.map((d, i) => {
     const n = typeof d === 'string' ? DAYS.indexOf(d.toLowerCase()) : -1;
@@ -147,7 +159,13 @@ export function onCallFrom(y: YamlFile): OnCall {
     const v = parseClock(bh.str(key, dflt));
     return v ?? bh.fail(key, 'not a time; write it like "08:00" (local, 24 h)');
   };
-  const businessHours = { days, startMin: clock('start', '08:00'), endMin: clock('end', '18:00') };
+  const early = bh.section('release_early', ['alerts', 'firing_for']);
+  const firingForMs = parseDuration(early.str('firing_for', '4h')) ?? early.fail('firing_for', 'not a duration; write it like 4h or 90m');
+  if (firingForMs < 600_000 || firingForMs > MAX_FIRING_FOR_MS) early.fail('firing_for', 'write between 10m and 12h (a fault firing half a day never waits longer)');
+  const businessHours: BusinessHours = {
+    days, startMin: clock('start', '08:00'), endMin: clock('end', '18:00'),
+    releaseEarly: { alerts: early.int('alerts', 3, 2, 100), firingForMs },
+  };
   if (businessHours.endMin <= businessHours.startMin) bh.fail('end', 'must be after start');
 
   const peopleAt = r.section('people', null);

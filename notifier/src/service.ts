@@ -5,7 +5,9 @@ import { jsonLogger, type Logger } from '@ussdwatch/common/log.js';
 import { isProduction, productionProblems, UnsafeStartError, webSecurity } from '@ussdwatch/common/web-security.js';
 import { timingSafeEqual } from 'node:crypto';
 import { maskMsisdn } from '@ussdwatch/common/mask.js';
+import { callerOf } from '@ussdwatch/common/web-auth.js';
 import { checkAckLink } from './ack-link.js';
+import { GRAFANA_USER_HEADER, grafanaUser } from './app-user.js';
 import { ConfigError, loadConfig, type NotifierConfig } from './config.js';
 import { Dispatcher, type Tier } from './dispatch.js';
 import { replyAnswer, parseReply } from './incident-messages.js';
@@ -184,7 +186,10 @@ export async function startNotifier(cfg: NotifierConfig, opts: NotifierOptions =
       handle: async (req, res) => {
         const id = Number(req.params.id);
         const close = searchParams(req).get('close') === 'true';
-        const r = await oncall.acknowledge(id, { label: 'app', name: 'app' }, close);
+        // The Grafana user behind the app's token, else the token (or web config user) itself.
+        const user = grafanaUser(req.headers[GRAFANA_USER_HEADER]);
+        const by = user ?? `app (${callerOf(req) ?? 'anonymous'})`;
+        const r = await oncall.acknowledge(id, { label: by, name: by }, close);
         if (r.result === 'unknown') throw new HttpError(404, 'not_found', `no incident #${req.params.id}`);
         res.status(r.result === 'already' ? 409 : 200).json({ result: r.result, incident: publicIncident(r.incident!) });
       },

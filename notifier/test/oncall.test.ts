@@ -14,8 +14,14 @@ import { journal, payload, postWebhook, REPO, testConfig, TOKEN, type TestConfig
 const AM_DIR = join(REPO, 'alertmanager');
 const CALLBACK_TOKEN = 'kannel-callback-test-token';
 
+// Business hours on one day three days away: whenever the suite runs, it is outside them.
+const DAYS = ['sunday', 'monday', 'tuesday', 'wednesday', 'thursday', 'friday', 'saturday'];
+const TODAY = new Intl.DateTimeFormat('en-US', { weekday: 'long', timeZone: 'Africa/Algiers' }).format(new Date()).toLowerCase();
+const OPEN_DAY = DAYS[(DAYS.indexOf(TODAY) + 3) % 7];
+
 const ONCALL = `
 timezone: Africa/Algiers
+business_hours: { days: [${OPEN_DAY}], start: "08:00", end: "18:00", release_early: { alerts: 2, firing_for: 10m } }
 people:
   ana: { sms: "213770000101", email: ana@djezzy.dz, language: fr }
   ben: { sms: "213770000102", email: ben@djezzy.dz, language: en }
@@ -77,8 +83,8 @@ const smsTo = (n: string) => kannel.received().filter((m) => m.to === n).map((m)
 const mailTo = (a: string) => smtp.received().filter((m) => m.to.includes(a));
 
 interface ApiIncident {
-  id: number; key: string; short_code: string | null; tier: number; state: string; acknowledged_by: string | null; resolved_at: string | null;
-  alerts: { alertname: string }[]; notified: { recipient: string; channel: string; result: string; step: number | null }[]; escalations: { step: number; to: string }[];
+  id: number; key: string; short_code: string | null; tier: number; state: string; acknowledged_by: string | null; resolved_at: string | null; started_at: string;
+  alerts: { alertname: string }[]; notified: { recipient: string; channel: string; result: string; step: number | null; until?: string; reason?: string }[]; escalations: { step: number; to: string }[];
   silence: { id: string } | null;
 }
 
@@ -198,6 +204,28 @@ describe('acknowledgement by SMS reply through Kannel', () => {
   });
 });
 
+describe('acknowledgement from the Grafana app', () => {
+  const ack = async (code: string, headers: Record<string, string>) => {
+    const [id] = (await postWebhook(notifier.url, '3', payload({ tier: '3', short_code: code, fingerprint: `app-${code}` }))).json.incidents as number[];
+    const res = await fetch(`${notifier.url}/api/incidents/${id}/ack`, { method: 'POST', headers: { authorization: `Bearer ${TOKEN}`, ...headers } });
+    expect(res.status).toBe(200);
+    return ((await res.json()) as { incident: ApiIncident }).incident.acknowledged_by;
+  };
+
+  it('records the Grafana user the proxy names (X-Grafana-User), shown safely, else the token that acted', async () => {
+    expect(await ack('*901#', { 'x-grafana-user': 'amina.b' })).toBe('amina.b');
+    expect((await incidentOf('*901#'))!.acknowledged_by).toBe('amina.b');
+    // A login that is a number or an address is personal data: masked as everywhere.
+    expect(await ack('*902#', { 'x-grafana-user': '213770123456' })).toBe('2137*****456');
+    expect(await ack('*903#', { 'x-grafana-user': 'karim.m@djezzy.dz' })).toBe('k*****m@djezzy.dz');
+    // No control characters (a forged header cannot rewrite the page or a log line), and a readable length.
+    expect(await ack('*904#', { 'x-grafana-user': `bob\tsmith${'x'.repeat(200)}` })).toBe(`bobsmith${'x'.repeat(56)}`);
+    // Without the header (Grafana's send_user_header off, or another client): the token's name.
+    expect(await ack('*905#', {})).toBe('app (alertmanager)');
+    expect(await ack('*906#', { 'x-grafana-user': ' \t ' })).toBe('app (alertmanager)');
+  });
+});
+
 describe('escalation', () => {
   it('pages the next step when nobody acknowledges in time, across a restart of the notifier', async () => {
     const res = await postWebhook(notifier.url, '2', payload({ team: 'billing', short_code: '*711#', fingerprint: 'esc' }));
@@ -228,6 +256,75 @@ describe('escalation', () => {
     const inc = (await incidentOf('*720*1#'))!;
     expect(inc.notified.find((n) => n.recipient === '2137*****001')).toMatchObject({ channel: 'sms', result: 'failed' });
     await waitFor(async () => (await incidentOf('*720*1#'))!.notified.some((n) => n.recipient === '2137*****103' && n.result === 'delivered'), { what: 'lea\'s SMS shown delivered' });
+  });
+});
+
+describe('tier-1 mail outside business hours', () => {
+  const teamMail = (id: number) => mailTo('noc-billing@djezzy.dz').filter((m) => m.subject.includes(`incident #${id}`));
+  const changes = async (id: number) => (await journal(notifier.url, '?limit=500')).filter((e) => e.kind === 'incident' && (e.incident as { id: number }).id === id).map((e) => e.change);
+  const heldIncident = (code: string) => waitFor(async () => {
+    const inc = await incidentOf(code);
+    return inc?.notified.some((n) => n.channel === 'mail' && n.result === 'held') && inc;
+  }, { timeoutMs: 15_000, what: `the held mail of ${code}` });
+
+  it('reaches the notifier through Alertmanager at any hour, is shown held until the opening, and goes then, across a restart', async () => {
+    await am.postAlerts([alert({ alertname: 'WrongCodeSurge', tier: '1', short_code: '*801#' })]);
+    const inc = await heldIncident('*801#');
+    const held = inc.notified.find((n) => n.result === 'held')!;
+    // The opening: 08:00 Algiers (UTC+1) on the open day, the first one ahead.
+    const until = Date.parse(held.until!);
+    expect(held).toMatchObject({ channel: 'mail', recipient: 'n*********g@djezzy.dz', reason: 'business hours', step: 0 });
+    expect(new Date(until).toISOString().slice(11, 16)).toBe('07:00');
+    expect(until - Date.now()).toBeGreaterThan(0);
+    expect(until - Date.now()).toBeLessThan(7 * 86_400_000);
+    const attempt = (await journal(notifier.url, '?limit=500')).find((e) => e.kind === 'attempt' && e.incidentId === inc.id && e.result === 'held')!;
+    expect(attempt.message).toMatch(/^outside business hours \(.*oncall\.yaml\): held until .*, sooner if the fault grows$/);
+    // A minute on, the fault still young: nothing goes.
+    await notifier.oncall.tick(Date.now() + 60_000);
+    expect(teamMail(inc.id)).toEqual([]);
+
+    // The release time lives in the journal: a restart keeps it.
+    await notifier.stop();
+    notifier = await start();
+    await notifier.oncall.tick(until);
+    await waitFor(() => teamMail(inc.id).length === 1, { what: 'the held mail at the opening' });
+    const after = (await incidentOf('*801#'))!;
+    expect(after.notified.filter((n) => n.channel === 'mail').map((n) => n.result)).toEqual(['released', 'sent']);
+    expect(await changes(inc.id)).toContain('held tier-1 mail released: business hours');
+    await notifier.oncall.tick(until + 60_000);
+    expect(teamMail(inc.id)).toHaveLength(1);
+  });
+
+  it('goes at once when the fault grows: a second alert joins, or it keeps firing', async () => {
+    await postWebhook(notifier.url, '1', payload({ tier: '1', short_code: '*802#', alertname: 'WrongCodeSurge', fingerprint: 'grow-a', startsAt: new Date().toISOString() }));
+    const inc = await heldIncident('*802#');
+    await postWebhook(notifier.url, '1', payload({ tier: '1', short_code: '*802#', alertname: 'ShortCodeUserErrors', fingerprint: 'grow-b' }));
+    await waitFor(() => teamMail(inc.id).length === 1, { what: 'the mail once two alerts fire' });
+    await waitFor(async () => (await changes(inc.id)).includes('held tier-1 mail released: 2 alerts firing (release_early.alerts: 2)'), { what: 'the held mail marked released' });
+    expect(teamMail(inc.id)).toHaveLength(1);
+
+    await postWebhook(notifier.url, '1', payload({ tier: '1', short_code: '*803#', alertname: 'WrongCodeSurge', fingerprint: 'long-a', startsAt: new Date().toISOString() }));
+    const long = await heldIncident('*803#');
+    await notifier.oncall.tick(Date.parse(long.started_at) + 10 * 60_000);
+    await waitFor(() => teamMail(long.id).length === 1, { what: 'the mail of a fault firing for 10 min' });
+    expect(await changes(long.id)).toContain('held tier-1 mail released: still firing after 10 min (release_early.firing_for)');
+  });
+
+  it('goes with the page when the incident reaches tier 2, and is not sent when it resolved meanwhile', async () => {
+    await postWebhook(notifier.url, '1', payload({ tier: '1', short_code: '*804#', alertname: 'WrongCodeSurge', fingerprint: 'rise-a', startsAt: new Date().toISOString() }));
+    const inc = await heldIncident('*804#');
+    await postWebhook(notifier.url, '2', payload({ tier: '2', short_code: '*804#', alertname: 'ShortCodeSlow', fingerprint: 'rise-b' }));
+    await waitFor(async () => (await changes(inc.id)).includes('held tier-1 mail released: the incident reached tier 2'), { what: 'the release on tier 2' });
+    // The tier-2 page's mail told the team: one mail, not two.
+    expect(teamMail(inc.id).map((m) => m.subject)).toEqual([expect.stringMatching(/^\[ussdwatch T2\] FIRING: ShortCodeSlow \*804#/)]);
+
+    await postWebhook(notifier.url, '1', payload({ tier: '1', short_code: '*805#', alertname: 'WrongCodeSurge', fingerprint: 'gone-a', startsAt: new Date().toISOString() }));
+    const gone = await heldIncident('*805#');
+    await postWebhook(notifier.url, '1', payload({ tier: '1', short_code: '*805#', alertname: 'WrongCodeSurge', fingerprint: 'gone-a', status: 'resolved' }));
+    await waitFor(async () => (await incidentOf('*805#'))!.notified.some((n) => n.result === 'cancelled'), { what: 'the held mail cancelled' });
+    expect((await changes(gone.id)).some((c) => /^held tier-1 mail not sent: the incident resolved at \S+ before business hours$/.test(String(c)))).toBe(true);
+    await notifier.oncall.tick(Date.now() + 7 * 86_400_000);
+    expect(teamMail(gone.id)).toEqual([]);
   });
 });
 

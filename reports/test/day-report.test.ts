@@ -57,7 +57,8 @@ beforeAll(async () => {
     exporterSettings: learnSettings(),
     simulator: { rate: 100, flat: true, seed: 20261128 },
     prometheus: { scrapeInterval: '5s', evaluationInterval: '5s' },
-    alertmanager: { maxGroupWait: '10s', maxGroupInterval: '30s', openTimeIntervals: true },
+    alertmanager: { maxGroupWait: '10s', maxGroupInterval: '30s' },
+    openBusinessHours: true,
   });
 }, 90_000);
 

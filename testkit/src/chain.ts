@@ -4,13 +4,13 @@
 import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { startKannel, type ReceivedSms } from './kannel.js';
 import { freePort } from './net.js';
 import { startProcess, type RunningProcess } from './process.js';
 import { REPO_ROOT } from './repo.js';
 import { startSmtp, type ReceivedMail } from './smtp.js';
-import { notifierConfig } from './wiring.js';
+import { notifierConfig, openBusinessHours } from './wiring.js';
 
 /** A mail as the SMTP server got it, or an SMS as fakesmsc got it, with the moment the stack first saw it. */
 export type Seen<T> = T & { seenAt: number };
@@ -155,6 +155,8 @@ export interface MessagingOptions {
   alertmanagerUrls: string[];
   /** The notifier's on-call file instead of the shipped notifier/config/oncall.yaml. */
   oncallFile?: string;
+  /** Business hours every day, all day, in (a copy of) that file: tier-1 mail observable whenever a test runs. */
+  openBusinessHours?: boolean;
   /** Numbers starting with this cannot be delivered (Kannel's delivery report says failed). */
   undeliverablePrefix?: string;
 }
@@ -173,6 +175,11 @@ export async function startMessaging(o: MessagingOptions): Promise<Messaging> {
   o.parts.add('kannel', { stop: () => kannel.stop(), output: () => kannel.logs() });
   o.parts.add('smtp', { stop: () => smtp.stop() });
   const sendsmsUrl = o.interposeSendsms ? await o.interposeSendsms(kannel.sendsmsUrl) : kannel.sendsmsUrl;
+  let oncallFile = o.oncallFile;
+  if (o.openBusinessHours) {
+    oncallFile = join(dirname(o.configFile), 'oncall-open.yaml');
+    await writeFile(oncallFile, openBusinessHours(await readFile(o.oncallFile ?? join(REPO_ROOT, 'notifier/config/oncall.yaml'), 'utf8')));
+  }
 
   await writeFile(o.configFile, notifierConfig(await readFile(join(REPO_ROOT, 'notifier/config/notifier.yaml'), 'utf8'), {
     baseDir: join(REPO_ROOT, 'notifier/config'),
@@ -181,7 +188,7 @@ export async function startMessaging(o: MessagingOptions): Promise<Messaging> {
     sendsms: { url: sendsmsUrl, user: kannel.user, password: kannel.password },
     smtp: { host: smtp.host, port: smtp.port },
     alertmanagerUrls: o.alertmanagerUrls,
-    oncallFile: o.oncallFile,
+    oncallFile,
   }));
   const notifierToken = (await readFile(join(REPO_ROOT, 'alertmanager/secrets/notifier.token'), 'utf8')).trim();
   const startNotifier = () => o.parts.spawn('notifier', [join(REPO_ROOT, 'notifier/dist/main.js'), '--config', o.configFile], { readyUrl: `${notifierUrl}/ready` });

@@ -35,7 +35,7 @@ export interface HaStackOptions {
   /** The pair's name, the `cluster` external label of both replicas. */
   cluster?: string;
   prometheus?: { scrapeInterval?: string; evaluationInterval?: string };
-  alertmanager?: { maxGroupWait?: string; maxGroupInterval?: string; openTimeIntervals?: boolean; peerTimeout?: string };
+  alertmanager?: { maxGroupWait?: string; maxGroupInterval?: string; peerTimeout?: string };
   onProgress?: (message: string) => void;
 }
 

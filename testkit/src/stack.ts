@@ -32,9 +32,9 @@ export interface StackOptions {
     /** Caps on every route's group_wait / group_interval: lowers slower tiers, never raises a faster one. */
     maxGroupWait?: string;
     maxGroupInterval?: string;
-    /** Opens every time interval (business hours) around the clock, so held notifications are observable any day. */
-    openTimeIntervals?: boolean;
   };
+  /** Opens the notifier's business hours around the clock, so tier-1 mail is observable any day (it is held outside them). */
+  openBusinessHours?: boolean;
   /** Puts something between two parts: gets the real URL, returns the one the caller should use. */
   interpose?: {
     /** Between Alertmanager and the notifier (base URL, without /webhook/...). */
@@ -119,6 +119,7 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
       interposeSendsms: opts.interpose?.sendsms,
       alertmanagerUrls: [am.url],
       oncallFile: opts.oncallFile,
+      openBusinessHours: opts.openBusinessHours,
       undeliverablePrefix: opts.undeliverablePrefix,
     });
     const { notifierToken } = messaging;

@@ -77,7 +77,6 @@ export interface AlertmanagerWiring {
   webhookBase: string;
   maxGroupWait?: string;
   maxGroupInterval?: string;
-  openTimeIntervals?: boolean;
 }
 
 /** The shipped alertmanager.yml: same routes, receivers pointed at this stack's notifier, timings capped if asked. */
@@ -100,9 +99,14 @@ export function alertmanagerConfig(shippedYaml: string, w: AlertmanagerWiring): 
     for (const child of asList(route.routes)) walk(asMap(child));
   };
   walk(asMap(cfg.route));
-  if (w.openTimeIntervals) {
-    for (const ti of asList(cfg.time_intervals)) asMap(ti).time_intervals = [{ weekdays: ['sunday:saturday'] }];
-  }
+  return stringifyYaml(cfg);
+}
+
+/** An on-call file whose business hours are every day, all day: tier-1 mail is never held (its release_early kept). */
+export function openBusinessHours(oncallYaml: string): string {
+  const cfg = asMap(parseYaml(oncallYaml));
+  const shipped = asMap(cfg.business_hours ?? {});
+  cfg.business_hours = { ...shipped, days: ['sunday', 'monday', 'tuesday', 'wednesday', 'thursday', 'friday', 'saturday'], start: '00:00', end: '24:00' };
   return stringifyYaml(cfg);
 }
 

@@ -3,7 +3,7 @@ import { css } from '@emotion/css';
 import type { GrafanaTheme2 } from '@grafana/data';
 import { Badge, Button, useStyles2 } from '@grafana/ui';
 import { durationS, subjectOf, timelineOf, type Incident, type IncidentState } from '../data/incidents.js';
-import { age, clock, DASH, stamp, zoneLabel } from './format.js';
+import { age, clock, DASH, stamp, weekdayClock, zoneLabel } from './format.js';
 import { TierBadge } from './TierBadge.js';
 
 const STATE_COLORS: Record<IncidentState, 'red' | 'orange' | 'green'> = { open: 'red', acknowledged: 'orange', resolved: 'green' };
@@ -63,7 +63,7 @@ export function IncidentCard({ incident: i, serviceNames, nowMs, onAck }: Props)
         {timelineOf(i).map((e, k) => (
           <li key={k}>
             {local(e.at)} {e.kind}: {e.text}
-            {e.heldUntil !== undefined && <span className={styles.held}> held until {local(e.heldUntil)}</span>}
+            {e.heldUntil !== undefined && <span className={styles.held}> until {weekdayClock(e.heldUntil)}{e.heldFor ? ` (${e.heldFor})` : ''}</span>}
           </li>
         ))}
       </ol>

@@ -52,6 +52,12 @@ export function stamp(ms: number, nowMs: number, timeZone?: string): string {
   return `${clock(ms, timeZone)} ${zoneLabel(ms, timeZone)}, ${ago >= 0 ? `${age(ago)} ago` : `in ${age(-ago)}`}`;
 }
 
+/** A time within the coming week, weekday first ("Sun 08:00 GMT+1"): when something held goes. */
+export function weekdayClock(ms: number, timeZone?: string): string {
+  if (!Number.isFinite(ms)) return DASH;
+  return `${dateTimeFormat(ms, { timeZone, format: 'ddd HH:mm' })} ${zoneLabel(ms, timeZone)}`;
+}
+
 /** Date and time in the viewer's time zone, as Grafana shows times. */
 export function clock(ms: number, timeZone?: string): string {
   if (!Number.isFinite(ms)) return DASH;

@@ -15,12 +15,13 @@ export interface IncidentNotice {
   recipient: string;
   channel: string;
   at: number;
-  /** sent, failed, delivered, undelivered, held. */
+  /** sent, failed, delivered, undelivered, held; a held mail later released or cancelled. */
   result: string;
   /** 0 the first page, k the chain's k-th step; undefined for notices (acknowledged, resolved). */
   step: number | undefined;
-  /** A held message: when it may go again. */
+  /** A held message: when it may go again, and why it waits (`business hours`, `SMS cap`). */
   until: number | undefined;
+  reason: string | undefined;
 }
 
 export interface Incident {
@@ -82,6 +83,7 @@ export function parseIncidents(body: unknown): Incident[] {
         result: String(n.result ?? ''),
         step: typeof n.step === 'number' ? n.step : undefined,
         until: time(n.until, `${what} notified until`),
+        reason: text(n.reason),
       })),
       escalations: list(i.escalations).map((e) => ({ at: time(e.at, `${what} escalation at`) ?? NaN, step: Number(e.step), to: String(e.to ?? '') })),
     };
@@ -109,13 +111,17 @@ export interface TimelineEvent {
   at: number;
   kind: TimelineKind;
   text: string;
-  /** A held message's release time: shown as "held until <local time>". */
+  /** A held message's release time: shown as "held until <local time> (<why>)". */
   heldUntil?: number;
+  heldFor?: string;
 }
+
+const HELD_THEN: Record<string, string> = { released: 'then released', cancelled: 'not sent: the incident resolved first' };
 
 function noticeText(n: IncidentNotice): string {
   const step = n.step === undefined ? 'notice' : n.step === 0 ? 'first page' : `escalation step ${n.step}`;
-  return `${n.channel} to ${n.recipient} (${step}): ${n.result}`;
+  const result = HELD_THEN[n.result] ? `held${n.reason ? ` (${n.reason})` : ''}, ${HELD_THEN[n.result]}` : n.result;
+  return `${n.channel} to ${n.recipient} (${step}): ${result}`;
 }
 
 /** Everything that happened to the incident, oldest first. */
@@ -125,7 +131,7 @@ export function timelineOf(i: Incident): TimelineEvent[] {
     events.push({ at: a.startsAt, kind: 'alert', text: `${a.alertname} firing (tier ${a.tier})` });
     if (a.endsAt !== undefined) events.push({ at: a.endsAt, kind: 'alert', text: `${a.alertname} resolved` });
   }
-  for (const n of i.notified) events.push({ at: n.at, kind: 'notified', text: noticeText(n), heldUntil: n.result === 'held' ? n.until : undefined });
+  for (const n of i.notified) events.push({ at: n.at, kind: 'notified', text: noticeText(n), ...(n.result === 'held' && { heldUntil: n.until, heldFor: n.reason }) });
   for (const e of i.escalations) events.push({ at: e.at, kind: 'escalation', text: `escalated to step ${e.step}: ${e.to}` });
   if (i.acknowledgedAt !== undefined) events.push({ at: i.acknowledgedAt, kind: 'acknowledged', text: `acknowledged by ${i.acknowledgedBy ?? 'someone'}` });
   if (i.resolvedAt !== undefined) events.push({ at: i.resolvedAt, kind: 'resolved', text: 'resolved' });
