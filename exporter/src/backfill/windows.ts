@@ -81,7 +81,14 @@ export class WindowWriter {
   async drain(keepOneBehind = false): Promise<void> {
     for (;;) {
       if (this.failed) throw this.failed;
-      if (this.delivering === null && this.closed.length > 0) this.delivering = this.deliverOldest();
+      if (this.delivering === null && this.closed.length > 0) {
+        // Cleared in a callback, never inside deliverOldest: a window delivered before an
+        // interruption is skipped without an await, and a clear made before this assignment
+        // would leave a settled promise here, awaited forever (a resumed run hung on it).
+        this.delivering = this.deliverOldest().then(() => {
+          this.delivering = null;
+        });
+      }
       if (this.delivering === null || (keepOneBehind && this.closed.length <= 1)) return;
       await this.delivering;
     }
@@ -101,8 +108,6 @@ export class WindowWriter {
       this.closed.shift();
     } catch (err) {
       this.failed = err as Error;
-    } finally {
-      this.delivering = null;
     }
   }
 
