@@ -7,7 +7,7 @@
 // Prometheus (which loads new blocks at its next reload, within a minute) never holds half
 // a day that a scheduled report could take for the whole of it.
 import { existsSync } from 'node:fs';
-import { mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, rename, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { ALGIERS_OFFSET_MS, isoLocalSeconds as isoAlgiers } from '@ussdwatch/simulator/algiers-time.js';
 import { NODE, SIMULATE_BIN, USSDWATCH_BIN } from './chain.js';
@@ -25,7 +25,7 @@ export interface HistoryOptions {
 }
 
 export interface HistoryWiring {
-  /** Where the logs, the staging blocks and the done marker go. */
+  /** Where the logs and the staging blocks go. */
   dir: string;
   /** The exporter's config (its sources are the nodes backfilled). */
   exporterFile: string;
@@ -43,7 +43,7 @@ export interface HistoryWiring {
 export interface HistoryResult {
   from: string;
   to: string;
-  /** Already backfilled by an earlier start today: nothing was done. */
+  /** Prometheus already held the time since the due day's midnight (an earlier start): nothing was done. */
   skipped: boolean;
   seconds: number;
 }
@@ -57,12 +57,24 @@ const FAULT_AT_H = 10;
 export const historyInstance = (source: string) => `history-${source}`;
 
 /** Algiers midnight of the earliest day report due now (the service's schedule), else of yesterday. */
-async function historyStart(w: HistoryWiring): Promise<number> {
+async function dueDayStart(w: HistoryWiring): Promise<number> {
   const yesterday = Math.floor((w.untilMs + ALGIERS_OFFSET_MS) / 86_400_000) * 86_400_000 - ALGIERS_OFFSET_MS - 86_400_000;
   if (!w.reportsUrl) return yesterday;
   const body = (await (await fetch(`${w.reportsUrl}/api/reports`)).json()) as { schedule: Array<{ period: string }> };
   const days = body.schedule.map((r) => r.period).filter((p) => /^\d{4}-\d{2}-\d{2}$/.test(p));
   return Math.min(yesterday, ...days.map((d) => Date.parse(`${d}T00:00:00Z`) - ALGIERS_OFFSET_MS));
+}
+
+/**
+ * The last sample Prometheus holds from before this start (an earlier start's live data or
+ * history, in the kept .run folder), or null: history begins after it, so no dialog is
+ * counted twice and no series gets two different pasts.
+ */
+async function lastSampleBefore(w: HistoryWiring, fromMs: number): Promise<number | null> {
+  const q = new URLSearchParams({ query: 'max(timestamp(ussd_log_lines_total))', start: String(fromMs / 1000), end: String((w.untilMs - 1) / 1000), step: '60' });
+  const body = (await (await fetch(`${w.prometheusUrl}/api/v1/query_range?${q}`)).json()) as { data: { result: Array<{ values: Array<[number, string]> }> } };
+  const times = body.data.result.flatMap((r) => r.values.map(([, v]) => Number(v) * 1000)).filter((t) => t < w.untilMs);
+  return times.length ? Math.max(...times) : null;
 }
 
 /** Runs in the background; stop() ends whichever program runs now. */
@@ -78,12 +90,12 @@ export function makeHistory(w: HistoryWiring, o: HistoryOptions = {}): { done: P
   };
   const done = (async (): Promise<HistoryResult> => {
     const started = Date.now();
-    const fromMs = await historyStart(w);
+    const dayMs = await dueDayStart(w);
+    const before = await lastSampleBefore(w, dayMs);
+    const fromMs = before === null ? dayMs : Math.ceil((before + 1) / 60_000) * 60_000;
     const untilS = Math.floor((w.untilMs - fromMs) / 1000);
-    const result = (skipped: boolean) => ({ from: isoAlgiers(fromMs), to: isoAlgiers(fromMs + untilS * 1000), skipped, seconds: (Date.now() - started) / 1000 });
-    const marker = join(w.dir, 'done');
-    // A second start the same day finds yesterday in Prometheus already.
-    if (existsSync(marker) && (await readFile(marker, 'utf8')).trim() === isoAlgiers(fromMs)) return result(true);
+    const result = (skipped: boolean) => ({ from: isoAlgiers(fromMs), to: isoAlgiers(fromMs + Math.max(untilS, 0) * 1000), skipped, seconds: (Date.now() - started) / 1000 });
+    if (untilS < 60) return result(true);
     const logs = join(w.dir, 'logs');
     const staging = join(w.dir, 'tsdb');
     await rm(w.dir, { recursive: true, force: true });
@@ -105,12 +117,11 @@ export function makeHistory(w: HistoryWiring, o: HistoryOptions = {}): { done: P
     }
     await waitFor(async () => {
       const q = `sum(ussd_dialogs_total{instance="${historyInstance(w.sources[0])}"})`;
-      const res = await fetch(`${w.prometheusUrl}/api/v1/query?query=${encodeURIComponent(q)}&time=${(fromMs + 12 * 3_600_000) / 1000}`);
+      const res = await fetch(`${w.prometheusUrl}/api/v1/query?query=${encodeURIComponent(q)}&time=${(fromMs + untilS * 500) / 1000}`);
       const body = (await res.json()) as { data?: { result?: unknown[] } };
       return (body.data?.result?.length ?? 0) > 0;
     }, { timeoutMs: 5 * 60_000, intervalMs: 2000, what: 'Prometheus loading the history blocks' });
     await rm(logs, { recursive: true, force: true });
-    await writeFile(marker, `${isoAlgiers(fromMs)}\n`);
     return result(false);
   })();
   return {
