@@ -244,7 +244,7 @@ async function main(): Promise<number> {
   // The demo starts with yesterday, backfilled as an operator would, so the scheduled day report has a day to report on.
   const stack = await startStack({ workDir, ports, harness: true, reports: true, history: values.smoke ? undefined : {}, onProgress: (m) => say(`up: ${m}`) });
   stack.history?.then(
-    (h) => say(h.skipped ? `up: Prometheus already holds the time since ${h.from}: no history to make` : `up: yesterday (${h.from} to ${h.to}) backfilled into Prometheus in ${h.seconds.toFixed(0)} s; the day report follows in ${rel(mailLog(stack.workDir))} within a minute or two`),
+    (h) => say(h.skipped ? `up: Prometheus already holds the time since ${h.from}: no history to make` : `up: history from ${h.from} to ${h.to} backfilled into Prometheus in ${h.seconds.toFixed(0)} s; the due day report, unless already sent, follows in ${rel(mailLog(stack.workDir))} within a minute or two`),
     (err: Error) => say(`up: yesterday could not be backfilled: ${err.message}`),
   );
   if (values.smoke) {
