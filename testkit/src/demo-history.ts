@@ -84,6 +84,8 @@ export function makeHistory(w: HistoryWiring, o: HistoryOptions = {}): { done: P
   const run = async (name: string, args: string[]) => {
     if (stopped) throw new Error('stopped');
     current = await startProcess(NODE, args, { name, cwd: REPO_ROOT, logFile: w.logFile });
+    // stop() may have come while it was being started.
+    if (stopped) await current.stop();
     const code = await current.exit;
     current = null;
     if (code !== 0) throw new Error(`${name} exited with ${code}: ${w.logFile}`);
@@ -115,12 +117,14 @@ export function makeHistory(w: HistoryWiring, o: HistoryOptions = {}): { done: P
     for (const block of await readdir(staging)) {
       if (existsSync(join(staging, block, 'meta.json'))) await rename(join(staging, block), join(w.prometheusDataDir, block));
     }
-    await waitFor(async () => {
+    const loaded = await waitFor(async () => {
+      if (stopped) return 'stopped';
       const q = `sum(ussd_dialogs_total{instance="${historyInstance(w.sources[0])}"})`;
       const res = await fetch(`${w.prometheusUrl}/api/v1/query?query=${encodeURIComponent(q)}&time=${(fromMs + untilS * 500) / 1000}`);
       const body = (await res.json()) as { data?: { result?: unknown[] } };
-      return (body.data?.result?.length ?? 0) > 0;
+      return (body.data?.result?.length ?? 0) > 0 && 'loaded';
     }, { timeoutMs: 5 * 60_000, intervalMs: 2000, what: 'Prometheus loading the history blocks' });
+    if (loaded === 'stopped') throw new Error('stopped');
     await rm(logs, { recursive: true, force: true });
     return result(false);
   })();
