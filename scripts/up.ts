@@ -194,11 +194,16 @@ function stopRequested(): Promise<string> {
     for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.on(signal, () => request(signal));
     const launcher = Number(process.env.USSDWATCH_UP_PARENT);
     if (!(launcher > 0)) return;
-    const watch = () => {
-      if (process.ppid !== launcher) request(`its launcher (pid ${launcher}) exited`);
-    };
-    watch();
-    setInterval(watch, 1000).unref();
+    // The launcher gone is one request, not one a second: a stop that takes longer (the
+    // background history's programs) must not be taken for a second signal.
+    const gone = () => process.ppid !== launcher;
+    if (gone()) return request(`its launcher (pid ${launcher}) exited`);
+    const timer = setInterval(() => {
+      if (!gone()) return;
+      clearInterval(timer);
+      request(`its launcher (pid ${launcher}) exited`);
+    }, 1000);
+    timer.unref();
   });
 }
 
