@@ -194,11 +194,16 @@ function stopRequested(): Promise<string> {
     for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.on(signal, () => request(signal));
     const launcher = Number(process.env.USSDWATCH_UP_PARENT);
     if (!(launcher > 0)) return;
-    const watch = () => {
-      if (process.ppid !== launcher) request(`its launcher (pid ${launcher}) exited`);
-    };
-    watch();
-    setInterval(watch, 1000).unref();
+    // The launcher gone is one request, not one a second: a stop that takes longer (the
+    // background history's programs) must not be taken for a second signal.
+    const gone = () => process.ppid !== launcher;
+    if (gone()) return request(`its launcher (pid ${launcher}) exited`);
+    const timer = setInterval(() => {
+      if (!gone()) return;
+      clearInterval(timer);
+      request(`its launcher (pid ${launcher}) exited`);
+    }, 1000);
+    timer.unref();
   });
 }
 
@@ -241,7 +246,12 @@ async function main(): Promise<number> {
   if (values.smoke) await rm(workDir, { recursive: true, force: true });
   await mkdir(workDir, { recursive: true });
   if (values.ha) return runUntilStopped(await startHaStack({ workDir, ports, onProgress: (m) => say(`up: ${m}`) }), tryThisHa, stop);
-  const stack = await startStack({ workDir, ports, harness: true, reports: true, onProgress: (m) => say(`up: ${m}`) });
+  // The demo starts with yesterday, backfilled as an operator would, so the scheduled day report has a day to report on.
+  const stack = await startStack({ workDir, ports, harness: true, reports: true, history: values.smoke ? undefined : {}, onProgress: (m) => say(`up: ${m}`) });
+  stack.history?.then(
+    (h) => say(h.skipped ? `up: Prometheus already holds the time since ${h.from}: no history to make` : `up: history from ${h.from} to ${h.to} backfilled into Prometheus in ${h.seconds.toFixed(0)} s; the due day report, unless already sent, follows in ${rel(mailLog(stack.workDir))} within a minute or two`),
+    (err: Error) => say(`up: yesterday could not be backfilled: ${err.message}`),
+  );
   if (values.smoke) {
     const code = await Promise.race([smoke(stack, started), stop.then(() => 130)]);
     await stopAll(stack, code === 130 ? await stop : 'smoke test done');

@@ -14,7 +14,8 @@ import type { PartName } from './ports.js';
 import { startPrometheus } from './prometheus.js';
 import { REPO_ROOT } from './repo.js';
 import type { ReceivedMail } from './smtp.js';
-import { alertmanagerConfig, exporterConfig, exporterNode, externalLabels, reportsConfig } from './wiring.js';
+import { makeHistory, type HistoryOptions, type HistoryResult } from './demo-history.js';
+import { alertmanagerConfig, exporterConfig, exporterNode, exporterSources, externalLabels, reportsConfig } from './wiring.js';
 
 export type { Seen } from './chain.js';
 
@@ -46,6 +47,12 @@ export interface StackOptions {
   harness?: boolean;
   /** Also start the report service (`ussdwatch report serve`, needs `npm run build -w reports`): schedule, archive, API; the harness proxies to it. */
   reports?: boolean;
+  /**
+   * Also make yesterday (Algiers midnight to now) in the background once the stack is up, as an
+   * operator backfills (demo-history.ts); the report service then retries every minute, not
+   * every 10, so yesterday's scheduled report goes out minutes after the history lands.
+   */
+  history?: HistoryOptions;
   /** The notifier's on-call file instead of the shipped notifier/config/oncall.yaml (e.g. shorter escalation delays). */
   oncallFile?: string;
   /** Numbers starting with this cannot be delivered (Kannel answers "not routable", the delivery report says failed). */
@@ -83,6 +90,8 @@ export interface Stack {
   notifier: { kill(signal: NodeJS.Signals): void; restart(): Promise<void> };
   /** A reply typed on a phone, sent through fakesmsc and Kannel's MO path to the notifier. */
   sendMo(from: string, text: string): Promise<void>;
+  /** With `history`: settles once Prometheus holds yesterday (or says why it does not). */
+  history?: Promise<HistoryResult>;
   /** Stops every process of the stack (each whole process group), in reverse start order. */
   stop(): Promise<void>;
 }
@@ -138,6 +147,7 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
     // The Grafana app harness serves the app's routes, so alert links can land on it.
     const harnessUrl = opts.harness ? `http://127.0.0.1:${await port('harness')}` : undefined;
     progress('starting Prometheus');
+    const liveFromMs = Date.now();
     const prom = await startPrometheus({
       externalLabels: harnessUrl ? externalLabels(await readFile(join(REPO_ROOT, 'prometheus/prometheus.yml'), 'utf8'), { grafana_url: harnessUrl }) : undefined,
       workDir: join(workDir, 'prometheus'),
@@ -164,6 +174,7 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
         notifierConfigFile: join(dirs.config, 'notifier.yaml'),
         notifierTokenFile: join(REPO_ROOT, 'alertmanager/secrets/notifier.token'),
         archiveDir: join(workDir, 'reports'),
+        retryMinutes: opts.history ? 1 : undefined,
       };
       await writeFile(scheduleFile, reportsConfig(await readFile(join(REPO_ROOT, 'reports/config/schedule.yaml'), 'utf8'), wiring));
       await parts.spawn('reports', [join(REPO_ROOT, 'reports/bin/ussdwatch-report.js'), 'serve', '--config', scheduleFile], { readyUrl: `${reportsUrl}/healthz` });
@@ -177,6 +188,28 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
       );
     }
 
+    let history: Promise<HistoryResult> | undefined;
+    if (opts.history) {
+      progress('making yesterday in the background (simulator --fast, then ussdwatch backfill)');
+      const h = makeHistory(
+        {
+          dir: join(workDir, 'history'),
+          exporterFile,
+          sources: exporterSources(exporterDefaults),
+          prometheusDataDir: join(workDir, 'prometheus', 'data'),
+          prometheusUrl: prom.url,
+          untilMs: liveFromMs,
+          reportsUrl,
+          logFile: join(dirs.processLogs, 'history.log'),
+        },
+        opts.history,
+      );
+      parts.add('history', { stop: () => h.stop() });
+      history = h.done;
+      // Whoever awaits it hears a failure; nobody listening must not crash the process.
+      history.catch(() => {});
+    }
+
     return {
       workDir,
       urls: { exporter: exporterUrl, notifier: notifierUrl, simulator: simulatorUrl, prometheus: prom.url, alertmanager: am.url, sendsms: messaging.sendsmsUrl, smtp: messaging.smtpUrl, harness: harnessUrl, reports: reportsUrl },
@@ -188,6 +221,7 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
       logs: () => parts.logs(),
       notifier: messaging.notifier,
       sendMo: messaging.sendMo,
+      history,
       stop,
     };
   } catch (err) {

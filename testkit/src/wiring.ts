@@ -27,6 +27,11 @@ export function exporterNode(exporterYaml: string): string {
   return String(asMap(parseYaml(exporterYaml)).node);
 }
 
+/** The names of the log sources the exporter's config reads (one per gateway node in the shipped one). */
+export function exporterSources(exporterYaml: string): string[] {
+  return asList(asMap(parseYaml(exporterYaml)).sources).map((s) => String(asMap(s).name));
+}
+
 /** The exporter's embedded defaults (with `settings` over them), listening where the stack says. */
 export function exporterConfig(defaultYaml: string, port: number, settings: Record<string, unknown> = {}): string {
   const cfg = { ...asMap(parseYaml(defaultYaml)), ...settings };
@@ -118,6 +123,8 @@ export interface ReportsWiring {
   notifierConfigFile: string;
   notifierTokenFile: string;
   archiveDir: string;
+  /** Minutes between tries of a report that could not be built (the shipped retry_minutes when absent). */
+  retryMinutes?: number;
 }
 
 /** The shipped report schedule (its reports and recipients untouched) wired to this stack's sources, port and archive. */
@@ -129,6 +136,7 @@ export function reportsConfig(shippedYaml: string, w: ReportsWiring): string {
   cfg.listen = { host: '127.0.0.1', port: w.port };
   cfg.public_url = self;
   cfg.archive = { ...asMap(cfg.archive), dir: w.archiveDir };
+  if (w.retryMinutes !== undefined) cfg.retry_minutes = w.retryMinutes;
   return stringifyYaml(cfg);
 }
 
