@@ -45,5 +45,28 @@ expect tier1-email alertname=Anything tier=9 team=billing
 # Routing does not depend on team spelling: an unknown team still routes by tier (the notifier falls back to the critical team).
 expect tier3-critical alertname=UssdAppTimeouts tier=3 team=nobody short_code='*720#'
 
+# Grouping, on the real Alertmanager (amtool cannot show group_by): two missing exporters
+# are two notifications, one per node; two nodes overloaded stay one group per alertname.
+groups_of() { # alertname -> the node label of each group holding it, sorted
+  curl -fsS "$am_url/api/v2/alerts/groups" | jq -r --arg a "$1" '[.[] | select(.alerts[0].labels.alertname == $a) | .labels.node // "(all nodes)"] | sort | join(" ")'
+}
+am_port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+am_url="http://127.0.0.1:$am_port"
+am_dir=$(mktemp -d)
+prometheus-alertmanager --config.file="$config" --storage.path="$am_dir" --web.listen-address="127.0.0.1:$am_port" \
+  --cluster.listen-address= --log.level=warn 2>"$am_dir/log" &
+am_pid=$!
+trap 'kill "$am_pid" 2>/dev/null; wait "$am_pid" 2>/dev/null; rm -rf "$am_dir"' EXIT
+for _ in $(seq 100); do curl -fsS "$am_url/-/ready" >/dev/null 2>&1 && break; sleep 0.1; done
+for node in gw01 gw02; do
+  amtool alert add --alertmanager.url="$am_url" alertname=UssdwatchExporterMissing tier=2 severity=warning team=ussdwatch node="$node" >/dev/null
+  amtool alert add --alertmanager.url="$am_url" alertname=NodeOverloaded tier=2 severity=warning team=ussd-platform node="$node" >/dev/null
+done
+got=""
+for _ in $(seq 50); do got=$(groups_of UssdwatchExporterMissing); [ "$got" = "gw01 gw02" ] && break; sleep 0.1; done
+[ "$got" = "gw01 gw02" ] && ok || ko "UssdwatchExporterMissing of gw01 and gw02 grouped as [$got], expected one group per node [gw01 gw02]"
+got=$(groups_of NodeOverloaded)
+[ "$got" = "(all nodes)" ] && ok || ko "NodeOverloaded of gw01 and gw02 grouped as [$got], expected one group"
+
 echo "amtool: $passed passed, $failed failed"
 [ "$failed" -eq 0 ]

@@ -273,13 +273,28 @@ async function main(): Promise<number> {
     // these waits order them. Not synchronisation but the schedule: the warm-up is the
     // normal traffic the rules' windows must hold before a fault, or a fault would look
     // bigger (and be caught sooner) than in production.
-    const after = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
-    const warm = after(warmupMs);
+    const after = (ms: number) => new Promise<void>((r) => setTimeout(r, Math.max(0, ms)));
+    // When the phase-1 faults start: the end of the warm-up.
+    const warm = after(warmupMs).then(() => Date.now());
+    // A lead is measured against the DPSS file of the period holding the fault's start, so
+    // the same detection time gives a lead up to 300 s longer at the start of a period than
+    // at its end. Phase 2 starts at the point of its period where phase 1 started (one or
+    // more whole periods later): every SMS scenario's lead is then measured at one phase,
+    // and differs from another's only by the detection time.
+    const samePointOfPeriod = (phase1Ms: number) => {
+      const periodMs = PERIOD_S * 1000;
+      const at = phase1Ms + Math.max(0, Math.ceil((Date.now() - phase1Ms - 1000) / periodMs)) * periodMs;
+      log(`phase 2: starting ${secs(at - Date.now())} s from now, ${phaseInPeriod(at, PERIOD_S).toFixed(0)} s into its DPSS period as phase 1 was`);
+      return after(at - Date.now());
+    };
     const detected = new Map(scenarios.map((s) => [s, gate()]));
     const blurred = scenarios.filter(blurredByNodeErrors).map((s) => detected.get(s)!.opened);
     const runs = scenarios.map(async (s) => {
       if (s.phase >= 1) await warm;
-      if (s.phase === 2) await Promise.all(blurred);
+      if (s.phase === 2) {
+        await Promise.all(blurred);
+        await samePointOfPeriod(await warm);
+      }
       outcomes.push(await runScenario(ctx, s, detected.get(s)!.open));
     });
     const crashRun = notifierCrash(up, tap!, gateway!, log).then((r) => {

@@ -38,8 +38,8 @@ describe('files generated from prometheus/slo.yaml', () => {
     ]);
     const rules = files.get('prometheus/rules/shortcode-errors.yml')!;
     expect(rules).toContain('ussd_shortcode:internal_error_burn:rate1m > 10\n');
-    expect(rules.replace(/\n\s+/g, ' ')).toContain('tier 3 = 10x over 1m and 6x over 5m for 45s');
-    expect(files.get('docs/runbooks/ShortCodeInternalErrors.md')).toContain('| 3 (critical) | 10x over 1m and 6x over 5m | 45s |');
+    expect(rules.replace(/\n\s+/g, ' ')).toContain('tier 3 = 10x over 1m and 6x over 5m for 30s');
+    expect(files.get('docs/runbooks/ShortCodeInternalErrors.md')).toContain('| 3 (critical) | 10x over 1m and 6x over 5m | 30s |');
   });
 
   it('records every window slo.yaml names, and no other file needs to change for it', () => {
@@ -92,7 +92,7 @@ describe('prometheus/slo.yaml mistakes name the file, the line, the key and the 
   }
 
   it.each([
-    ['for: 45s', 'for: 45 seconds', 'internal_errors.tiers[0].for: expected a duration of one unit such as 45s, 5m, 6h or 28d; got "45 seconds"'],
+    ['for: 30s', 'for: 30 seconds', 'internal_errors.tiers[0].for: expected a duration of one unit such as 45s, 5m, 6h or 28d; got "30 seconds"'],
     ['{1m: 14.4, 5m: 6}', '{1m: fast, 5m: 6}', 'internal_errors.tiers[0].burn[0].1m: expected a number above 0 and at most 1000; got "fast"'],
     ['{1m: 0.05, 5m: 0.01}', '{1m: 5, 5m: 0.01}', 'causes.app_timeout.ratio.1m: expected a number above 0 and at most 1; got 5'],
     ['default_objective: 0.99', 'default_objectve: 0.99', 'internal_errors.default_objectve: unknown key; allowed keys here: default_objective, tiers'],
