@@ -163,6 +163,13 @@ export class IncidentBook {
           if (over) take(over);
           continue;
         }
+        // A late copy of a firing state that already ended (an HA peer's, a retry): the same
+        // episode (Prometheus gives a new episode a new start), so no new incident, no page.
+        const ended = over?.alerts.find((x) => x.fingerprint === a.fingerprint);
+        if (over && ended?.ends_at && ended.starts_at === validIso(a.startsAt)) {
+          take(over);
+          continue;
+        }
         inc = {
           id: ++this.lastId, ...k, team: a.labels.team ?? '', tier: tierOf(a.labels, route), tier_since: iso, state: 'open',
           started_at: validIso(a.startsAt) ?? iso, resolved_at: null, acknowledged_at: null, acknowledged_by: null, closed: false,

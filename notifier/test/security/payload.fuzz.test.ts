@@ -90,8 +90,10 @@ describe('redelivered payloads (Alertmanager retries, an HA pair) under fuzzing'
       expect(sent).toBe(first.sent);
       expect(again[0]).toMatchObject({ sent: 0, duplicates: first.sent });
       expect(again[1]).toMatchObject({ sent: 0 });
-      // A resolved alert of no known incident tells nobody (nobody was paged for it).
-      if (again[1].incidents.length > 0) expect(again[1].duplicates).toBeGreaterThan(0);
+      // A resolved alert of no known incident tells nobody (nobody was paged for it); a copy
+      // of what was told is counted as a duplicate (when the first told nobody, e.g. an alert
+      // that fired and resolved within one payload, there is nothing to duplicate).
+      if (again[1].incidents.length > 0 && first.sent > 0) expect(again[1].duplicates).toBeGreaterThan(0);
       await journal.close();
     }), { numRuns: 40 });
   });
