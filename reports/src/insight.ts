@@ -4,22 +4,12 @@
 // The exporter's status-map proposals (its /api/proposals) are not here: a report reads
 // Prometheus and the notifier, not the exporters (one per node); the app's Sources page
 // shows them.
+import { funnelRows as codeFunnelRows, type FunnelRow as CodeFunnelRow } from '@ussdwatch/common/funnel.js';
 import type { Sample } from './prometheus.js';
 
-/** The exporter's menu depth labels, shallowest first (exporter/src/core/menu-depth.ts). */
-export const MENU_DEPTHS = ['0', '1', '2', '3', '4', '5', '6+'] as const;
-
-export interface FunnelRow {
+/** A code's funnel row: what became of the dialogs at one menu depth. */
+export interface FunnelRow extends CodeFunnelRow {
   shortCode: string;
-  depth: string;
-  /** Dialogs that got this deep: ended here or deeper. */
-  reached: number;
-  completed: number;
-  abandoned: number;
-  /** User errors other than walking away (invalid input, subscriber state). */
-  userErrors: number;
-  internalErrors: number;
-  unclassified: number;
 }
 
 export interface GuessRow {
@@ -41,32 +31,16 @@ export interface AnomalyRow {
   userAbove: number | null;
 }
 
-const OUTCOME_FIELD = { completed: 'completed', abandoned: 'abandoned', user_error: 'userErrors', internal_error: 'internalErrors', unclassified: 'unclassified' } as const;
-
 /** Per code, a row per depth down to the deepest any dialog ended at; `reached` counts the dialogs that ended there or deeper. */
 export function funnelRows(samples: Sample[]): FunnelRow[] {
-  const byCode = new Map<string, FunnelRow[]>();
+  const byCode = new Map<string, Map<string, Map<string, number>>>();
   for (const s of samples) {
     const code = s.labels.short_code ?? '';
-    const depth = MENU_DEPTHS.indexOf(s.labels.depth as (typeof MENU_DEPTHS)[number]);
-    const field = OUTCOME_FIELD[s.labels.outcome as keyof typeof OUTCOME_FIELD];
-    if (depth < 0 || field === undefined) continue;
-    if (!byCode.has(code)) {
-      byCode.set(code, MENU_DEPTHS.map((d) => ({ shortCode: code, depth: d, reached: 0, completed: 0, abandoned: 0, userErrors: 0, internalErrors: 0, unclassified: 0 })));
-    }
-    const row = byCode.get(code)![depth];
-    row[field] += s.value;
-    row.reached += s.value;
+    const byDepth = byCode.get(code) ?? byCode.set(code, new Map()).get(code)!;
+    const outcomes = byDepth.get(s.labels.depth ?? '') ?? byDepth.set(s.labels.depth ?? '', new Map()).get(s.labels.depth ?? '')!;
+    outcomes.set(s.labels.outcome ?? '', (outcomes.get(s.labels.outcome ?? '') ?? 0) + s.value);
   }
-  const out: FunnelRow[] = [];
-  for (const code of [...byCode.keys()].sort()) {
-    const rows = byCode.get(code)!;
-    // Until now `reached` held the dialogs that ended at each depth: accumulate from the deepest.
-    for (let i = rows.length - 2; i >= 0; i--) rows[i].reached += rows[i + 1].reached;
-    // Depths no dialog reached (deeper than the deepest end) have nothing to say.
-    out.push(...rows.filter((r) => r.reached > 0));
-  }
-  return out;
+  return [...byCode.keys()].sort().flatMap((code) => codeFunnelRows(byCode.get(code)!).map((r) => ({ shortCode: code, ...r })));
 }
 
 /** Guesses of at least one dialog, most first. */

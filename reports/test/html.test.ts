@@ -33,8 +33,8 @@ const data: ReportData = {
   dpssLeadS: { 'f1@x': 330 },
   hasHealthScore: false,
   funnel: [
-    { shortCode: '*720#', depth: '0', reached: 1000, completed: 100, abandoned: 50, userErrors: 10, internalErrors: 40, unclassified: 0 },
-    { shortCode: '*720#', depth: '1', reached: 800, completed: 700, abandoned: 90, userErrors: 0, internalErrors: 10, unclassified: 0 },
+    { shortCode: '*720#', depth: '0', reached: 1000, completed: 100, abandoned: 50, userErrors: 10, internalErrors: 40, unclassified: 0, abandonShare: 0.05, failShare: 0.05 },
+    { shortCode: '*720#', depth: '1', reached: 800, completed: 700, abandoned: 90, userErrors: 0, internalErrors: 10, unclassified: 0, abandonShare: 0.1125, failShare: 0.0125 },
   ],
   guesses: [{ shortCode: '*720#', cls: 'user', cause: 'abandoned', count: 40 }],
   anomaly: [{ shortCode: '*720#', bandShare: 1, outside: 0.25, trafficBelow: 0.2, trafficAbove: 0, internalAbove: 0.05, userAbove: 0 }],

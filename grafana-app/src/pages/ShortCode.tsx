@@ -3,7 +3,7 @@ import { Alert, InteractiveTable, type Column } from '@grafana/ui';
 import { alertsForCode } from '../data/alerts.js';
 import { causeCounts, errorsOf } from '../data/cause-counts.js';
 import { bucketLabel, distribution, noAnswerShare, slowShare, type Bucket } from '../data/distribution.js';
-import { funnelRows, type FunnelRow } from '../data/funnel.js';
+import { funnelRows, type FunnelRow } from '@ussdwatch/common/funnel.js';
 import { byLabel, byTwoLabels, latest, nonZero, single } from '../data/prom-result.js';
 import { causeColour, causeSentence, CLASS_COLOURS } from '../queries/causes.js';
 import { INSTANT, SERIES } from '../queries/promql.js';

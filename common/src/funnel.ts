@@ -1,6 +1,7 @@
 // The menu funnel of one code: from the dialogs counted by the menu depth they ended at and
 // how they ended (ussd_menu_dialogs_total), how many reached each depth and what became of
-// them there. A dialog that ended at depth d passed through every depth before it.
+// them there. A dialog that ended at depth d passed through every depth before it. The
+// app's short-code page and the reports both show it.
 
 /** The exporter's depth labels, shallowest first (exporter/src/core/menu-depth.ts). */
 export const FUNNEL_DEPTHS = ['0', '1', '2', '3', '4', '5', '6+'] as const;
