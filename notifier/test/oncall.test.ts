@@ -310,6 +310,16 @@ describe('tier-1 mail outside business hours', () => {
     expect(await changes(long.id)).toContain('held tier-1 mail released: still firing after 10 min (release_early.firing_for)');
   });
 
+  it("holds nothing more and sends nothing on Alertmanager's repeat of a held alert", async () => {
+    const p = payload({ tier: '1', short_code: '*806#', alertname: 'WrongCodeSurge', fingerprint: 'repeat-a', startsAt: new Date().toISOString() });
+    await postWebhook(notifier.url, '1', p);
+    const inc = await heldIncident('*806#');
+    const again = await postWebhook(notifier.url, '1', p);
+    expect(again.json).toMatchObject({ sent: 0, held: 0 });
+    expect((await incidentOf('*806#'))!.notified.filter((n) => n.channel === 'mail').map((n) => n.result)).toEqual(['held']);
+    expect(teamMail(inc.id)).toEqual([]);
+  });
+
   it('goes with the page when the incident reaches tier 2, and is not sent when it resolved meanwhile', async () => {
     await postWebhook(notifier.url, '1', payload({ tier: '1', short_code: '*804#', alertname: 'WrongCodeSurge', fingerprint: 'rise-a', startsAt: new Date().toISOString() }));
     const inc = await heldIncident('*804#');
