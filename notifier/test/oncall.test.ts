@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { freePort, startAlertmanager, startKannel, startSmtp, waitFor, type KannelGateway, type PostableAlert, type RunningAlertmanager, type SmtpSink } from '@ussdwatch/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mailText } from '../../e2e/messages.js';
+import { keyedHash } from '../src/keyed-hash.js';
 import { startNotifier, type RunningNotifier } from '../src/service.js';
 import { journal, payload, postWebhook, REPO, testConfig, TOKEN, type TestConfig } from './helpers.js';
 
@@ -239,6 +240,20 @@ describe('escalation', () => {
     const inc = (await incidentOf('*711#'))!;
     expect(inc.escalations).toEqual([expect.objectContaining({ step: 1, to: '2137*****102' })]);
     expect(smsTo('213770000102').filter((t) => t.includes(`#${id}`))).toHaveLength(1);
+  });
+
+  it("takes a handset's 'undelivered' report (type 2) as Kannel sends it: journaled, and the person's mail now", async () => {
+    const res = await postWebhook(notifier.url, '2', payload({ team: 'billing', short_code: '*713#', fingerprint: 'unreach' }));
+    const [id] = res.json.incidents as number[];
+    await waitFor(() => smsTo('213770000101').some((t) => t.includes(`#${id}`)), { what: 'the page to ana' });
+    // fakesmsc only ever delivers: the SMSC's "undelivered to the handset" comes here as Kannel would send it.
+    const to = keyedHash(tc.cfg.token, 'sms|213770000101');
+    const dlr = await fetch(`${notifier.url}/api/sms/dlr?token=${CALLBACK_TOKEN}&incident=${id}&phase=t2&to=${to}&type=2`);
+    expect(dlr.status).toBe(200);
+    await waitFor(() => mailTo('ana@djezzy.dz').some((m) => m.subject.includes(`incident #${id}`)), { what: 'the mail to ana' });
+    expect(mailText(mailTo('ana@djezzy.dz').find((m) => m.subject.includes(`incident #${id}`))!.raw)).toMatch(/SMS not delivered/);
+    const entries = await journal(notifier.url, '?limit=500');
+    expect(entries.some((e) => e.kind === 'delivery' && e.incidentId === id && e.result === 'undelivered' && e.recipient === '2137*****101')).toBe(true);
   });
 
   it('falls back to the next step and to mail when the SMS cannot be delivered, with the receipts journaled', async () => {
