@@ -147,9 +147,9 @@ describe('the report service', () => {
     writeFileSync(join(cfg.archive.dir, 'ussdwatch-2026-11-27-all-fr.pdf'), '%PDF-1.4 test');
     const running = await startReports({ ...cfg, notifierConfig: { ...cfg.notifierConfig, email: { ...cfg.notifierConfig.email, host: smtp.host, port: smtp.port } } }, quiet);
     try {
-      const list = (await (await fetch(`${running.url}/api/reports`)).json()) as { reports: Array<{ file: string }>; schedule: Array<{ name: string }> };
+      const list = (await (await fetch(`${running.url}/api/reports`)).json()) as { reports: Array<{ file: string }>; schedule: Array<{ name: string; source: string }> };
       expect(list.reports.map((r) => r.file)).toEqual(['ussdwatch-2026-11-27-all-fr.pdf']);
-      expect(list.schedule[0].name).toBe('daily');
+      expect(list.schedule[0]).toMatchObject({ name: 'daily', source: 'prometheus' });
       const pdf = await fetch(`${running.url}/api/reports/ussdwatch-2026-11-27-all-fr.pdf`);
       expect(pdf.headers.get('content-type')).toBe('application/pdf');
       expect(await pdf.text()).toBe('%PDF-1.4 test');
