@@ -77,7 +77,7 @@ export function reportDifferences(reports: Record<string, ReportFigures>, nodes:
   for (const [name, r] of named) {
     const missing = nodes.filter((n) => !(n in r.nodes));
     if (missing.length) out.push(`the report from ${name} has no row for node ${missing.join(',')} (its nodes: ${Object.keys(r.nodes).join(',') || 'none'})`);
-    // Every exporter keeps an `other` series (dialogs of nodes it does not list) at 0: a row, but no dialog may land there.
+    // Every exporter keeps an `other` series (dialogs of nodes it does not list) at 0, which the report leaves out; no dialog may land there.
     const elsewhere = Object.entries(r.nodes).filter(([n, v]) => !nodes.includes(n) && v !== 0);
     if (elsewhere.length) out.push(`the report from ${name} puts dialogs on nodes no exporter is for: ${elsewhere.map(([n, v]) => `${n}=${v}`).join(', ')}`);
     const d = relativeDifference(sum(r.nodes), r.dialogs);

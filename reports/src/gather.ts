@@ -149,7 +149,12 @@ export async function gatherReport(src: Sources, period: Period, scope: Scope, n
     if (!perNode.has(node)) perNode.set(node, emptyCounts());
     addClass(perNode.get(node)!, s.labels.class, s.value);
   }
-  const nodeRows: NodeRow[] = [...perNode.entries()].map(([node, c]) => ({ node, ...c, successRatio: successRatio(c) })).sort((a, b) => a.node.localeCompare(b.node));
+  // Every exporter exposes the `other` node (dialogs from a node outside its config) at zero:
+  // a node row is news only when the node carried dialogs in the period.
+  const nodeRows: NodeRow[] = [...perNode.entries()]
+    .filter(([, c]) => c.dialogs > 0)
+    .map(([node, c]) => ({ node, ...c, successRatio: successRatio(c) }))
+    .sort((a, b) => a.node.localeCompare(b.node));
 
   const errorsTotal = causes.reduce((n, s) => n + s.value, 0);
   const causeRows = causes
