@@ -91,8 +91,36 @@ describe('docker-compose HA profile', () => {
     expect(cmd).toContain(`-dedup.minScrapeInterval=${global.scrape_interval}`);
   });
 
-  it('the Grafana datasource for long ranges is the store', () => {
-    const { datasources } = read('provisioning/datasources/ussdwatch.yaml') as { datasources: Array<{ uid: string; url: string; type: string }> };
-    expect(datasources.find((d) => d.uid === 'ussdwatch-longterm')).toMatchObject({ type: 'prometheus', url: 'https://victoriametrics:8428' });
+  it("gives Grafana the HA profile's datasources with deploy/ha.env only", () => {
+    type Datasources = { apiVersion: number; prune?: boolean; datasources?: Array<{ uid: string; url: string; type: string }> };
+    const target = '/etc/grafana/provisioning/datasources/ussdwatch-ha.yaml';
+    const grafanaMount = (args: string[]) => {
+      const r = dockerCompose([...args, 'config']);
+      expect(r.status, r.stderr).toBe(0);
+      return (parse(r.stdout) as Resolved).services.grafana.volumes.map(mount).find((m) => m.target === target)?.source;
+    };
+    // The mount point lies inside the read-only provisioning mount: it must exist there.
+    const placeholder = join(ROOT, 'provisioning/datasources/ussdwatch-ha.yaml');
+    expect(grafanaMount([])).toBe(placeholder);
+    // A single machine provisions none of them, and deletes the long-term store earlier versions provisioned everywhere.
+    const single = read('provisioning/datasources/ussdwatch-ha.yaml') as Datasources & { deleteDatasources?: Array<{ name: string }> };
+    expect(single.datasources).toBeUndefined();
+    const longterm = (read('provisioning/ha/datasources.yaml') as { datasources: Array<{ uid: string; name: string }> }).datasources.find((d) => d.uid === 'ussdwatch-longterm');
+    expect(single.deleteDatasources?.map((d) => d.name)).toEqual([longterm?.name]);
+
+    expect(grafanaMount(['--env-file', HA_ENV])).toBe(join(ROOT, 'provisioning/ha/datasources.yaml'));
+    const ha = read('provisioning/ha/datasources.yaml') as Datasources;
+    // Turning the profile off again removes them (Grafana prunes what a file no longer lists).
+    expect(ha.prune).toBe(true);
+    const byUid = Object.fromEntries(ha.datasources!.map((d) => [d.uid, d]));
+    expect(byUid['ussdwatch-longterm']).toMatchObject({ type: 'prometheus', url: 'https://victoriametrics:8428' });
+    expect(byUid['ussdwatch-prometheus-b']).toMatchObject({ type: 'prometheus', url: 'https://prometheus-b:9090' });
+    expect(byUid['ussdwatch-alertmanager-b']).toMatchObject({ type: 'alertmanager', url: 'https://alertmanager-b:9093' });
+    // Every service they name runs in the ha profile, on that port.
+    for (const d of ha.datasources!) {
+      const { hostname, port } = new URL(d.url);
+      expect(compose.services[hostname]?.profiles, d.uid).toContain('ha');
+      expect(compose.services[hostname].ports?.map((p) => p.split(':')[2]), d.uid).toContain(port);
+    }
   });
 });
