@@ -127,11 +127,13 @@ async function main(): Promise<number> {
     const scrapeMax = await q(`max(max_over_time(scrape_duration_seconds{job="ussdwatch-exporter"}[${window}]))`);
     const scrapeAvg = await q(`avg(avg_over_time(scrape_duration_seconds{job="ussdwatch-exporter"}[${window}]))`);
     const samplesPerScrape = await q('sum(scrape_samples_scraped{job="ussdwatch-exporter"})');
-    const rulesMax = await q(`max_over_time(sum(prometheus_rule_group_last_duration_seconds)[${window}:15s])`);
-    const missed = await q(`sum(increase(prometheus_rule_group_iterations_missed_total[${window}]))`);
-    const headSeries = await q('prometheus_tsdb_head_series');
-    const appended = await q(`rate(prometheus_tsdb_head_samples_appended_total[${window}])`);
-    const rwBehind = await q('max(prometheus_remote_storage_highest_timestamp_in_seconds) - min(prometheus_remote_storage_queue_highest_sent_timestamp_seconds)');
+    // Replica a's own figures: each replica scrapes both (prometheus/rules/monitoring-pipeline.yml).
+    const self = '{job="prometheus",replica="a"}';
+    const rulesMax = await q(`max_over_time(sum(prometheus_rule_group_last_duration_seconds${self})[${window}:15s])`);
+    const missed = await q(`sum(increase(prometheus_rule_group_iterations_missed_total${self}[${window}]))`);
+    const headSeries = await q(`prometheus_tsdb_head_series${self}`);
+    const appended = await q(`rate(prometheus_tsdb_head_samples_appended_total${self}[${window}])`);
+    const rwBehind = await q(`max(prometheus_remote_storage_highest_timestamp_in_seconds${self}) - min(prometheus_remote_storage_queue_highest_sent_timestamp_seconds${self})`);
 
     const disk: Record<string, number> = {
       'prometheus-a': duMb(join(stack.workDir, 'prometheus-a')),

@@ -70,15 +70,17 @@ describe('docker-compose HA profile', () => {
     expect(ha.global.external_labels).toMatchObject({ cluster: 'ussdwatch', replica: '${USSDWATCH_REPLICA}' });
     expect(ha.alerting.alert_relabel_configs).toEqual([{ action: 'labeldrop', regex: 'replica' }]);
     expect(ha.remote_write.map((w) => new URL(w.url).host)).toEqual(['victoriametrics:8428']);
-    const amTargets = parse(readFileSync(join(ROOT, 'prometheus/targets-compose/alertmanager-ha.yml'), 'utf8')) as Array<{ targets: string[] }>;
-    expect(amTargets.flatMap((g) => g.targets)).toEqual(['alertmanager:9093', 'alertmanager-b:9093']);
+    const targets = (f: string) => parse(readFileSync(join(ROOT, 'prometheus/targets-compose', f), 'utf8')) as Array<{ targets: string[]; labels?: Record<string, string> }>;
+    expect(targets('alertmanager-ha.yml').flatMap((g) => g.targets)).toEqual(['alertmanager:9093', 'alertmanager-b:9093']);
+    // Each replica scrapes both, labelled as the compose services name them (USSDWATCH_REPLICA).
+    expect(targets('prometheus-ha.yml').map((g) => [g.targets, g.labels?.replica])).toEqual([[['prometheus:9090'], 'a'], [['prometheus-b:9090'], 'b']]);
 
     const { remote_write: _rw, ...rest } = ha as Record<string, unknown>;
-    const withoutHa = JSON.parse(JSON.stringify(rest)) as { global: { external_labels: Record<string, string> }; alerting: { alert_relabel_configs?: unknown; alertmanagers: Array<{ file_sd_configs: Array<{ files: string[] }> }> } };
+    // The pair's targets files (every Alertmanager peer, both replicas) are the single ones named `-ha`.
+    const withoutHa = JSON.parse(JSON.stringify(rest).replaceAll('-ha.yml', '.yml')) as { global: { external_labels: Record<string, string> }; alerting: { alert_relabel_configs?: unknown } };
     delete withoutHa.global.external_labels.cluster;
     delete withoutHa.global.external_labels.replica;
     delete withoutHa.alerting.alert_relabel_configs;
-    withoutHa.alerting.alertmanagers[0].file_sd_configs[0].files = ['targets/alertmanager.yml'];
     expect(withoutHa).toEqual(read('deploy/prometheus/prometheus.yml'));
   });
 
