@@ -1,18 +1,11 @@
 // One catalogue entry per code, for every rule that joins the catalogue to name the owning
-// team. Exporters on several nodes each expose their own copy of the catalogue; while the
-// copies disagree on a code (a team change rolled out node by node), a join over the raw
-// series finds two for that code and Prometheus refuses the whole expression: every code's
-// alert goes quiet, not only the drifted one. Joining this one series instead keeps them all.
+// team: while the exporters' copies disagree on a code, a join over the raw series fails for
+// every code, not only the drifted one (prometheus/README.md, "Several exporters").
 import type { RecordingRule } from './rule-file.js';
 
 export const CATALOGUE_ENTRY = 'ussd_shortcode:info:one';
 
-/**
- * The entry most exporters carry; on a tie, the one of the exporter whose configuration was
- * loaded last (a rollout's newest catalogue). The load time, scaled under 1, only breaks
- * ties, and the same inputs give the same choice on every Prometheus. An exporter without
- * the load time (an older one) counts, and loses ties.
- */
+/** First in the ussd-shortcode-errors group (errors-rules.ts); its comment says what it keeps and why. */
 export const catalogueEntryRule: RecordingRule = {
   comment: [
     '--- one catalogue entry per code, for the joins that name the owning team ---',
