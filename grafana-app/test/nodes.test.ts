@@ -3,7 +3,9 @@
 // Prometheus servers with the shipped rules and scrape settings: one scrapes a single
 // stand-in exporter, the other two stand-ins that split the same traffic 30/70 and both
 // expose the catalogue. A query that averaged per exporter, counted the catalogue twice or
-// kept an exporter's labels answers differently, or with other series.
+// kept an exporter's labels answers differently, or with other series. gw02's exporter runs
+// an older catalogue that gives *720# another team (a change rolled out node by node): the
+// app must still show one entry per code, the rules' own, and every rule must evaluate.
 import { createServer, type Server } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freePort, startPrometheus, waitFor, type RunningPrometheus } from '@ussdwatch/testkit';
@@ -23,6 +25,10 @@ interface Part {
   /** The gateway nodes whose logs it reads. */
   nodes: string[];
   dpss: boolean;
+  /** Teams this exporter's catalogue gives otherwise than CODES. */
+  teams?: Record<string, string>;
+  /** When its configuration was loaded (ussdwatch_config_last_reload_success_timestamp_seconds). */
+  loadedAt?: number;
 }
 
 /**
@@ -36,7 +42,7 @@ function exposition(part: Part): string {
   const grown = (perSecond: number) => (perSecond * part.share * t).toFixed(3);
   const out: string[] = [];
   for (const c of CODES) {
-    out.push(`ussd_shortcode_info{short_code="${c.code}",name="${c.name}",team="${c.team}"} 1`);
+    out.push(`ussd_shortcode_info{short_code="${c.code}",name="${c.name}",team="${part.teams?.[c.code] ?? c.team}"} 1`);
     out.push(`ussd_shortcode_slow_seconds{short_code="${c.code}"} ${c.slow}`);
     out.push(`ussd_shortcode_objective_ratio{short_code="${c.code}"} 0.99`);
     for (const [cls, n] of Object.entries(c.per)) out.push(`ussd_dialogs_total{short_code="${c.code}",class="${cls}"} ${grown(n)}`);
@@ -56,6 +62,7 @@ function exposition(part: Part): string {
       out.push(`dpss_attempts{short_code="${c.code}"} 1000`, `dpss_failures{short_code="${c.code}"} 12`, `dpss_period_end_timestamp_seconds{short_code="${c.code}"} ${Math.floor(now) - 600}`);
     }
   }
+  if (part.loadedAt !== undefined) out.push(`ussdwatch_config_last_reload_success_timestamp_seconds ${part.loadedAt}`);
   // One exporter reads the DPSS spool: its counts are whole, not a share.
   if (part.dpss) out.push(`dpss_files_total{result="ok"} ${(0.2 * t).toFixed(3)}`, `dpss_files_total{result="malformed"} 0`);
   // Each exporter reads its own nodes' sources: split by node, not by share.
@@ -84,7 +91,10 @@ let two: RunningPrometheus;
 
 beforeAll(async () => {
   const single = await standIn({ share: 1, nodes: ['gw01', 'gw02'], dpss: true });
-  const [gw01, gw02] = [await standIn({ share: 0.3, nodes: ['gw01'], dpss: true }), await standIn({ share: 0.7, nodes: ['gw02'], dpss: false })];
+  const [gw01, gw02] = [
+    await standIn({ share: 0.3, nodes: ['gw01'], dpss: true, loadedAt: Math.floor(started) }),
+    await standIn({ share: 0.7, nodes: ['gw02'], dpss: false, teams: { '*720#': 'data' }, loadedAt: Math.floor(started) - 3600 }),
+  ];
   const settings = { scrapeInterval: '1s', evaluationInterval: '1s' };
   [one, two] = await Promise.all([
     startPrometheus({ ...settings, targets: { 'ussdwatch-exporter': [{ targets: [single], labels: { node: 'local' } }] } }),
@@ -169,6 +179,17 @@ describe('app and dashboard PromQL over one exporter per node', () => {
     expect(differences).toEqual([]);
     // Most expressions had data to compare (a few need an hour of history or a chosen cause).
     expect(compared).toBeGreaterThan(all.length * 0.7);
+  });
+
+  it('evaluates every rule although the exporters disagree on a team', async () => {
+    for (const p of [one, two]) {
+      const res = await fetch(`${p.url}/api/v1/rules`);
+      const body = (await res.json()) as { data: { groups: Array<{ rules: Array<{ name: string; health: string; lastError?: string }> }> } };
+      const rules = body.data.groups.flatMap((g) => g.rules);
+      expect(rules.length).toBeGreaterThan(0);
+      // 'unknown' until a group's first evaluation (the sloth group runs every minute).
+      expect(rules.filter((r) => r.health === 'err').map((r) => `${r.name}: ${r.lastError}`)).toEqual([]);
+    }
   });
 
   it('the comparison itself catches a query that keeps each exporter apart, or averages them', async () => {

@@ -1,6 +1,7 @@
 // What every generated alert shares: severity by tier, the owning team, the links an
 // on-call engineer follows. The runbook link is added in one place, to every alert, as
 // kubernetes-mixin does: an alert without a page cannot be generated.
+import { CATALOGUE_ENTRY } from './catalogue.js';
 import type { Rule, RuleGroup } from './rule-file.js';
 import type { Tier } from './slo.js';
 
@@ -17,9 +18,9 @@ export function addRunbookUrls(groups: RuleGroup[]): RuleGroup[] {
   return groups.map((g) => ({ ...g, rules: g.rules.map(withRunbook) }));
 }
 
-/** A per-code condition, joined with the catalogue so the alert carries the owning team. */
+/** A per-code condition, joined with the catalogue so the alert carries the owning team (one entry per code, catalogue.ts). */
 export function perCode(condition: string): string {
-  return `(\n${condition}\n)\n* on (short_code) group_left (team) max by (short_code, team) (ussd_shortcode_info)`;
+  return `(\n${condition}\n)\n* on (short_code) group_left (team) ${CATALOGUE_ENTRY}`;
 }
 
 /** Every term must hold: `a`, `and on (short_code) b`, ... with the layout of the hand-written rules. */

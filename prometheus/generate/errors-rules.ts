@@ -1,6 +1,7 @@
 // prometheus/rules/shortcode-errors.yml: per-code dialog rates, error ratios, success, the
 // error budget and its burn, and the alerts on internal errors, from slo.yaml.
 import { allOf, CODE_PAGE, indent, perCode, SEVERITY } from './alerts.js';
+import { catalogueEntryRule } from './catalogue.js';
 import type { AlertingRule, RecordingRule, Rule, RuleFile } from './rule-file.js';
 import { distinct, windows, type BurnTier, type Cause, type CauseAlert, type Conditions, type Duration, type Slo } from './slo.js';
 import { anyOf, atLeast, conditions, factor, lastWindow, percent } from './wording.js';
@@ -55,6 +56,7 @@ export function errorRules(slo: Slo): RuleFile {
   const dialogWindows = distinct([...KEPT_DIALOG_WINDOWS, ...ratioWindows, ...tiers.map((t) => t.minErrors.window), ...causeWindows]);
 
   const rules: Rule[] = [
+    catalogueEntryRule,
     ...section('--- dialog rates per code and class, over every window a rule needs ---', [
       ...dialogWindows.map((w) => rec(`ussd_shortcode_class:dialogs:rate${w.text}`, `sum by (short_code, class) (rate(ussd_dialogs_total[${w.text}]))`)),
       ...dialogWindows.map((w) => rec(`ussd_shortcode:dialogs:rate${w.text}`, `sum without (class) (ussd_shortcode_class:dialogs:rate${w.text})`)),

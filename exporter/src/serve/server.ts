@@ -82,6 +82,7 @@ export async function startServer(initial: ExporterConfig, opts: ServeOptions = 
 
   let classifiers = classifiersOf(config);
   const metrics = new UssdMetrics(config.catalogue, classifiers.all, config.nodes, sourceNames(config), Date.now());
+  metrics.configuredNode(config.node);
   // The model is read once, at start: a reload that changes `learn` is refused (config.ts).
   const insight = new DialogInsight(metrics.exposition, config.catalogue, config.learn);
   const registry = new client.Registry();
@@ -238,6 +239,7 @@ export async function startServer(initial: ExporterConfig, opts: ServeOptions = 
     // From here to the swap nothing awaits, so no batch of lines meets half a configuration.
     classifiers = classifiersOf(next);
     metrics.configure(next.catalogue, classifiers.all, next.nodes, sourceNames(next));
+    metrics.configuredNode(next.node);
     insight.configure(next.catalogue);
     const codes = new Set(codesOf(next));
     events.retainCodes((code) => code === UNKNOWN_CODE || codes.has(code));

@@ -139,6 +139,13 @@ export class UssdMetrics {
     gauge('ussdwatch_config_last_reload_success_timestamp_seconds', 'Time of the last successful configuration load (start-up or reload).'),
   ).with();
 
+  // Not in the contract: the node the configuration names, next to the scrape target's
+  // `node`, so a target labelled with another node is seen (UssdwatchExporterNodeMismatch).
+  // Not named `node`: with honor_labels it would replace the target's.
+  private readonly exporterInfo = this.exposition.add(
+    gauge('ussdwatch_exporter_info', "The gateway node this exporter's configuration names (always 1).", ['configured_node']),
+  );
+
   private codes: ReadonlySet<string> = new Set();
   private readonly outcomes = new Map<Classification, OutcomeSeries>();
   private readonly nodes = new Map<string, NodeSeries>();
@@ -204,6 +211,12 @@ export class UssdMetrics {
     const kept = new Set(sources);
     const bySource = (values: readonly string[]) => kept.has(values[0]);
     for (const f of [this.logLines, this.malformedLines, this.lastLine, this.sourceFiles, this.sourceBytes, this.tailerEvents]) f.retain(bySource);
+  }
+
+  /** The gateway node of the configuration in force (start-up, then each reload). */
+  configuredNode(node: string): void {
+    this.exporterInfo.with(node).set(1);
+    this.exporterInfo.retain((v) => v[0] === node);
   }
 
   /** Records a configuration load attempt: Prometheus's own pair of reload metrics. */

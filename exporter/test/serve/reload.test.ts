@@ -34,10 +34,12 @@ describe('reload', { timeout: 30_000 }, () => {
     await waitForMetric(server.url, PARSED, 8);
     const before = samples(await scrape(server.url));
     expect(before.get(RELOAD_OK)).toBe(1);
+    expect(before.get('ussdwatch_exporter_info{configured_node="local"}')).toBe(1);
 
-    // *720# goes, *730# comes, *710# changes team.
+    // *720# goes, *730# comes, *710# changes team; the exporter is now gw02's.
     edit(s, '- { code: "*720#", name: Forfaits, team: offers }', '- { code: "*730#", name: Roaming, team: roaming }');
     edit(s, 'name: Solde, team: billing', 'name: Solde, team: care');
+    edit(s, 'nodes: [gw01, gw02]', 'node: gw02\nnodes: [gw01, gw02]');
     expect(await server.reload()).toEqual({ ok: true });
 
     const after = samples(await scrape(server.url));
@@ -51,6 +53,7 @@ describe('reload', { timeout: 30_000 }, () => {
     expect(after.get('ussd_shortcode_info{short_code="*730#",name="Roaming",team="roaming"}')).toBe(1);
     expect(after.get('ussd_shortcode_info{short_code="*710#",name="Solde",team="care"}')).toBe(1);
     expect(after.has('ussd_shortcode_info{short_code="*710#",name="Solde",team="billing"}')).toBe(false);
+    expect([...after].filter(([k]) => k.startsWith('ussdwatch_exporter_info'))).toEqual([['ussdwatch_exporter_info{configured_node="gw02"}', 1]]);
     expect(after.get(RELOAD_OK)).toBe(1);
     expect(after.get(RELOAD_AT)!).toBeGreaterThanOrEqual(before.get(RELOAD_AT)!);
 

@@ -59,7 +59,9 @@ export const INSTANT = {
   codeP95: (p: QueryParams) => p95('', 'short_code, ', p.range),
   codeNoAnswerRatio: (p: QueryParams) => noAnswer('', 'short_code', p.range, 'increase'),
   codeNoAnswer: (p: QueryParams) => `sum(increase(ussd_errors_total{${NO_ANSWER}, ${code(p)}}[${p.range}]))`,
-  catalogue: () => `max by (short_code, name, team) (ussd_shortcode_info)`,
+  // One entry per code while the exporters' catalogues disagree: the one the alerts name
+  // (prometheus/rules/shortcode-errors.yml); the raw series for a code not recorded yet.
+  catalogue: () => `ussd_shortcode:info:one or on (short_code) max by (short_code, name, team) (ussd_shortcode_info)`,
   // The health score and its parts (prometheus/rules/shortcode-health.yml), at the range's end.
   codeHealth: () => `ussd_shortcode:health_score`,
   codeHealthParts: (p: QueryParams) => `ussd_shortcode:health_part{${code(p)}}`,
