@@ -70,7 +70,7 @@ describe('the report service in docker-compose', () => {
 
   it('reads the monthly reports from the store in the HA profile (deploy/ha.env), as Grafana reads it', () => {
     const cfg = composeSchedule(join(ROOT, 'deploy/ha.env'));
-    const { datasources } = parse(readFileSync(join(ROOT, 'provisioning/datasources/ussdwatch.yaml'), 'utf8')) as { datasources: Array<{ uid: string; url: string; basicAuthUser: string }> };
+    const { datasources } = parse(readFileSync(join(ROOT, 'provisioning/ha/datasources.yaml'), 'utf8')) as { datasources: Array<{ uid: string; url: string; basicAuthUser: string }> };
     const grafana = datasources.find((d) => d.uid === 'ussdwatch-longterm')!;
     // The same address, user and password as Grafana's long-term datasource, over TLS with the tls job's CA.
     expect(cfg.longterm).toEqual({
