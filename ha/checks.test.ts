@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { doubledSeries, largestGapS, reportDifferences, samplesPerInterval, smsPerPerson, type ExportedSeries, type ReportFigures } from './checks.js';
+import { doubledSeries, largestGapS, pagesAfter, reportDifferences, samplesPerInterval, silenceProblems, smsPerPerson, type ExportedSeries, type PeerAlert, type ReportFigures } from './checks.js';
 
 const series = (metric: Record<string, string>, timestamps: number[]): ExportedSeries => ({ metric, timestamps, values: timestamps.map(() => 1) });
 
@@ -56,5 +56,38 @@ describe('reportDifferences', () => {
       'dialogs of node gw01: 500 from store, 600 from prometheus (16.67% apart, tolerance 2.00%)',
       'dialogs of node gw02: 0 from store, 600 from prometheus (100.00% apart, tolerance 2.00%)',
     ]);
+  });
+});
+
+describe('silenceProblems', () => {
+  const alert = (state: string, silencedBy: string[] = []): PeerAlert => ({ labels: { alertname: 'ShortCodeAppTimeouts' }, status: { state, silencedBy } });
+  const active = { id: 's1', status: { state: 'active' } };
+  it('accepts a peer with the silence active and every alert of the incident suppressed by it', () => {
+    expect(silenceProblems('am-2', 's1', [{ id: 's0', status: { state: 'expired' } }, active], [alert('suppressed', ['s1'])])).toEqual([]);
+  });
+  it('names a silence that did not reach the peer and an alert still active there', () => {
+    expect(silenceProblems('am-3', 's1', [], [alert('active')])).toEqual([
+      'am-3 has no silence s1 (it has none)',
+      'am-3 holds ShortCodeAppTimeouts active (silenced by nothing), not suppressed by s1',
+    ]);
+  });
+  it('names a silence not active, an alert muted by another silence, and a peer holding no alert', () => {
+    expect(silenceProblems('am-2', 's1', [{ id: 's1', status: { state: 'expired' } }], [alert('suppressed', ['s0'])])).toEqual([
+      'am-2 has silence s1 expired, not active',
+      'am-2 holds ShortCodeAppTimeouts suppressed (silenced by s0), not suppressed by s1',
+    ]);
+    expect(silenceProblems('am-2', 's1', [active], [])).toEqual(['am-2 holds no alert of the incident']);
+  });
+});
+
+describe('pagesAfter', () => {
+  it('keeps the firing SMS of the incident seen after the acknowledgement only', () => {
+    const sms = [
+      { status: 'firing', incident: 4, to: ['1'], seenAt: 100 },
+      { status: 'firing', incident: 4, to: ['1'], seenAt: 300 },
+      { status: 'resolved', incident: 4, to: ['1'], seenAt: 400 },
+      { status: 'firing', incident: 5, to: ['1'], seenAt: 500 },
+    ];
+    expect(pagesAfter(sms, 4, 200)).toEqual([sms[1]]);
   });
 });

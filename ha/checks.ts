@@ -96,3 +96,47 @@ export function reportDifferences(reports: Record<string, ReportFigures>, nodes:
   }
   return out;
 }
+
+/** A silence as Alertmanager's API v2 lists it (GET /api/v2/silences). */
+export interface PeerSilence {
+  id: string;
+  status: { state: string };
+}
+
+/** An alert as one Alertmanager peer holds it (GET /api/v2/alerts): its state there, and the silences muting it. */
+export interface PeerAlert {
+  labels: Record<string, string>;
+  status: { state: string; silencedBy: string[] };
+}
+
+/**
+ * How one Alertmanager peer fails to hold an acknowledgement's silence, given its silences
+ * and its alerts of the incident, as sentences: the silence unknown there or not active,
+ * no alert of the incident held, an alert not suppressed by that silence. Empty when it holds.
+ */
+export function silenceProblems(peer: string, silenceId: string, silences: readonly PeerSilence[], alerts: readonly PeerAlert[]): string[] {
+  const out: string[] = [];
+  const silence = silences.find((s) => s.id === silenceId);
+  if (!silence) out.push(`${peer} has no silence ${silenceId} (it has ${silences.map((s) => `${s.id} ${s.status.state}`).join(', ') || 'none'})`);
+  else if (silence.status.state !== 'active') out.push(`${peer} has silence ${silenceId} ${silence.status.state}, not active`);
+  if (!alerts.length) out.push(`${peer} holds no alert of the incident`);
+  for (const a of alerts) {
+    if (a.status.state !== 'suppressed' || !a.status.silencedBy.includes(silenceId)) {
+      out.push(`${peer} holds ${a.labels.alertname} ${a.status.state} (silenced by ${a.status.silencedBy.join(',') || 'nothing'}), not suppressed by ${silenceId}`);
+    }
+  }
+  return out;
+}
+
+/** An SMS as the proof reads it back (e2e/messages.ts' Notice): whether it pages, about which incident, when. */
+export interface SmsSeen {
+  status: string;
+  incident?: number;
+  to: string[];
+  seenAt: number;
+}
+
+/** The pages (firing SMS) about incident `id` seen after `atMs`: an acknowledged incident pages nobody again. */
+export function pagesAfter(sms: readonly SmsSeen[], id: number, atMs: number): SmsSeen[] {
+  return sms.filter((m) => m.status === 'firing' && m.incident === id && m.seenAt > atMs);
+}

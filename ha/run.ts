@@ -3,6 +3,8 @@
 // notify, then the notifier (SIGKILL, restarted) die. The SMS must still reach every
 // person once, the store must have no gap in ussd_dialogs_total and no doubled series, and
 // the report of the run built from the store must match the one from the surviving replica.
+// The incident is then acknowledged with the first Alertmanager of the notifier's list dead:
+// its silence must hold on every surviving peer, and the incident must page nobody again.
 // Progress goes to stderr; stdout gets the one `ha: ...` line; the exit code says whether all held.
 import { join } from 'node:path';
 import { loadConfig } from '@ussdwatch/notifier/config.js';
@@ -11,7 +13,7 @@ import { startHaStack, type HaStack, type Member } from '@ussdwatch/testkit/ha-s
 import { durationMs } from '@ussdwatch/testkit/wiring';
 import { smsNotice } from '../e2e/messages.js';
 import { recipientsFor } from '../e2e/recipients.js';
-import { doubledSeries, largestGapS, samplesPerInterval, smsPerPerson, type ExportedSeries } from './checks.js';
+import { doubledSeries, largestGapS, pagesAfter, samplesPerInterval, silenceProblems, smsPerPerson, type ExportedSeries, type PeerAlert, type PeerSilence } from './checks.js';
 import { query } from './promql.js';
 import { reportProof } from './report-proof.js';
 
@@ -42,9 +44,50 @@ async function notifyingPeer(peers: Member[]): Promise<Member> {
   throw new Error('no Alertmanager peer says it is at position 0');
 }
 
-async function amHasAlert(url: string): Promise<boolean> {
-  const alerts = (await (await fetch(`${url}/api/v2/alerts?filter=alertname%3D%22${ALERT}%22`)).json()) as Array<{ labels: Record<string, string> }>;
-  return alerts.some((a) => a.labels.short_code === FAULT.target);
+/** The fault's alert as one peer holds it, silenced or not (API v2 lists both by default). */
+async function amAlerts(url: string): Promise<PeerAlert[]> {
+  const alerts = (await (await fetch(`${url}/api/v2/alerts?filter=alertname%3D%22${ALERT}%22`)).json()) as PeerAlert[];
+  return alerts.filter((a) => a.labels.short_code === FAULT.target);
+}
+
+/**
+ * Acknowledges the incident as the Grafana app does, once the first Alertmanager of the
+ * notifier's alertmanager.urls (the stack lists them in its order) is dead: the notifier must
+ * make the silence in the next one, and gossip must carry it to every other survivor, where
+ * it mutes the alert. Returns when it held, and what failed.
+ */
+async function acknowledgeWithFirstPeerDead(stack: HaStack, incident: number): Promise<{ at: number; failures: string[] }> {
+  const first = stack.alertmanagers[0];
+  if (!first.exited()) {
+    first.kill('SIGKILL');
+    await waitFor(() => first.exited(), { timeoutMs: 10_000, what: `${first.name} to exit` });
+    log(`${first.name} (alertmanager.urls[0] of the notifier) killed`);
+  }
+  const auth = { authorization: `Bearer ${stack.notifierToken}` };
+  const { incidents } = (await (await fetch(`${stack.urls.notifier}/api/incidents`, { headers: auth })).json()) as { incidents: Array<{ id: number; state: string; short_code: string | null }> };
+  const listed = incidents.find((i) => i.id === incident);
+  if (listed?.state !== 'open' || listed.short_code !== FAULT.target) return { at: Date.now(), failures: [`incident #${incident} of the SMS is not open on ${FAULT.target} in the notifier: ${JSON.stringify(listed ?? null)}`] };
+  const at = Date.now();
+  const res = await fetch(`${stack.urls.notifier}/api/incidents/${incident}/ack`, { method: 'POST', headers: auth });
+  const body = (await res.json()) as { result?: string; incident?: { silence: { id: string } | null } };
+  const silenceId = body.incident?.silence?.id;
+  if (res.status !== 200 || body.result !== 'ack') return { at, failures: [`acknowledging incident #${incident}: HTTP ${res.status} ${JSON.stringify(body)}`] };
+  if (!silenceId) return { at, failures: [`incident #${incident} acknowledged with ${first.name} dead, but no silence made in the other peers (see the notifier's log)`] };
+
+  const survivors = stack.alertmanagers.filter((p) => !p.exited());
+  const held = async () => {
+    const problems = await Promise.all(survivors.map(async (p) => silenceProblems(p.name, silenceId, (await (await fetch(`${p.url}/api/v2/silences`)).json()) as PeerSilence[], await amAlerts(p.url))));
+    if (problems.flat().length) throw new Error(problems.flat().join('; '));
+    return true;
+  };
+  const what = `silence ${silenceId} active and ${ALERT} suppressed on ${survivors.map((p) => p.name).join(', ')}`;
+  try {
+    await waitFor(held, { timeoutMs: 10_000, intervalMs: 200, what });
+  } catch (err) {
+    return { at, failures: [(err as Error).message] };
+  }
+  log(`incident #${incident} acknowledged with ${first.name} dead: ${what} after ${((Date.now() - at) / 1000).toFixed(1)} s`);
+  return { at, failures: [] };
 }
 
 async function exportSeries(store: string, from: number, to: number): Promise<ExportedSeries[]> {
@@ -73,7 +116,7 @@ async function run(stack: HaStack, failures: string[]): Promise<string> {
 
   await waitFor(async () => (await query(promB.url, `${alertSelector.slice(0, -1)},alertstate="firing"}`)).length > 0, { timeoutMs: 120_000, intervalMs: 500, what: `${ALERT} firing on ${promB.name}` });
   const sender = await notifyingPeer(stack.alertmanagers);
-  await waitFor(() => amHasAlert(sender.url), { timeoutMs: 30_000, intervalMs: 200, what: `${ALERT} in ${sender.name}` });
+  await waitFor(async () => (await amAlerts(sender.url)).length > 0, { timeoutMs: 30_000, intervalMs: 200, what: `${ALERT} in ${sender.name}` });
   sender.kill('SIGKILL');
   stack.notifier.kill('SIGKILL');
   log(`${ALERT} firing, in ${sender.name} (the peer that notifies first): it and the notifier killed`);
@@ -96,6 +139,11 @@ async function run(stack: HaStack, failures: string[]): Promise<string> {
   // Two peers delivering the same notification is what the notifier's deduplication is for.
   const [tried, failed] = [await requests('alertmanager_notification_requests_total'), await requests('alertmanager_notification_requests_failed_total')];
   log(`webhook requests delivered by the surviving peers: ${survivors.map((p, i) => `${p.name}=${tried[i] - failed[i]} (+${failed[i]} refused while the notifier was down)`).join(', ')}`);
+
+  // After the watch window, so the silence mutes no late peer the window is there to catch.
+  const incident = firing()[0]!.incident!;
+  const ack = await acknowledgeWithFirstPeerDead(stack, incident).catch((err: Error) => ({ at: Date.now(), failures: [`acknowledgement: ${err.message}`] }));
+  failures.push(...ack.failures);
   await stack.faults.stop(fault.id);
 
   // The store: both replicas wrote until one died, the other all along.
@@ -124,6 +172,9 @@ async function run(stack: HaStack, failures: string[]): Promise<string> {
   }).catch((err: Error) => ({ failures: [`reports: ${err.message}`], observed: null, tolerance: null }));
   if (proof.observed !== null) log(`reports: the store and ${promB.name} ${(proof.observed * 100).toFixed(2)}% apart at most (tolerance ${(proof.tolerance * 100).toFixed(2)}%)`);
   failures.push(...proof.failures);
+  // Checked last: the store and reports phases above are the time a page could slip through.
+  const again = pagesAfter(stack.sms().map(smsNotice).filter((n) => n !== null), incident, ack.at);
+  if (again.length) failures.push(`incident #${incident} paged again after its acknowledgement: ${again.map((n) => `${n.to[0]} at +${((n.seenAt - ack.at) / 1000).toFixed(1)} s`).join(', ')}`);
   const worst = perPerson.every((p) => p.count === 1) ? 1 : Math.max(...perPerson.map((p) => p.count), 0);
   return `ha: prometheus_replicas=${stack.prometheus.length} alertmanager_peers=${stack.alertmanagers.length} sms_per_person=${worst} store_gap_s=${gap.toFixed(1)} duplicate_series=${doubled.length}`;
 }
