@@ -1,7 +1,8 @@
 // The HA proof (docs/ha.md): the HA topology on loopback with the real binaries; during
 // an application fault, one Prometheus replica, then the Alertmanager peer that would
 // notify, then the notifier (SIGKILL, restarted) die. The SMS must still reach every
-// person once, the store must have no gap in ussd_dialogs_total and no doubled series.
+// person once, the store must have no gap in ussd_dialogs_total and no doubled series, and
+// the report of the run built from the store must match the one from the surviving replica.
 // Progress goes to stderr; stdout gets the one `ha: ...` line; the exit code says whether all held.
 import { join } from 'node:path';
 import { loadConfig } from '@ussdwatch/notifier/config.js';
@@ -11,6 +12,8 @@ import { durationMs } from '@ussdwatch/testkit/wiring';
 import { smsNotice } from '../e2e/messages.js';
 import { recipientsFor } from '../e2e/recipients.js';
 import { doubledSeries, largestGapS, samplesPerInterval, smsPerPerson, type ExportedSeries } from './checks.js';
+import { query } from './promql.js';
+import { reportProof } from './report-proof.js';
 
 // ShortCodeAppTimeouts (tier 3: SMS to the critical list) on the most dialed code.
 const FAULT = { scenario: 'app_down', target: '*710#' };
@@ -24,13 +27,6 @@ const PEER_TIMEOUT_MS = 5000;
 
 const t0 = Date.now();
 const log = (m: string) => process.stderr.write(`[${((Date.now() - t0) / 1000).toFixed(0).padStart(4)}s] ha: ${m}\n`);
-
-async function query(base: string, q: string): Promise<Array<{ metric: Record<string, string>; value: [number, string] }>> {
-  const res = await fetch(`${base}/api/v1/query?query=${encodeURIComponent(q)}`);
-  const body = (await res.json()) as { status: string; error?: string; data: { result: Array<{ metric: Record<string, string>; value: [number, string] }> } };
-  if (body.status !== 'success') throw new Error(`${base}: ${q}: ${body.error}`);
-  return body.data.result;
-}
 
 const alertSelector = `ALERTS{alertname="${ALERT}",short_code="${FAULT.target}"}`;
 
@@ -113,6 +109,21 @@ async function run(stack: HaStack, failures: string[]): Promise<string> {
   if (gap > limitS) failures.push(`a gap of ${gap.toFixed(1)} s in ussd_dialogs_total in the store (at most ${limitS} s expected with a ${SCRAPE} scrape)`);
   if (doubled.length) failures.push(`doubled series in the store: ${doubled.slice(0, 3).join('; ')}`);
   if (density > 1.5) failures.push(`the store kept both replicas' samples: ${density.toFixed(2)} per scrape interval`);
+
+  // The period of the run, reported from the store and from the surviving replica; a
+  // failure here is one more FAIL line, the measured line above stays.
+  const proof = await reportProof({
+    store: stack.urls.store,
+    prometheus: { name: promB.name, url: promB.url },
+    notifier: stack.urls.notifier,
+    nodes: Object.keys(stack.urls.exporters).sort(),
+    fromMs: measureFrom,
+    toMs: Date.now(),
+    scrapeS: durationMs(SCRAPE) / 1000,
+    log,
+  }).catch((err: Error) => ({ failures: [`reports: ${err.message}`], observed: null, tolerance: null }));
+  if (proof.observed !== null) log(`reports: the store and ${promB.name} ${(proof.observed * 100).toFixed(2)}% apart at most (tolerance ${(proof.tolerance * 100).toFixed(2)}%)`);
+  failures.push(...proof.failures);
   const worst = perPerson.every((p) => p.count === 1) ? 1 : Math.max(...perPerson.map((p) => p.count), 0);
   return `ha: prometheus_replicas=${stack.prometheus.length} alertmanager_peers=${stack.alertmanagers.length} sms_per_person=${worst} store_gap_s=${gap.toFixed(1)} duplicate_series=${doubled.length}`;
 }

@@ -75,6 +75,7 @@ describe('startPrometheus', () => {
     expect(groups.map((g) => g.name).sort()).toEqual([
       'ussd-dpss',
       'ussd-log-sources',
+      'ussd-monitoring-pipeline',
       'ussd-shortcode-anomaly',
       'ussd-shortcode-errors',
       'ussd-shortcode-health',

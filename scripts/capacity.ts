@@ -53,6 +53,22 @@ async function value(base: string, q: string): Promise<number> {
   }
 }
 
+/**
+ * The store's own account of its disk: bytes per stored row (VictoriaMetrics'
+ * vm_data_size_bytes over vm_rows, data parts only, the index apart). Measured on parts
+ * a few minutes old, which later merges compress further: an upper bound.
+ */
+async function storeBytesPerSample(url: string): Promise<number> {
+  try {
+    const text = await (await fetch(`${url}/metrics`, { signal: AbortSignal.timeout(30_000) })).text();
+    const total = (metric: string) => [...text.matchAll(new RegExp(`^${metric}\\{type="storage/\\w+"\\} (\\S+)$`, 'gm'))].reduce((n, m) => n + Number(m[1]), 0);
+    return total('vm_data_size_bytes') / total('vm_rows');
+  } catch (err) {
+    progress(`no answer from the store's /metrics: ${(err as Error).message}`);
+    return NaN;
+  }
+}
+
 /** The simulator's own measured rate (it is single-threaded: at its limit it answers late). */
 async function simulatedPerS(url: string): Promise<number> {
   try {
@@ -111,11 +127,13 @@ async function main(): Promise<number> {
     const scrapeMax = await q(`max(max_over_time(scrape_duration_seconds{job="ussdwatch-exporter"}[${window}]))`);
     const scrapeAvg = await q(`avg(avg_over_time(scrape_duration_seconds{job="ussdwatch-exporter"}[${window}]))`);
     const samplesPerScrape = await q('sum(scrape_samples_scraped{job="ussdwatch-exporter"})');
-    const rulesMax = await q(`max_over_time(sum(prometheus_rule_group_last_duration_seconds)[${window}:15s])`);
-    const missed = await q(`sum(increase(prometheus_rule_group_iterations_missed_total[${window}]))`);
-    const headSeries = await q('prometheus_tsdb_head_series');
-    const appended = await q(`rate(prometheus_tsdb_head_samples_appended_total[${window}])`);
-    const rwBehind = await q('max(prometheus_remote_storage_highest_timestamp_in_seconds) - min(prometheus_remote_storage_queue_highest_sent_timestamp_seconds)');
+    // Replica a's own figures: each replica scrapes both (prometheus/rules/monitoring-pipeline.yml).
+    const self = '{job="prometheus",replica="a"}';
+    const rulesMax = await q(`max_over_time(sum(prometheus_rule_group_last_duration_seconds${self})[${window}:15s])`);
+    const missed = await q(`sum(increase(prometheus_rule_group_iterations_missed_total${self}[${window}]))`);
+    const headSeries = await q(`prometheus_tsdb_head_series${self}`);
+    const appended = await q(`rate(prometheus_tsdb_head_samples_appended_total${self}[${window}])`);
+    const rwBehind = await q(`max(prometheus_remote_storage_highest_timestamp_in_seconds${self}) - min(prometheus_remote_storage_queue_highest_sent_timestamp_seconds${self})`);
 
     const disk: Record<string, number> = {
       'prometheus-a': duMb(join(stack.workDir, 'prometheus-a')),
@@ -125,6 +143,7 @@ async function main(): Promise<number> {
       'gateway logs': duMb(stack.dirs.logs),
     };
     const ran = (warmupS + measureS) / 3600;
+    const storeBytes = await storeBytesPerSample(stack.urls.store);
 
     say(`\ncapacity: ${rate} dialogs/s asked over ${nodeCount} nodes, ${measureS} s measured after ${warmupS} s (cores: ${execFileSync('nproc', { encoding: 'utf8' }).trim()}, load average ${readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ')})`);
     say(`${'component'.padEnd(18)} ${'cpu %'.padStart(7)} ${'rss MB'.padStart(8)}`);
@@ -137,6 +156,8 @@ async function main(): Promise<number> {
     const total = Object.values(cpu).reduce((a, b) => a + b, 0);
     say(`${'all measured'.padEnd(18)} ${fmt(total).padStart(7)} ${fmt(Object.values(rss).reduce((a, b) => a + b, 0), 0).padStart(8)}`);
     say(`disk after ${fmt((warmupS + measureS) / 60)} min: ${Object.entries(disk).map(([k, v]) => `${k} ${fmt(v)} MB (${fmt((v / ran) * 24 / 1024, 2)} GB/day)`).join(', ')}`);
+    // The store keeps one replica's stream (deduplicated): a replica's appended samples per second.
+    say(`store: ${fmt(storeBytes, 2)} bytes per sample on disk (its own vm_data_size_bytes / vm_rows, unmerged parts: an upper bound), ${fmt((storeBytes * appended * 86_400) / 1024 ** 2, 0)} MB/day at ${fmt(appended, 0)} samples/s`);
     say(`throughput: simulator ${fmt(simulated, 0)}/s, counted by the exporters ${fmt(counted, 0)}/s, newest line read at most ${fmt(lag)} s old when scraped`);
     say(`prometheus: scrape of an exporter avg ${fmt(scrapeAvg * 1000, 0)} ms max ${fmt(scrapeMax * 1000, 0)} ms (${fmt(samplesPerScrape, 0)} samples per round), all rule groups ${fmt(rulesMax * 1000, 0)} ms at worst, ${fmt(missed, 0)} missed evaluations, ${fmt(headSeries, 0)} head series, ${fmt(appended, 0)} samples/s, remote write ${fmt(rwBehind)} s behind`);
 

@@ -7,11 +7,11 @@ cd "$(dirname "$0")/.."
 trap 'echo "FAIL ha preparation (see above)"; echo "ha: prometheus_replicas=0 alertmanager_peers=0 sms_per_person=0 store_gap_s=na duplicate_series=na"' ERR
 bash scripts/install-deps.sh
 stale=0
-for built in common/dist/http.js exporter/dist/cli/main.js simulator/dist/cli.js notifier/dist/main.js; do
+for built in common/dist/http.js exporter/dist/cli/main.js simulator/dist/cli.js notifier/dist/main.js reports/dist/cli.js; do
   ws="${built%%/*}"
   if [ ! -f "$built" ] || [ -n "$(find "$ws/src" "$ws/package.json" -newer "$built" -print -quit)" ]; then stale=1; fi
 done
-if [ "$stale" = 1 ] && [ "${USSDWATCH_BUILT:-}" != 1 ]; then npm run build --silent -w common -w exporter -w simulator -w notifier >/dev/null; fi
+if [ "$stale" = 1 ] && [ "${USSDWATCH_BUILT:-}" != 1 ]; then npm run build --silent -w common -w exporter -w simulator -w notifier -w reports >/dev/null; fi
 npx vitest run --root ha --reporter=dot >&2
 trap - ERR
 exec node --import tsx --conditions=source ha/run.ts

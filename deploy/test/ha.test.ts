@@ -70,15 +70,17 @@ describe('docker-compose HA profile', () => {
     expect(ha.global.external_labels).toMatchObject({ cluster: 'ussdwatch', replica: '${USSDWATCH_REPLICA}' });
     expect(ha.alerting.alert_relabel_configs).toEqual([{ action: 'labeldrop', regex: 'replica' }]);
     expect(ha.remote_write.map((w) => new URL(w.url).host)).toEqual(['victoriametrics:8428']);
-    const amTargets = parse(readFileSync(join(ROOT, 'prometheus/targets-compose/alertmanager-ha.yml'), 'utf8')) as Array<{ targets: string[] }>;
-    expect(amTargets.flatMap((g) => g.targets)).toEqual(['alertmanager:9093', 'alertmanager-b:9093']);
+    const targets = (f: string) => parse(readFileSync(join(ROOT, 'prometheus/targets-compose', f), 'utf8')) as Array<{ targets: string[]; labels?: Record<string, string> }>;
+    expect(targets('alertmanager-ha.yml').flatMap((g) => g.targets)).toEqual(['alertmanager:9093', 'alertmanager-b:9093']);
+    // Each replica scrapes both, labelled as the compose services name them (USSDWATCH_REPLICA).
+    expect(targets('prometheus-ha.yml').map((g) => [g.targets, g.labels?.replica])).toEqual([[['prometheus:9090'], 'a'], [['prometheus-b:9090'], 'b']]);
 
     const { remote_write: _rw, ...rest } = ha as Record<string, unknown>;
-    const withoutHa = JSON.parse(JSON.stringify(rest)) as { global: { external_labels: Record<string, string> }; alerting: { alert_relabel_configs?: unknown; alertmanagers: Array<{ file_sd_configs: Array<{ files: string[] }> }> } };
+    // The pair's targets files (every Alertmanager peer, both replicas) are the single ones named `-ha`.
+    const withoutHa = JSON.parse(JSON.stringify(rest).replaceAll('-ha.yml', '.yml')) as { global: { external_labels: Record<string, string> }; alerting: { alert_relabel_configs?: unknown } };
     delete withoutHa.global.external_labels.cluster;
     delete withoutHa.global.external_labels.replica;
     delete withoutHa.alerting.alert_relabel_configs;
-    withoutHa.alerting.alertmanagers[0].file_sd_configs[0].files = ['targets/alertmanager.yml'];
     expect(withoutHa).toEqual(read('deploy/prometheus/prometheus.yml'));
   });
 
@@ -91,8 +93,36 @@ describe('docker-compose HA profile', () => {
     expect(cmd).toContain(`-dedup.minScrapeInterval=${global.scrape_interval}`);
   });
 
-  it('the Grafana datasource for long ranges is the store', () => {
-    const { datasources } = read('provisioning/datasources/ussdwatch.yaml') as { datasources: Array<{ uid: string; url: string; type: string }> };
-    expect(datasources.find((d) => d.uid === 'ussdwatch-longterm')).toMatchObject({ type: 'prometheus', url: 'https://victoriametrics:8428' });
+  it("gives Grafana the HA profile's datasources with deploy/ha.env only", () => {
+    type Datasources = { apiVersion: number; prune?: boolean; datasources?: Array<{ uid: string; url: string; type: string }> };
+    const target = '/etc/grafana/provisioning/datasources/ussdwatch-ha.yaml';
+    const grafanaMount = (args: string[]) => {
+      const r = dockerCompose([...args, 'config']);
+      expect(r.status, r.stderr).toBe(0);
+      return (parse(r.stdout) as Resolved).services.grafana.volumes.map(mount).find((m) => m.target === target)?.source;
+    };
+    // The mount point lies inside the read-only provisioning mount: it must exist there.
+    const placeholder = join(ROOT, 'provisioning/datasources/ussdwatch-ha.yaml');
+    expect(grafanaMount([])).toBe(placeholder);
+    // A single machine provisions none of them, and deletes the long-term store earlier versions provisioned everywhere.
+    const single = read('provisioning/datasources/ussdwatch-ha.yaml') as Datasources & { deleteDatasources?: Array<{ name: string }> };
+    expect(single.datasources).toBeUndefined();
+    const longterm = (read('provisioning/ha/datasources.yaml') as { datasources: Array<{ uid: string; name: string }> }).datasources.find((d) => d.uid === 'ussdwatch-longterm');
+    expect(single.deleteDatasources?.map((d) => d.name)).toEqual([longterm?.name]);
+
+    expect(grafanaMount(['--env-file', HA_ENV])).toBe(join(ROOT, 'provisioning/ha/datasources.yaml'));
+    const ha = read('provisioning/ha/datasources.yaml') as Datasources;
+    // Turning the profile off again removes them (Grafana prunes what a file no longer lists).
+    expect(ha.prune).toBe(true);
+    const byUid = Object.fromEntries(ha.datasources!.map((d) => [d.uid, d]));
+    expect(byUid['ussdwatch-longterm']).toMatchObject({ type: 'prometheus', url: 'https://victoriametrics:8428' });
+    expect(byUid['ussdwatch-prometheus-b']).toMatchObject({ type: 'prometheus', url: 'https://prometheus-b:9090' });
+    expect(byUid['ussdwatch-alertmanager-b']).toMatchObject({ type: 'alertmanager', url: 'https://alertmanager-b:9093' });
+    // Every service they name runs in the ha profile, on that port.
+    for (const d of ha.datasources!) {
+      const { hostname, port } = new URL(d.url);
+      expect(compose.services[hostname]?.profiles, d.uid).toContain('ha');
+      expect(compose.services[hostname].ports?.map((p) => p.split(':')[2]), d.uid).toContain(port);
+    }
   });
 });

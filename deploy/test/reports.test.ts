@@ -1,8 +1,9 @@
-// The report service in docker-compose: its start command run on the host over the files
-// compose mounts (the notifier's config and the schedule, each merged with its compose
-// overlay), the result loaded by the report service's own loader; its web config, image
-// (Debian's Chromium to print PDFs), archive volume and the Grafana app's way to it.
-import { execFileSync } from 'node:child_process';
+// The report service in docker-compose: its start command, as docker-compose resolves it
+// (alone, and with deploy/ha.env), run on the host over the files compose mounts (the
+// notifier's config and the schedule, each merged with its compose overlays), the result
+// loaded by the report service's own loader; its web config, image (Debian's Chromium to
+// print PDFs), archive volume and the Grafana app's way to it.
+import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -14,12 +15,20 @@ import { compose, mount, ROOT, sandbox } from './container.js';
 
 const service = compose.services.reports;
 
+/** The report service's command as docker-compose resolves it, with an env file or none, in an environment free of the deployment's variables. */
+function resolvedCommand(envFile?: string): string {
+  const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('USSDWATCH_') && !k.startsWith('COMPOSE_')));
+  const r = spawnSync('docker-compose', ['-f', join(ROOT, 'docker-compose.yml'), ...(envFile ? ['--env-file', envFile] : []), 'config'], { cwd: ROOT, env, encoding: 'utf8' });
+  expect(r.status, r.stderr).toBe(0);
+  return (parse(r.stdout) as { services: { reports: { command: string[] } } }).services.reports.command.join(' ');
+}
+
 /** The schedule the container starts with: its command's merges, run on the host, loaded by the real loader. */
-function composeSchedule(): ScheduleConfig {
-  const command = service.command!.join(' ');
+function composeSchedule(envFile?: string): ScheduleConfig {
+  const command = resolvedCommand(envFile);
   const merges = [...command.matchAll(/node (\S+merge-config\.mjs) (\S+) (\S+) (\S+)/g)];
   const config = /--config (\S+)/.exec(command)![1];
-  expect(merges.length).toBe(2);
+  expect(merges.length).toBe(3);
   const fs = sandbox('reports');
   try {
     for (const [, , base, overlay, out] of merges) execFileSync(process.execPath, [join(ROOT, 'deploy/notifier/merge-config.mjs'), fs.path(base), fs.path(overlay), fs.path(out)]);
@@ -47,6 +56,9 @@ describe('the report service in docker-compose', () => {
     // The mail goes where the notifier's does in compose (Mailpit in the demo), to the same teams.
     expect([cfg.notifierConfig.email.host, cfg.notifierConfig.email.port]).toEqual(['mailpit', 1025]);
     expect(cfg.reports).toEqual(shipped.reports);
+    // A single machine has no long-term store: every report reads Prometheus.
+    expect(cfg.longterm).toBeNull();
+    expect(cfg.reports.map((r) => r.source)).toEqual(cfg.reports.map(() => 'prometheus'));
     // The archive is the named volume, with its retention.
     expect(cfg.archive).toEqual({ dir: '/var/lib/ussdwatch-reports', retentionDays: 400 });
     expect(service.volumes).toContain('reports-archive:/var/lib/ussdwatch-reports');
@@ -54,6 +66,27 @@ describe('the report service in docker-compose', () => {
     // Read-only container: the merged configs and Chromium's profile live in tmpfs.
     for (const t of ['/etc/ussdwatch/run/notifier', '/etc/ussdwatch/run/reports', '/tmp']) expect(service.tmpfs).toContain(t);
     expect(service.environment).toMatchObject({ HOME: '/tmp', NOTIFIER_SMTP_PASSWORD: '${NOTIFIER_SMTP_PASSWORD:-}' });
+  });
+
+  it('reads the monthly reports from the store in the HA profile (deploy/ha.env), as Grafana reads it', () => {
+    const cfg = composeSchedule(join(ROOT, 'deploy/ha.env'));
+    const { datasources } = parse(readFileSync(join(ROOT, 'provisioning/datasources/ussdwatch.yaml'), 'utf8')) as { datasources: Array<{ uid: string; url: string; basicAuthUser: string }> };
+    const grafana = datasources.find((d) => d.uid === 'ussdwatch-longterm')!;
+    // The same address, user and password as Grafana's long-term datasource, over TLS with the tls job's CA.
+    expect(cfg.longterm).toEqual({
+      url: grafana.url,
+      bearerToken: undefined,
+      basicAuth: { username: grafana.basicAuthUser, password: readFileSync(join(ROOT, 'deploy/secrets/grafana.password'), 'utf8').trim() },
+      ca: 'stand-in CA',
+    });
+    expect(compose.services.victoriametrics.command!.join(' ')).toContain('-httpAuth.username=grafana');
+    expect(compose.services.victoriametrics.command!.join(' ')).toContain('-tls ');
+    expect(compose.services.victoriametrics.ports).toContain(`127.0.0.1:${new URL(grafana.url).port}:${new URL(grafana.url).port}`);
+    // Months from the store, the rest from Prometheus, which is unchanged.
+    const shipped = loadScheduleConfig(join(ROOT, 'reports/config/schedule.yaml')).reports;
+    expect(cfg.reports.map((r) => [r.name, r.source])).toEqual(shipped.map((r) => [r.name, r.period === 'month' ? 'longterm' : 'prometheus']));
+    expect(cfg.reports.some((r) => r.source === 'longterm')).toBe(true);
+    expect(cfg.prometheus.url).toBe('https://prometheus:9090');
   });
 
   it('serves TLS to the Grafana app only, whose token may build reports there', () => {

@@ -43,7 +43,7 @@ interface Panel {
 export function dashboardExpressions(): Expression[] {
   const out: Expression[] = [];
   for (const file of readdirSync(DASHBOARDS).filter((f) => f.endsWith('.json'))) {
-    const dash = JSON.parse(readFileSync(join(DASHBOARDS, file), 'utf8')) as { panels: Panel[]; templating: { list: Array<{ name: string; query: { query: string } | string }> } };
+    const dash = JSON.parse(readFileSync(join(DASHBOARDS, file), 'utf8')) as { panels: Panel[]; templating: { list: Array<{ name: string; type: string; query: { query: string } | string }> } };
     const walk = (panels: Panel[]) => {
       for (const panel of panels) {
         for (const t of panel.targets ?? []) if (t.expr) out.push({ where: `${file} "${panel.title}" ${t.refId}`, expr: substitute(t.expr) });
@@ -51,7 +51,8 @@ export function dashboardExpressions(): Expression[] {
       }
     };
     walk(dash.panels);
-    for (const v of dash.templating.list) {
+    // Query variables only: the datasource variable's query names a datasource type.
+    for (const v of dash.templating.list.filter((v) => v.type === 'query')) {
       const q = typeof v.query === 'string' ? v.query : v.query.query;
       // label_values(metric, label) is Grafana's, not PromQL: the metric selector inside is.
       const inner = /^label_values\((.+),\s*\w+\)$/.exec(q);

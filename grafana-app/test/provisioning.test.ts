@@ -1,5 +1,6 @@
 // The provisioning files agree with the app: same datasource uids, the Alertmanager
-// datasource speaks Prometheus' Alertmanager API, the app is enabled with its routes' URLs.
+// datasource speaks Prometheus' Alertmanager API, the app is enabled with its routes' URLs,
+// the HA profile's datasources are set up as the single machine's.
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
@@ -16,6 +17,23 @@ describe('provisioning', () => {
     const byUid = new Map(datasources.map((d) => [d.uid, d]));
     expect(byUid.get(DEFAULT_PROMETHEUS_UID)).toMatchObject({ type: 'prometheus', url: 'https://prometheus:9090', basicAuth: true });
     expect(byUid.get(DEFAULT_ALERTMANAGER_UID)).toMatchObject({ type: 'alertmanager', jsonData: { implementation: 'prometheus' } });
+  });
+
+  it("provisions the HA profile's datasources as their single-machine counterparts under other names, uids and URLs", () => {
+    type Datasource = { name: string; uid: string; url: string; isDefault?: boolean };
+    const single = (read('datasources/ussdwatch.yaml') as { datasources: Datasource[] }).datasources;
+    const ha = (read('ha/datasources.yaml') as { datasources: Datasource[] }).datasources;
+    const counterpart: Record<string, string> = { 'ussdwatch-prometheus-b': DEFAULT_PROMETHEUS_UID, 'ussdwatch-longterm': DEFAULT_PROMETHEUS_UID, 'ussdwatch-alertmanager-b': DEFAULT_ALERTMANAGER_UID };
+    expect(ha.map((d) => d.uid).sort()).toEqual(Object.keys(counterpart).sort());
+    for (const { name: _n, uid, url: _u, ...settings } of ha) {
+      const { name: _name, uid: _uid, url: _url, isDefault: _default, ...base } = single.find((d) => d.uid === counterpart[uid])!;
+      expect(settings, uid).toEqual(base);
+    }
+    // Grafana refuses to start on two defaults or two datasources of one name.
+    const all = [...single, ...ha];
+    expect(all.filter((d) => d.isDefault).map((d) => d.uid)).toEqual([DEFAULT_PROMETHEUS_UID]);
+    expect(new Set(all.map((d) => d.name)).size).toBe(all.length);
+    expect(new Set(all.map((d) => d.uid)).size).toBe(all.length);
   });
 
   it('enables the app with the settings its proxy routes read', () => {

@@ -83,6 +83,43 @@ describe('Alertmanager -> notifier -> Kannel and SMTP', () => {
     expect(inhibited).toEqual(['LogSourceMalformedLines/1/gw01', 'ShortCodeTrafficDrop/2/*720#', 'UssdInternalErrors/1/*710#']);
   });
 
+  it('silences lower tiers only on the same node, source and instance: a missing exporter leaves the others\' alerts alone', async () => {
+    // Its own Alertmanager: the inhibitions are computed whatever becomes of the notifications.
+    const am = await startAlertmanager({ config: amConfig, baseDir: AM_DIR });
+    try {
+      const platform = { team: 'ussdwatch', short_code: '', alert_family: 'ussdwatch' };
+      const gw02 = { node: 'gw02', instance: '127.0.0.1:9802' };
+      await am.postAlerts([
+        alert({ ...platform, ...gw02, alertname: 'UssdwatchExporterMissing', tier: '2' }),
+        alert({ ...platform, ...gw02, alertname: 'UssdwatchConfigReloadFailed', tier: '1' }),
+        alert({ ...platform, node: 'gw01', instance: '127.0.0.1:9801', alertname: 'UssdwatchConfigReloadFailed', tier: '1' }),
+        alert({ ...platform, channel: 'sms', alertname: 'NotificationInDoubt', tier: '1' }),
+        alert({ alertname: 'NodeOverloaded', tier: '3', short_code: '', node: 'gw01' }),
+        alert({ alertname: 'NodeOverloaded', tier: '1', short_code: '', node: 'gw01' }),
+        alert({ alertname: 'NodeOverloaded', tier: '1', short_code: '', node: 'gw03' }),
+      ]);
+      // Status is computed when asked, against the sources Alertmanager has taken in so far:
+      // once both inhibitions that must happen show, both sources are in and the rest is final.
+      const mustBeInhibited = ['NodeOverloaded/1/gw01: inhibited', 'UssdwatchConfigReloadFailed/1/gw02: inhibited'];
+      const state = await waitFor(async () => {
+        const alerts = (await (await fetch(`${am.url}/api/v2/alerts`)).json()) as { labels: Record<string, string>; status: { inhibitedBy: string[] } }[];
+        const now = alerts.map((a) => `${a.labels.alertname}/${a.labels.tier}/${a.labels.node ?? '-'}: ${a.status.inhibitedBy.length > 0 ? 'inhibited' : 'active'}`).sort();
+        return mustBeInhibited.every((x) => now.includes(x)) ? now : false;
+      }, { what: 'the inhibitions on the same node' });
+      expect(state).toEqual([
+        'NodeOverloaded/1/gw01: inhibited',
+        'NodeOverloaded/1/gw03: active',
+        'NodeOverloaded/3/gw01: active',
+        'NotificationInDoubt/1/-: active',
+        'UssdwatchConfigReloadFailed/1/gw01: active',
+        'UssdwatchConfigReloadFailed/1/gw02: inhibited',
+        'UssdwatchExporterMissing/2/gw02: active',
+      ]);
+    } finally {
+      await am.stop();
+    }
+  });
+
   it('routes tier 1 to the notifier at any hour: business hours are the on-call file\'s, not Alertmanager\'s', async () => {
     // This notifier has no on-call file, so no business hours: what Alertmanager sends goes at once, today and any day.
     expect(amConfig).not.toMatch(/time_intervals/);

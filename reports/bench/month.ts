@@ -115,7 +115,7 @@ try {
   let codes = 0;
   for (let i = 0; i < 3; i++) {
     const t0 = Date.now();
-    const built = await buildReport({ prometheus: { url: prometheus }, notifier: { url: notifier } }, { period, scope: { kind: 'all' }, lang: 'fr', outDir: join(work, 'out') });
+    const built = await buildReport({ metrics: { source: 'prometheus', endpoint: { url: prometheus } }, notifier: { url: notifier } }, { period, scope: { kind: 'all' }, lang: 'fr', outDir: join(work, 'out') });
     runs.push((Date.now() - t0) / 1000);
     codes = built.data.codeRows.length;
     say(`run ${i + 1}: ${runs[i].toFixed(1)} s (${built.pdf})`);

@@ -4,7 +4,7 @@ import { mkdir, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { gatherReport, type Sources } from './gather.js';
 import { WORDS, type Lang } from './i18n.js';
-import { reportHtml, reportTitle, warnings } from './html.js';
+import { reportHtml, reportTitle, sourceText, warnings } from './html.js';
 import { htmlToPdf } from './pdf.js';
 import type { Period } from './period.js';
 import type { ReportData } from './report-data.js';
@@ -43,13 +43,15 @@ export async function buildReport(src: Sources, req: BuildRequest, nowMs = Date.
   const title = reportTitle(data, req.lang);
   const iso = (ms: number) => new Date(ms).toISOString();
   const [pdf, xlsx] = await Promise.all([
-    htmlToPdf(reportHtml(data, req.lang), title),
+    // Every page's footer names the source: a page printed alone still says where its numbers came from.
+    htmlToPdf(reportHtml(data, req.lang), `${title} · ${w.metricsSourceIs} ${sourceText(data, req.lang)}`),
     workbook(reportTables(data, w), [
       [w.title, title],
       [w.from, iso(req.period.startMs)],
       [w.to, iso(req.period.endMs)],
       [w.evaluated, iso(data.evaluatedMs)],
       [w.scope, data.codes === null ? w.scopeAll : data.codes.join(', ')],
+      [w.metricsSource, sourceText(data, req.lang)],
       [w.incidentSource, data.incidents.origin === 'incidents' ? '/api/incidents' : '/api/journal'],
       ...warnings(data, req.lang).map((x) => ['!', x] as [string, string]),
     ]),

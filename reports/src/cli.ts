@@ -8,7 +8,8 @@ import { buildReport } from './build.js';
 import { NoDataError } from './gather.js';
 import type { Endpoint } from './http-client.js';
 import { LANGS, type Lang } from './i18n.js';
-import { PeriodError, resolvePeriod } from './period.js';
+import { defaultSource, isMetricsSource, type Metrics } from './metrics-source.js';
+import { PeriodError, resolvePeriod, type PeriodKind } from './period.js';
 import { parseScope, ScopeError } from './scope.js';
 
 export const EXIT_NO_DATA = 3;
@@ -16,8 +17,8 @@ export const EXIT_NO_DATA = 3;
 const USAGE = `usage: ussdwatch report [build] [options]
        ussdwatch report serve --config FILE [--web.config.file FILE]
 
-Builds a PDF and an Excel workbook for a period from Prometheus (any PromQL API) and the
-notifier's incidents. \`serve\` runs the schedule (reports/README.md).
+Builds a PDF and an Excel workbook for a period from Prometheus or the long-term store
+(any PromQL API) and the notifier's incidents. \`serve\` runs the schedule (reports/README.md).
 
 period (Africa/Algiers time; the last complete one when --date is absent):
   --period day|week|month   a day, a week (ISO: Monday to Sunday) or a month (default: day)
@@ -35,6 +36,12 @@ options:
   --prometheus.token-file FILE      bearer token
   --prometheus.user USER --prometheus.password-file FILE   basic auth
   --prometheus.ca-file FILE         CA of Prometheus's certificate (https)
+  --longterm URL            the long-term store (VictoriaMetrics, docs/ha.md), default:
+                            $USSDWATCH_LONGTERM_URL, else none
+  --longterm.token-file, --longterm.user, --longterm.password-file, --longterm.ca-file
+                            as for --prometheus
+  --source prometheus|longterm      where the numbers come from (default: longterm for a
+                            --period month when a store is given, else prometheus)
   --notifier URL            default: $USSDWATCH_NOTIFIER_URL, else http://127.0.0.1:9717
   --notifier.token-file FILE, --notifier.ca-file FILE
   -h, --help                this help
@@ -58,6 +65,12 @@ const OPTIONS = {
   'prometheus.user': { type: 'string' },
   'prometheus.password-file': { type: 'string' },
   'prometheus.ca-file': { type: 'string' },
+  longterm: { type: 'string' },
+  'longterm.token-file': { type: 'string' },
+  'longterm.user': { type: 'string' },
+  'longterm.password-file': { type: 'string' },
+  'longterm.ca-file': { type: 'string' },
+  source: { type: 'string' },
   notifier: { type: 'string' },
   'notifier.token-file': { type: 'string' },
   'notifier.ca-file': { type: 'string' },
@@ -70,6 +83,28 @@ export function parseLang(v: string): Lang {
   return v as Lang;
 }
 
+/** A PromQL API from its options: --NAME URL, --NAME.token-file, --NAME.user... */
+function promqlEndpoint(values: Record<string, string | undefined>, name: Metrics['source'], url: string): Endpoint {
+  const user = values[`${name}.user`];
+  return {
+    url,
+    bearerToken: secret(values[`${name}.token-file`]),
+    basicAuth: user === undefined ? undefined : { username: user, password: secret(values[`${name}.password-file`]) ?? '' },
+    ca: secret(values[`${name}.ca-file`]),
+  };
+}
+
+/** Where the numbers come from: --source, else the store for a month when one is given, else Prometheus. */
+export function metricsOf(values: Record<string, string | undefined>, kind: PeriodKind, env: NodeJS.ProcessEnv = process.env): Metrics {
+  const longtermUrl = values.longterm ?? env.USSDWATCH_LONGTERM_URL;
+  const asked = values.source;
+  if (asked !== undefined && !isMetricsSource(asked)) throw new UsageError(`--source ${asked}: expected prometheus or longterm`);
+  const source = asked ?? defaultSource(kind, Boolean(longtermUrl));
+  if (source === 'prometheus') return { source, endpoint: promqlEndpoint(values, source, values.prometheus ?? (env.USSDWATCH_PROMETHEUS_URL || 'http://127.0.0.1:9090')) };
+  if (!longtermUrl) throw new UsageError('--source longterm: no long-term store given; add --longterm URL (or set $USSDWATCH_LONGTERM_URL), or use --source prometheus');
+  return { source, endpoint: promqlEndpoint(values, source, longtermUrl) };
+}
+
 async function build(values: Record<string, string | undefined>): Promise<number> {
   let period, scope, lang: Lang;
   try {
@@ -80,20 +115,14 @@ async function build(values: Record<string, string | undefined>): Promise<number
     if (err instanceof PeriodError || err instanceof ScopeError) throw new UsageError(err.message);
     throw err;
   }
-  const user = values['prometheus.user'];
-  const prometheus: Endpoint = {
-    url: values.prometheus ?? (process.env.USSDWATCH_PROMETHEUS_URL || 'http://127.0.0.1:9090'),
-    bearerToken: secret(values['prometheus.token-file']),
-    basicAuth: user === undefined ? undefined : { username: user, password: secret(values['prometheus.password-file']) ?? '' },
-    ca: secret(values['prometheus.ca-file']),
-  };
+  const metrics = metricsOf(values, period.kind);
   const notifier: Endpoint = {
     url: values.notifier ?? (process.env.USSDWATCH_NOTIFIER_URL || 'http://127.0.0.1:9717'),
     bearerToken: secret(values['notifier.token-file']),
     ca: secret(values['notifier.ca-file']),
   };
   try {
-    const built = await buildReport({ prometheus, notifier }, { period, scope, lang, outDir: resolve(values.out ?? '.') });
+    const built = await buildReport({ metrics, notifier }, { period, scope, lang, outDir: resolve(values.out ?? '.') });
     for (const w of built.warnings) process.stderr.write(`ussdwatch report: note: ${w}\n`);
     process.stdout.write(`${built.pdf}\n${built.xlsx}\n`);
     return 0;

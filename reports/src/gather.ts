@@ -6,6 +6,7 @@
 import { fetchIncidents } from './incidents.js';
 import { anomalyQueries, anomalyRows, funnelRows, guessRows, type AnomalyAnswers } from './insight.js';
 import type { Endpoint } from './http-client.js';
+import { sourceAddress, type Metrics } from './metrics-source.js';
 import { chartStepSeconds, previousPeriod, type Period } from './period.js';
 import { PromClient, type Sample } from './prometheus.js';
 import { successRatio, type ClassCounts, type CodeRow, type NodeRow, type ReportData, type TimePoint } from './report-data.js';
@@ -17,7 +18,8 @@ export class NoDataError extends Error {
 }
 
 export interface Sources {
-  prometheus: Endpoint;
+  /** The PromQL API of every number: Prometheus or the long-term store. */
+  metrics: Metrics;
   notifier: Endpoint;
 }
 
@@ -41,7 +43,8 @@ async function codesInScope(prom: PromClient, scope: Scope, atMs: number, range:
 }
 
 export async function gatherReport(src: Sources, period: Period, scope: Scope, nowMs = Date.now()): Promise<ReportData> {
-  const prom = new PromClient(src.prometheus);
+  const prom = new PromClient(src.metrics.endpoint);
+  const metrics = { source: src.metrics.source, address: sourceAddress(src.metrics.endpoint) };
   const evaluatedMs = Math.min(period.endMs, nowMs);
   if (evaluatedMs <= period.startMs) throw new NoDataError(`the period ${period.id} has not started yet`);
   const rangeS = Math.round((evaluatedMs - period.startMs) / 1000);
@@ -105,7 +108,7 @@ export async function gatherReport(src: Sources, period: Period, scope: Scope, n
   }
   const presencePoints = presence.flatMap((s) => s.points);
   if (totals.dialogs <= 0 || presencePoints.length === 0) {
-    throw new NoDataError(`no dialog recorded from ${new Date(period.startMs).toISOString()} to ${new Date(evaluatedMs).toISOString()} for scope ${scope.kind === 'all' ? 'all' : codes!.join(',')}: is the exporter scraped by this Prometheus?`);
+    throw new NoDataError(`no dialog recorded from ${new Date(period.startMs).toISOString()} to ${new Date(evaluatedMs).toISOString()} for scope ${scope.kind === 'all' ? 'all' : codes!.join(',')}: are the exporters' series in ${metrics.address}?`);
   }
   const previousTotals = emptyCounts();
   const previousPerCode = new Map<string, ClassCounts>();
@@ -146,7 +149,12 @@ export async function gatherReport(src: Sources, period: Period, scope: Scope, n
     if (!perNode.has(node)) perNode.set(node, emptyCounts());
     addClass(perNode.get(node)!, s.labels.class, s.value);
   }
-  const nodeRows: NodeRow[] = [...perNode.entries()].map(([node, c]) => ({ node, ...c, successRatio: successRatio(c) })).sort((a, b) => a.node.localeCompare(b.node));
+  // Every exporter exposes the `other` node (dialogs from a node outside its config) at zero:
+  // a node row is news only when the node carried dialogs in the period.
+  const nodeRows: NodeRow[] = [...perNode.entries()]
+    .filter(([, c]) => c.dialogs > 0)
+    .map(([node, c]) => ({ node, ...c, successRatio: successRatio(c) }))
+    .sort((a, b) => a.node.localeCompare(b.node));
 
   const errorsTotal = causes.reduce((n, s) => n + s.value, 0);
   const causeRows = causes
@@ -184,6 +192,7 @@ export async function gatherReport(src: Sources, period: Period, scope: Scope, n
     codes,
     evaluatedMs,
     generatedMs: nowMs,
+    metrics,
     totals: { ...totals, successRatio: successRatio(totals) },
     previousTotals: previousTotals.dialogs > 0 ? { ...previousTotals, successRatio: successRatio(previousTotals) } : null,
     busyHour: busiest ? { startMs: Math.max(period.startMs, busiest[0] * 1000 - 3_600_000), dialogs: busiest[1] } : null,

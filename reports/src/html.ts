@@ -51,6 +51,11 @@ export function reportTitle(d: ReportData, lang: Lang): string {
   return `${w.title} · ${w.periodKinds[d.period.kind]} ${span} · ${scopeText(d, w)}`;
 }
 
+/** Where the numbers came from: Prometheus or the long-term store, and its address. */
+export function sourceText(d: ReportData, lang: Lang): string {
+  return `${WORDS[lang].sourceNames[d.metrics.source]} (${d.metrics.address})`;
+}
+
 /** Lines the reader must see first: partial data, a period still running, incidents from the journal. */
 export function warnings(d: ReportData, lang: Lang): string[] {
   const w = WORDS[lang];
@@ -134,7 +139,7 @@ export function reportHtml(d: ReportData, lang: Lang): string {
   section { margin-bottom: 8px; }
 </style></head><body>
 <h1>${esc(reportTitle(d, lang))}</h1>
-<p class="meta">${esc(w.generated)} ${esc(fmt.dateTime(d.generatedMs))} · ${esc(w.evaluated)} ${esc(fmt.dateTime(d.evaluatedMs))} · Africa/Algiers</p>
+<p class="meta">${esc(w.generated)} ${esc(fmt.dateTime(d.generatedMs))} · ${esc(w.evaluated)} ${esc(fmt.dateTime(d.evaluatedMs))} · Africa/Algiers · ${esc(w.metricsSourceIs)} ${esc(sourceText(d, lang))}</p>
 ${warnings(d, lang).map((x) => `<p class="warn">${esc(x)}</p>`).join('\n')}
 <section>${tableHtml(summary, fmt)}${busy}</section>
 <section><h2>${esc(w.volumeChart)}</h2>${volumeChart}</section>

@@ -102,6 +102,9 @@ const FR = {
   to: 'Au',
   scope: 'Périmètre',
   incidentSource: 'Source des incidents',
+  metricsSource: 'Source des chiffres',
+  metricsSourceIs: 'Source des chiffres :',
+  sourceNames: { prometheus: 'Prometheus', longterm: 'stockage long terme' },
 };
 
 const EN: typeof FR = {
@@ -201,6 +204,9 @@ const EN: typeof FR = {
   to: 'To',
   scope: 'Scope',
   incidentSource: 'Incident source',
+  metricsSource: 'Source of the figures',
+  metricsSourceIs: 'Source of the figures:',
+  sourceNames: { prometheus: 'Prometheus', longterm: 'long-term store' },
 };
 
 export type Words = typeof FR;

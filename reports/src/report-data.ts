@@ -1,6 +1,7 @@
 // What a report says, as plain numbers: gathered from PromQL and the notifier, then laid
 // out by the HTML (and PDF) and the workbook alike, so both say the same.
 import type { IncidentList } from './incidents.js';
+import type { MetricsSource } from './metrics-source.js';
 import type { AnomalyRow, FunnelRow, GuessRow } from './insight.js';
 import type { Period } from './period.js';
 import type { Scope } from './scope.js';
@@ -64,6 +65,8 @@ export interface ReportData {
   /** The instant the period's totals were evaluated at: the period's end, or now for a period still running. */
   evaluatedMs: number;
   generatedMs: number;
+  /** Where the numbers came from, said on the report: an operator must know whether it was the store. */
+  metrics: { source: MetricsSource; address: string };
   totals: ClassCounts & { successRatio: number | null };
   previousTotals: (ClassCounts & { successRatio: number | null }) | null;
   busyHour: { startMs: number; dialogs: number } | null;

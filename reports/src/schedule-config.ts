@@ -9,6 +9,7 @@ import { readEnum, readList, readMapping, readNumber, readString } from '@ussdwa
 import { loadConfig as loadNotifierConfig, type NotifierConfig } from '@ussdwatch/notifier/config.js';
 import type { Endpoint } from './http-client.js';
 import { LANGS, type Lang } from './i18n.js';
+import { defaultSource, METRICS_SOURCES, type MetricsSource } from './metrics-source.js';
 import { MONDAY, WEEKDAYS, type Weekday } from './period.js';
 import { parseScope, ScopeError, type Scope } from './scope.js';
 
@@ -23,6 +24,8 @@ export interface ScheduledReport {
   weekStart: Weekday;
   scope: Scope;
   lang: Lang;
+  /** Where its numbers come from: `source:`, else the store for a month when there is one, else Prometheus. */
+  source: MetricsSource;
   /** Resolved addresses: the teams' emails (from the notifier config) and the extra ones. */
   recipients: string[];
 }
@@ -30,6 +33,8 @@ export interface ScheduledReport {
 export interface ScheduleConfig {
   file: string;
   prometheus: Endpoint;
+  /** The long-term store (`longterm:`), null when there is none. */
+  longterm: Endpoint | null;
   notifier: Endpoint;
   notifierConfig: NotifierConfig;
   listen: { host: string; port: number };
@@ -63,7 +68,8 @@ function secretFile(m: Record<string, unknown>, key: string, at: Place, base: st
   }
 }
 
-function endpoint(v: unknown, at: Place, base: string, dfltUrl: string): Endpoint {
+/** A PromQL API or the notifier: its URL (required without a default) and credentials. */
+function endpoint(v: unknown, at: Place, base: string, dfltUrl?: string): Endpoint {
   const m = readMapping(v ?? {}, at, ['url', 'bearer_token_file', 'basic_auth', 'ca_file']);
   const url = str(m, 'url', at, dfltUrl);
   if (!/^https?:\/\/[^/]+/.test(url)) fail(child(at, 'url'), `${url} is not an http(s) URL; write it like http://127.0.0.1:9090`);
@@ -86,7 +92,7 @@ export function loadScheduleConfig(file: string): ScheduleConfig {
   const y = readYamlFile(file, 'give the schedule file with --config (reports/config/schedule.yaml is the example)');
   const top = topOf(y);
   const base = dirname(resolve(file));
-  const m = readMapping(y.value, top, ['prometheus', 'notifier', 'listen', 'web_config_file', 'public_url', 'archive', 'retry_minutes', 'reports'], ['reports']);
+  const m = readMapping(y.value, top, ['prometheus', 'longterm', 'notifier', 'listen', 'web_config_file', 'public_url', 'archive', 'retry_minutes', 'reports'], ['reports']);
 
   const nat = child(top, 'notifier');
   const nm = readMapping(m.notifier ?? {}, nat, ['url', 'bearer_token_file', 'ca_file', 'config_file']);
@@ -110,12 +116,13 @@ export function loadScheduleConfig(file: string): ScheduleConfig {
     retentionDays: am.retention_days === undefined ? 400 : readNumber(am.retention_days, child(aat, 'retention_days'), { min: 1, max: 3650, integer: true }),
   };
 
+  const longterm = m.longterm === undefined ? null : endpoint(m.longterm, child(top, 'longterm'), base);
   const teams = notifierConfig.teams;
   const rat = child(top, 'reports');
   const names = new Set<string>();
   const reports = readList(m.reports, rat).map((v, i): ScheduledReport => {
     const at = child(rat, i);
-    const r = readMapping(v, at, ['name', 'period', 'at', 'week_start', 'scope', 'lang', 'teams', 'emails'], ['name', 'period']);
+    const r = readMapping(v, at, ['name', 'period', 'at', 'week_start', 'scope', 'lang', 'source', 'teams', 'emails'], ['name', 'period']);
     const name = str(r, 'name', at);
     if (!/^[a-z0-9][a-z0-9_-]*$/.test(name)) fail(child(at, 'name'), 'use lower-case letters, digits, - and _ (it names the sent-state)');
     if (names.has(name)) fail(child(at, 'name'), `a second report named ${name}; names must be unique`);
@@ -146,6 +153,10 @@ export function loadScheduleConfig(file: string): ScheduleConfig {
     if (recipients.size === 0) fail(at, 'nobody receives this report: list teams (from the notifier config) or emails');
     const period = readEnum(r.period, child(at, 'period'), ['day', 'week', 'month'] as const);
     if (r.week_start !== undefined && period !== 'week') fail(child(at, 'week_start'), `only a week has a first day; remove it, or make the period week`);
+    const source = r.source === undefined ? defaultSource(period, longterm !== null) : readEnum(r.source, child(at, 'source'), METRICS_SOURCES);
+    if (source === 'longterm' && longterm === null) {
+      fail(child(at, 'source'), 'this file has no longterm: block; add one at the top level (longterm: {url: https://victoriametrics:8428}, the store the Prometheus replicas remote_write to), or write source: prometheus');
+    }
     return {
       name,
       period,
@@ -153,6 +164,7 @@ export function loadScheduleConfig(file: string): ScheduleConfig {
       weekStart: r.week_start === undefined ? MONDAY : (WEEKDAYS.indexOf(readEnum(r.week_start, child(at, 'week_start'), WEEKDAYS)) as Weekday),
       scope,
       lang: r.lang === undefined ? 'fr' : readEnum(r.lang, child(at, 'lang'), LANGS),
+      source,
       recipients: [...recipients],
     };
   });
@@ -161,6 +173,7 @@ export function loadScheduleConfig(file: string): ScheduleConfig {
   return {
     file,
     prometheus: endpoint(m.prometheus, child(top, 'prometheus'), base, 'http://127.0.0.1:9090'),
+    longterm,
     notifier: endpoint(notifierEndpoint, nat, base, `http://${notifierConfig.listen.host}:${notifierConfig.listen.port}`),
     notifierConfig,
     listen,

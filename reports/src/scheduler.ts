@@ -30,6 +30,8 @@ export interface SchedulerDeps {
 export interface ScheduleStatus {
   name: string;
   period: string;
+  /** prometheus or longterm: where its numbers come from. */
+  source: string;
   due: string;
   sent: boolean;
   recipients: number;
@@ -118,6 +120,7 @@ export class Scheduler {
       return {
         name: r.name,
         period: period.id,
+        source: r.source,
         due: new Date(dueMs(period, r.atMinutes)).toISOString(),
         sent: st?.period === period.id && st.done,
         recipients: r.recipients.length,

@@ -2,7 +2,7 @@
 // layer as every ussdwatch service (common/http, web config, roles):
 //   GET  /api/reports           read  the archive and the schedule's state
 //   GET  /api/reports/:file     read  one report (PDF or workbook)
-//   POST /api/reports           act   build one now: {"period":"day","date":"2026-11-28"} or {"from","to"}, "scope", "lang"
+//   POST /api/reports           act   build one now: {"period":"day","date":"2026-11-28"} or {"from","to"}, "scope", "lang", "source"
 import { createReadStream } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
@@ -16,6 +16,7 @@ import { isReportFile, listArchive, pruneArchive, StateFile } from './archive.js
 import { buildReport } from './build.js';
 import { NoDataError } from './gather.js';
 import { LANGS, type Lang } from './i18n.js';
+import { defaultSource, isMetricsSource, type Metrics, type MetricsSource } from './metrics-source.js';
 import { PeriodError, resolvePeriod } from './period.js';
 import { DEFAULT_SCHEDULE_FILE, loadScheduleConfig, type ScheduleConfig } from './schedule-config.js';
 import { Scheduler } from './scheduler.js';
@@ -42,7 +43,7 @@ export interface RunningReports {
   stop(): Promise<void>;
 }
 
-function onDemand(body: string, nowMs: number) {
+function onDemand(body: string, nowMs: number, hasLongterm: boolean) {
   let req: Record<string, unknown>;
   try {
     req = body.trim() ? (JSON.parse(body) as Record<string, unknown>) : {};
@@ -53,7 +54,11 @@ function onDemand(body: string, nowMs: number) {
   try {
     const lang = text('lang') ?? 'fr';
     if (!(LANGS as readonly string[]).includes(lang)) throw new PeriodError(`lang ${lang}: expected ${LANGS.join(' or ')}`);
-    return { period: resolvePeriod({ period: text('period'), date: text('date'), week: text('week'), from: text('from'), to: text('to') }, nowMs), scope: parseScope(text('scope') ?? 'all'), lang: lang as Lang };
+    const source = text('source');
+    if (source !== undefined && !isMetricsSource(source)) throw new HttpError(400, 'bad_request', `source ${source}: expected prometheus or longterm`);
+    if (source === 'longterm' && !hasLongterm) throw new HttpError(400, 'bad_request', 'source longterm: the schedule has no longterm: block; ask for source prometheus');
+    const period = resolvePeriod({ period: text('period'), date: text('date'), week: text('week'), from: text('from'), to: text('to') }, nowMs);
+    return { period, scope: parseScope(text('scope') ?? 'all'), lang: lang as Lang, source: source ?? defaultSource(period.kind, hasLongterm) };
   } catch (err) {
     if (err instanceof PeriodError || err instanceof ScopeError) throw new HttpError(400, 'bad_request', err.message.replace(/--/g, ''));
     throw err;
@@ -69,7 +74,7 @@ export async function startReports(cfg: ScheduleConfig, logger: Logger, now: () 
     open: 'act',
   });
   await mkdir(cfg.archive.dir, { recursive: true });
-  const sources = { prometheus: cfg.prometheus, notifier: cfg.notifier };
+  const sources = (source: MetricsSource) => ({ metrics: { source, endpoint: source === 'longterm' ? cfg.longterm! : cfg.prometheus } satisfies Metrics, notifier: cfg.notifier });
   const email = smtpSender(cfg.notifierConfig.email);
   const scheduler = new Scheduler({
     cfg,
@@ -77,7 +82,7 @@ export async function startReports(cfg: ScheduleConfig, logger: Logger, now: () 
     logger,
     now,
     state: new StateFile(join(cfg.archive.dir, 'sent-state.json')),
-    build: (r, period) => buildReport(sources, { period, scope: r.scope, lang: r.lang, outDir: cfg.archive.dir }, now()),
+    build: (r, period) => buildReport(sources(r.source), { period, scope: r.scope, lang: r.lang, outDir: cfg.archive.dir }, now()),
   });
   await scheduler.start();
   // One build at a time: each starts a Chromium, and two would compete for the same cores.
@@ -111,8 +116,8 @@ export async function startReports(cfg: ScheduleConfig, logger: Logger, now: () 
       path: '/api/reports',
       access: 'act',
       handle: async (req, res) => {
-        const ask = onDemand(bodyText(req), now());
-        const job = building.then(() => buildReport(sources, { ...ask, outDir: cfg.archive.dir }, now()));
+        const { source, ...ask } = onDemand(bodyText(req), now(), cfg.longterm !== null);
+        const job = building.then(() => buildReport(sources(source), { ...ask, outDir: cfg.archive.dir }, now()));
         building = job.catch(() => {});
         try {
           const built = await job;

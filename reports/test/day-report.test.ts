@@ -117,6 +117,8 @@ describe('a day report over the live chain with app_down on *720#', () => {
     const info = new Map<string, string>();
     wb.getWorksheet('Info')!.eachRow((row) => info.set(String(row.getCell(1).value), String(row.getCell(2).value)));
     const evaluatedS = Date.parse(info.get(w.evaluated)!) / 1000;
+    // No store given: the numbers come from Prometheus, and the report says so (the store's side: npm test -- ha).
+    expect(info.get(w.metricsSource)).toBe(`Prometheus (${stack.urls.prometheus})`);
     const rangeS = Math.round(evaluatedS - day.startMs / 1000);
     const expected = new Map<string, number>();
     for (const s of await prom(`sum by (short_code, class) (increase(ussd_dialogs_total[${rangeS}s]))`, evaluatedS)) {

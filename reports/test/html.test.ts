@@ -16,6 +16,7 @@ const data: ReportData = {
   codes: null,
   evaluatedMs: period.endMs,
   generatedMs: period.endMs + 60_000,
+  metrics: { source: 'prometheus', address: 'https://prometheus:9090' },
   totals: { ...counts, successRatio: 900 / 950 },
   previousTotals: null,
   busyHour: { startMs: period.startMs + 20 * 3_600_000, dialogs: 120 },
@@ -65,6 +66,13 @@ describe('the report page', () => {
     expect(html).toContain('94.74%');
     expect(html).not.toContain('Erreurs');
     expect(html).toContain('Menu funnel: where subscribers abandon or fail');
+  });
+
+  it('names the source of the figures under the title: Prometheus or the long-term store', () => {
+    expect(reportHtml(data, 'fr')).toContain('Source des chiffres : Prometheus (https://prometheus:9090)');
+    const store = { ...data, metrics: { source: 'longterm' as const, address: 'https://victoriametrics:8428' } };
+    expect(reportHtml(store, 'fr')).toContain('Source des chiffres : stockage long terme (https://victoriametrics:8428)');
+    expect(reportHtml(store, 'en')).toContain('Source of the figures: long-term store (https://victoriametrics:8428)');
   });
 
   it('says why a section is empty: no model, bands still warming up', () => {

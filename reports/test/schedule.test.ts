@@ -48,9 +48,40 @@ describe('the schedule file', () => {
     expect(() => schedule('reports:\n  - name: daily\n    period: day\n    week_start: sunday\n    emails: [a@b.dz]\n')).toThrow(/:8: reports\[0\]\.week_start: only a week has a first day/);
   });
 
+  it('reads a month from the long-term store when there is one, everything else from Prometheus, unless source says', () => {
+    const token = join(dir, 'store.token');
+    writeFileSync(token, 'store-secret\n');
+    const cfg = schedule(
+      `longterm:\n  url: https://victoriametrics:8428\n  bearer_token_file: ${token}\nreports:\n` +
+        '  - {name: monthly, period: month, emails: [a@b.dz]}\n' +
+        '  - {name: daily, period: day, emails: [a@b.dz]}\n' +
+        '  - {name: monthly-recent, period: month, source: prometheus, emails: [a@b.dz]}\n' +
+        '  - {name: weekly-store, period: week, source: longterm, emails: [a@b.dz]}\n',
+    );
+    expect(cfg.longterm).toEqual({ url: 'https://victoriametrics:8428', bearerToken: 'store-secret', basicAuth: undefined, ca: undefined });
+    expect(cfg.reports.map((r) => [r.name, r.source])).toEqual([['monthly', 'longterm'], ['daily', 'prometheus'], ['monthly-recent', 'prometheus'], ['weekly-store', 'longterm']]);
+    // Without a store, a month reads Prometheus as before.
+    const single = schedule('reports:\n  - {name: monthly, period: month, emails: [a@b.dz]}\n');
+    expect(single.longterm).toBeNull();
+    expect(single.reports[0].source).toBe('prometheus');
+  });
+
+  it('refuses a report asking for the store when the file has none, and a store block like a bad prometheus block', () => {
+    expect(() => schedule('reports:\n  - name: monthly\n    period: month\n    source: longterm\n    emails: [a@b.dz]\n')).toThrow(
+      /schedule-\w+\.yaml:8: reports\[0\]\.source: this file has no longterm: block; add one at the top level \(longterm: \{url: https:\/\/victoriametrics:8428\}.*\), or write source: prometheus/,
+    );
+    expect(() => schedule('reports:\n  - name: monthly\n    period: month\n    source: thanos\n    emails: [a@b.dz]\n')).toThrow(/:8: reports\[0\]\.source: expected one of prometheus, longterm/);
+    // The same reader as prometheus: (url required here: there is no default store).
+    expect(() => schedule('longterm:\n  bearer_token_file: x\nreports:\n  - {name: m, period: month, emails: [a@b.dz]}\n')).toThrow(/:5: longterm\.url: missing; this key is required/);
+    expect(() => schedule('longterm: {url: victoriametrics:8428}\nreports:\n  - {name: m, period: month, emails: [a@b.dz]}\n')).toThrow(/:5: longterm\.url: victoriametrics:8428 is not an http\(s\) URL/);
+    expect(() => schedule('longterm: {url: "https://vm:8428", ca_file: nowhere.crt}\nreports:\n  - {name: m, period: month, emails: [a@b.dz]}\n')).toThrow(/longterm\.ca_file: cannot read .*nowhere\.crt: ENOENT/);
+  });
+
   it('ships a schedule that loads', () => {
     const reports = loadScheduleConfig(join(import.meta.dirname, '../config/schedule.yaml')).reports;
     expect(reports.map((r) => r.period)).toEqual(['day', 'week', 'month', 'week']);
+    // No store on a single machine: every report reads Prometheus.
+    expect(reports.map((r) => r.source)).toEqual(['prometheus', 'prometheus', 'prometheus', 'prometheus']);
     // The weekly reports go on Sunday morning: the Sunday-to-Saturday week just ended.
     expect(reports.filter((r) => r.period === 'week').map((r) => r.weekStart)).toEqual([0, 0]);
   });
@@ -116,9 +147,9 @@ describe('the report service', () => {
     writeFileSync(join(cfg.archive.dir, 'ussdwatch-2026-11-27-all-fr.pdf'), '%PDF-1.4 test');
     const running = await startReports({ ...cfg, notifierConfig: { ...cfg.notifierConfig, email: { ...cfg.notifierConfig.email, host: smtp.host, port: smtp.port } } }, quiet);
     try {
-      const list = (await (await fetch(`${running.url}/api/reports`)).json()) as { reports: Array<{ file: string }>; schedule: Array<{ name: string }> };
+      const list = (await (await fetch(`${running.url}/api/reports`)).json()) as { reports: Array<{ file: string }>; schedule: Array<{ name: string; source: string }> };
       expect(list.reports.map((r) => r.file)).toEqual(['ussdwatch-2026-11-27-all-fr.pdf']);
-      expect(list.schedule[0].name).toBe('daily');
+      expect(list.schedule[0]).toMatchObject({ name: 'daily', source: 'prometheus' });
       const pdf = await fetch(`${running.url}/api/reports/ussdwatch-2026-11-27-all-fr.pdf`);
       expect(pdf.headers.get('content-type')).toBe('application/pdf');
       expect(await pdf.text()).toBe('%PDF-1.4 test');
@@ -126,6 +157,9 @@ describe('the report service', () => {
       expect((await fetch(`${running.url}/api/reports/..%2Fschedule.yaml`)).status).toBe(404);
       const bad = await fetch(`${running.url}/api/reports`, { method: 'POST', body: '{"period":"year"}' });
       expect(bad.status).toBe(400);
+      const noStore = await fetch(`${running.url}/api/reports`, { method: 'POST', body: '{"period":"month","source":"longterm"}' });
+      expect(noStore.status).toBe(400);
+      expect(((await noStore.json()) as { error: string }).error).toMatch(/source longterm: the schedule has no longterm: block/);
       const down = await fetch(`${running.url}/api/reports`, { method: 'POST', body: '{"period":"day","date":"2026-11-27"}' });
       expect(down.status).toBe(503);
       expect(((await down.json()) as { error: string }).error).toMatch(/cannot be built now: cannot reach http:\/\/127\.0\.0\.1:9/);

@@ -10,7 +10,7 @@ import { faultClient, type FaultClient } from '@ussdwatch/simulator/fault-client
 import { parse as parseYaml } from 'yaml';
 import { startAlertmanager, type RunningAlertmanager } from './alertmanager.js';
 import { requireChainBuilt, simulatorArgs, startRun, USSDWATCH_BIN, type Messaging, type Seen, type SimulatorOptions } from './chain.js';
-import { nodeExporterConfig, REPLICA_LABEL, replicaLabels } from './ha-wiring.js';
+import { nodeExporterConfig, pipelineTargets, REPLICA_LABEL, replicaLabels } from './ha-wiring.js';
 import type { ReceivedSms } from './kannel.js';
 import { freePort } from './net.js';
 import type { RunningProcess } from './process.js';
@@ -125,6 +125,12 @@ export async function startHaStack(opts: HaStackOptions = {}): Promise<HaStack> 
     const simulatorUrl = `http://127.0.0.1:${opts.ports?.simulator ?? (await freePort())}`;
     await parts.spawn('simulator', simulatorArgs({ ...opts.simulator, nodes }, dirs, simulatorUrl), { env: dataEnv, readyUrl: `${simulatorUrl}/healthz` });
 
+    // Both ports first: each replica scrapes the other.
+    const promPorts = [opts.ports?.prometheus ?? (await freePort()), await freePort()];
+    const pipeline = pipelineTargets(
+      REPLICAS.map((name, i) => ({ name, address: `127.0.0.1:${promPorts[i]}` })),
+      ams.map((am, i) => ({ name: `alertmanager-${i + 1}`, address: new URL(am.url).host })),
+    );
     const proms: RunningPrometheus[] = [];
     for (const [i, replica] of REPLICAS.entries()) {
       progress(`starting Prometheus replica ${replica}`);
@@ -133,10 +139,11 @@ export async function startHaStack(opts: HaStackOptions = {}): Promise<HaStack> 
         dropFromAlerts: [REPLICA_LABEL],
         remoteWrite: [store.remoteWriteUrl],
         workDir: join(workDir, `prometheus-${replica}`),
-        port: i === 0 ? opts.ports?.prometheus : undefined,
+        port: promPorts[i],
         targets: {
           'ussdwatch-exporter': Object.entries(exporters).map(([node, url]) => ({ targets: [new URL(url).host], labels: { node } })),
           'ussdwatch-notifier': [new URL(messaging.notifierUrl).host],
+          ...pipeline,
         },
         alertmanagers: ams.map((am) => new URL(am.url).host),
         scrapeInterval: opts.prometheus?.scrapeInterval,

@@ -2,6 +2,7 @@
 // gateway node, and the labels that make two Prometheus replicas one source for
 // Alertmanager and the store. Pure: text in, text out.
 import { parse as parseYaml, stringify as stringifyYaml } from 'yaml';
+import type { TargetGroup } from './prometheus.js';
 
 type Yaml = Record<string, unknown>;
 
@@ -38,4 +39,23 @@ export function nodeExporterConfig(defaultYaml: string, w: NodeExporterWiring): 
 /** The external labels of one replica: the shipped ones, the pair's name and the replica's. */
 export function replicaLabels(shipped: Record<string, string>, cluster: string, replica: string): Record<string, string> {
   return { ...shipped, [CLUSTER_LABEL]: cluster, [REPLICA_LABEL]: replica };
+}
+
+/** A replica of the pair or a peer of the Alertmanager cluster: the name alerts give it, and its host:port. */
+export interface PipelineMember {
+  name: string;
+  address: string;
+}
+
+/**
+ * The monitoring pipeline's scrape jobs, the same for each replica
+ * (prometheus/rules/monitoring-pipeline.yml): both replicas, each labelled with its
+ * `replica` so the survivor's alert names the dead one, and every Alertmanager peer,
+ * labelled with its `peer`.
+ */
+export function pipelineTargets(replicas: PipelineMember[], peers: PipelineMember[]): { prometheus: TargetGroup[]; alertmanager: TargetGroup[] } {
+  return {
+    prometheus: replicas.map((r) => ({ targets: [r.address], labels: { [REPLICA_LABEL]: r.name } })),
+    alertmanager: peers.map((p) => ({ targets: [p.address], labels: { peer: p.name } })),
+  };
 }

@@ -17,8 +17,9 @@ export interface PrometheusOptions {
   /**
    * Scrape targets by job: `{ 'ussdwatch-exporter': [{ targets: ['127.0.0.1:40123'], labels: { node: 'local' } }] }`
    * (a bare address has no labels of its own). The shipped jobs keep their settings with these
-   * targets; jobs given here that it lacks are added, and shipped jobs not given are dropped
-   * (the `prometheus` job always scrapes this instance).
+   * targets; jobs given here that it lacks are added, and shipped jobs not given are dropped,
+   * except the monitoring pipeline's: `prometheus` scrapes this instance and `alertmanager`
+   * the `alertmanagers` unless given (a pair gives both, labelled).
    */
   targets: Record<string, Array<string | TargetGroup>>;
   /** Short intervals let tests see rates and alerts in seconds; the shipped file says 15s. */
@@ -60,7 +61,11 @@ function prometheusConfig(shippedYaml: string, opts: PrometheusOptions, selfAddr
   if (opts.evaluationInterval) global.evaluation_interval = opts.evaluationInterval;
   if (opts.externalLabels) global.external_labels = opts.externalLabels;
 
-  const targets: PrometheusOptions['targets'] = { prometheus: [selfAddress], ...opts.targets };
+  const targets: PrometheusOptions['targets'] = {
+    prometheus: [selfAddress],
+    ...(opts.alertmanagers?.length ? { alertmanager: opts.alertmanagers } : {}),
+    ...opts.targets,
+  };
   const shippedJobs = (shipped.scrape_configs as Yaml[]) ?? [];
   const jobs = Object.entries(targets).map(([job, given]) => {
     const base = shippedJobs.find((j) => j.job_name === job) ?? { job_name: job };
