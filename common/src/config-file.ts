@@ -121,3 +121,24 @@ function unresolvedAlias(doc: Document): Alias | undefined {
   });
   return found;
 }
+
+/** A setting a running service holds open or has sized: a reload must leave it as it is. */
+export interface RestartOnly<C> {
+  /** Its key path in the file, dotted: `listen`, `sms.callback_url`. */
+  key: string;
+  /** What is compared, a primitive or a JSON string. */
+  value: (c: C) => unknown;
+  /** A credential: its value is never quoted in the message. */
+  secret?: boolean;
+}
+
+/** Throws the ConfigError of the first restart-only setting `next` changes, at its line in the file. */
+export function refuseRestartOnlyChanges<C>(service: string, keys: ReadonlyArray<RestartOnly<C>>, running: C, next: C, top: Place): void {
+  for (const { key, value, secret } of keys) {
+    const now = value(running);
+    if (value(next) === now) continue;
+    const at = key.split('.').reduce(child, top);
+    const runsWith = secret ? 'it runs with the previous value, not shown' : `it runs with ${JSON.stringify(now)}`;
+    fail(at, `cannot change while the ${service} runs (${runsWith}); put that value back to reload the rest, or restart the ${service} to apply it`);
+  }
+}

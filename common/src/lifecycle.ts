@@ -1,5 +1,6 @@
 // The life of a long-running service (the exporter, the notifier), the same for each:
-// start it, serve until SIGTERM or SIGINT, stop it letting requests in flight finish.
+// start it, serve until SIGTERM or SIGINT, stop it letting requests in flight finish;
+// SIGHUP reloads its configuration, from the first instant (its default action ends the process).
 // Exit status: 0 after a signal, 1 when start-up or stopping failed, 2 when the listen
 // address cannot be used (the operator's to fix).
 import { ListenError } from './http.js';
@@ -11,8 +12,37 @@ export interface Stoppable {
   readonly ready?: Promise<void>;
 }
 
-/** Starts the service and resolves with the exit status once it has stopped; `fields` go with every message. */
-export async function runUntilSignal(logger: Logger, start: () => Promise<Stoppable>, fields: Fields = {}): Promise<number> {
+/**
+ * Starts the service and resolves with the exit status once it has stopped; `fields` go
+ * with every message. With `reload`, SIGHUP calls it (the service logs the outcome); one
+ * that comes during start-up is queued and runs once started, so it never kills the process.
+ */
+export async function runUntilSignal<S extends Stoppable>(logger: Logger, start: () => Promise<S>, fields: Fields = {}, reload?: (service: S) => unknown): Promise<number> {
+  let started: S | undefined;
+  let queued = false;
+  const hangUp = () => {
+    if (started) {
+      Promise.resolve()
+        .then(() => reload!(started!))
+        .catch((err: unknown) => logger.log('error', 'reload failed', { ...fields, trigger: 'SIGHUP', error: (err as Error).message }));
+    } else if (!queued) {
+      queued = true;
+      logger.log('info', 'SIGHUP during start-up: the configuration is read again once started', fields);
+    }
+  };
+  if (reload) process.on('SIGHUP', hangUp);
+  try {
+    return await serveUntilSignal(logger, fields, async () => {
+      started = await start();
+      if (queued) hangUp();
+      return started;
+    });
+  } finally {
+    process.off('SIGHUP', hangUp);
+  }
+}
+
+async function serveUntilSignal(logger: Logger, fields: Fields, start: () => Promise<Stoppable>): Promise<number> {
   let running: Stoppable;
   try {
     running = await start();

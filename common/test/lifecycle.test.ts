@@ -1,5 +1,5 @@
 // A service's life from its command: exit status 0 after a signal, 1 when start-up or
-// stopping failed, 2 for an address that cannot be used.
+// stopping failed, 2 for an address that cannot be used; SIGHUP reloads, even during start-up.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ListenError } from '../src/http.js';
 import { runUntilSignal, type Stoppable } from '../src/lifecycle.js';
@@ -10,11 +10,11 @@ const logger = { log: (level: Level, msg: string, fields?: Fields) => void logge
 // The test runner's own signal listeners stay; those a test left behind go.
 let before: Record<string, unknown[]> = {};
 beforeEach(() => {
-  before = { SIGTERM: process.listeners('SIGTERM'), SIGINT: process.listeners('SIGINT') };
+  before = { SIGTERM: process.listeners('SIGTERM'), SIGINT: process.listeners('SIGINT'), SIGHUP: process.listeners('SIGHUP') };
 });
 afterEach(() => {
   logged.length = 0;
-  for (const signal of ['SIGTERM', 'SIGINT'] as const) {
+  for (const signal of ['SIGTERM', 'SIGINT', 'SIGHUP'] as const) {
     for (const l of process.listeners(signal)) if (!before[signal].includes(l)) process.off(signal, l as NodeJS.SignalsListener);
   }
 });
@@ -58,5 +58,47 @@ describe('runUntilSignal', () => {
     expect(await runUntilSignal(logger, () => Promise.reject(new ListenError('cannot listen on 127.0.0.1:1: permission denied')))).toBe(2);
     expect(logged).toEqual([{ level: 'error', msg: 'cannot listen on 127.0.0.1:1: permission denied' }]);
     await expect(runUntilSignal(logger, () => Promise.reject(new Error('boom')))).rejects.toThrow('boom');
+  });
+
+  it('reloads on SIGHUP; one during start-up is queued, never fatal, and runs once started', async () => {
+    const s = service();
+    let release!: () => void;
+    const reloads: string[] = [];
+    const code = runUntilSignal(
+      logger,
+      () => new Promise<typeof s>((resolve) => (release = () => resolve(s))),
+      { config: 'x.yaml' },
+      () => void reloads.push('reload'),
+    );
+    // Start-up has not finished: SIGHUP's default action would end the process.
+    process.emit('SIGHUP', 'SIGHUP');
+    process.emit('SIGHUP', 'SIGHUP');
+    expect(reloads).toEqual([]);
+    expect(logged).toEqual([{ level: 'info', msg: 'SIGHUP during start-up: the configuration is read again once started', config: 'x.yaml' }]);
+    release();
+    await started();
+    // Two asked during start-up read the file once, after it.
+    expect(reloads).toEqual(['reload']);
+    process.emit('SIGHUP', 'SIGHUP');
+    await started();
+    expect(reloads).toEqual(['reload', 'reload']);
+    process.emit('SIGTERM', 'SIGTERM');
+    expect(await code).toBe(0);
+    // Stopped, it no longer listens: SIGHUP is the next owner's.
+    expect(process.listeners('SIGHUP')).toEqual(before.SIGHUP);
+  });
+
+  it('logs a reload that throws and keeps running', async () => {
+    const s = service();
+    const code = runUntilSignal(logger, async () => s, {}, () => {
+      throw new Error('disk gone');
+    });
+    await started();
+    process.emit('SIGHUP', 'SIGHUP');
+    await started();
+    expect(logged).toEqual([{ level: 'error', msg: 'reload failed', trigger: 'SIGHUP', error: 'disk gone' }]);
+    expect(s.stops).toBe(0);
+    process.emit('SIGTERM', 'SIGTERM');
+    expect(await code).toBe(0);
   });
 });

@@ -7,6 +7,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import bcrypt from 'bcryptjs';
 import { afterAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { loadConfig as loadExporterConfig } from '../../exporter/src/config/config.js';
@@ -132,8 +133,8 @@ describe('the files docker-compose mounts', () => {
 
   it('the notifier container gets the shipped config with the container addresses merged in', () => {
     const cmd = notifierCommand();
-    expect(cmd.config).toBe(cmd.out);
-    expect(compose.services.notifier.tmpfs).toContain(cmd.out.slice(0, cmd.out.lastIndexOf('/')));
+    expect(cmd.config).toBe(cmd.merges.at(-1)!.out);
+    for (const m of cmd.merges) expect(compose.services.notifier.tmpfs).toContain(m.out.slice(0, m.out.lastIndexOf('/')));
     const deployed = composeNotifierConfig();
     const shipped = loadNotifierConfig(join(ROOT, 'notifier/config/notifier.yaml'), {});
     expect(deployed.listen).toEqual({ host: '0.0.0.0', port: 9717 });
@@ -146,12 +147,34 @@ describe('the files docker-compose mounts', () => {
     // The same people and chains; what compose does not wire yet is off (deploy/notifier/compose.yaml).
     expect([...deployed.oncall!.people.values()]).toEqual([...shipped.oncall!.people.values()]);
     expect(deployed.oncall!.chains).toEqual(shipped.oncall!.chains);
-    expect([deployed.callback, deployed.alertmanager.urls, deployed.services.size]).toEqual([undefined, [], 0]);
+    expect([deployed.callback, deployed.services.size]).toEqual([undefined, 0]);
     const rest = (c: typeof shipped) => ({
       ...c, file: '', tokenSource: '', listen: null, journal: { ...c.journal, dir: '' }, sms: { ...c.sms, sendsmsUrl: '' }, email: { ...c.email, host: '', port: 0 },
       oncall: null, services: null, callback: null, alertmanager: null, links: null,
     });
     expect(rest(deployed)).toEqual(rest(shipped));
+  });
+
+  it('the notifier silences acknowledged incidents on the compose Alertmanager, both peers in the HA profile, as Alertmanager\'s web config asks', () => {
+    const { basic_auth_users: users } = parse(readFileSync(join(ROOT, 'deploy/web/alertmanager.yml'), 'utf8')) as { basic_auth_users: Record<string, string> };
+    const single = composeNotifierConfig();
+    const ha = composeNotifierConfig(join(ROOT, 'deploy/ha.env'));
+    expect(single.alertmanager.urls).toEqual(['https://alertmanager:9093']);
+    expect(ha.alertmanager.urls).toEqual(['https://alertmanager:9093', 'https://alertmanager-b:9093']);
+    for (const c of [single, ha]) {
+      // A user of Alertmanager's web config, with the password its hash was made of.
+      expect(bcrypt.compareSync(c.alertmanager.basicAuth!.password, users[c.alertmanager.basicAuth!.username])).toBe(true);
+      // Every peer is a compose service on that port, and its certificate names it.
+      for (const u of c.alertmanager.urls) {
+        const { hostname, port } = new URL(u);
+        expect(Object.keys(compose.services)).toContain(hostname);
+        expect(readFileSync(join(ROOT, 'deploy/tls/make-certs.sh'), 'utf8')).toMatch(new RegExp(`^names=".*\\b${hostname}\\b`, 'm'));
+        expect(compose.services[hostname].ports!.some((p) => p.endsWith(`:${port}`))).toBe(true);
+      }
+    }
+    // The tls job's CA checks Alertmanager's certificate (Node's fetch trusts NODE_EXTRA_CA_CERTS).
+    expect(compose.services.notifier.environment).toMatchObject({ NODE_EXTRA_CA_CERTS: '/etc/ussdwatch/tls/ca.crt' });
+    expect(compose.services.notifier.volumes).toContain('tls:/etc/ussdwatch/tls:ro');
   });
 
   it('Kannel accepts the notifier: same sendsms user, password and port', () => {

@@ -1,24 +1,39 @@
 // The notifier configuration the compose file gives the notifier container: its own
-// start command (merge-config.mjs over the mounted files), run on the host, then read
-// with the notifier's real loader.
-import { execFileSync } from 'node:child_process';
+// start command as docker-compose resolves it (alone, or with an env file such as
+// deploy/ha.env), its merges (merge-config.mjs over the mounted files) run on the host,
+// then read with the notifier's real loader.
+import { execFileSync, spawnSync } from 'node:child_process';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parse } from 'yaml';
 import { loadConfig, type NotifierConfig } from '../../notifier/src/config.js';
-import { compose, sandbox } from './container.js';
+import { ROOT, sandbox } from './container.js';
 
-/** The `node merge-config.mjs BASE OVERLAY OUT` and `--config FILE` of the notifier's command. */
-export function notifierCommand(): { script: string; base: string; overlay: string; out: string; config: string } {
-  const command = compose.services.notifier.command!.join(' ');
-  const merge = /node (\S+merge-config\.mjs) (\S+) (\S+) (\S+)/.exec(command);
-  const config = /--config (\S+)/.exec(command);
-  if (!merge || !config) throw new Error(`the notifier's command does not merge and load a config: ${command}`);
-  return { script: merge[1], base: merge[2], overlay: merge[3], out: merge[4], config: config[1] };
+export interface NotifierCommand {
+  /** Each `node SCRIPT BASE OVERLAY OUT`, in order. */
+  merges: Array<{ script: string; base: string; overlay: string; out: string }>;
+  config: string;
 }
 
-export function composeNotifierConfig(): NotifierConfig {
-  const cmd = notifierCommand();
+/** The notifier's command as docker-compose resolves it, in an environment free of the deployment's variables. */
+export function notifierCommand(envFile?: string): NotifierCommand {
+  const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('USSDWATCH_') && !k.startsWith('COMPOSE_')));
+  const r = spawnSync('docker-compose', ['-f', join(ROOT, 'docker-compose.yml'), ...(envFile ? ['--env-file', envFile] : []), 'config'], { cwd: ROOT, env, encoding: 'utf8' });
+  if (r.status !== 0) throw new Error(`docker-compose config: ${r.stderr}`);
+  const command = (parse(r.stdout) as { services: { notifier: { command: string[] } } }).services.notifier.command.join(' ');
+  const merges = [...command.matchAll(/node (\S+merge-config\.mjs) (\S+) (\S+) (\S+)/g)].map(([, script, base, overlay, out]) => ({ script, base, overlay, out }));
+  const config = /--config (\S+)/.exec(command);
+  if (merges.length === 0 || !config) throw new Error(`the notifier's command does not merge and load a config: ${command}`);
+  return { merges, config: config[1] };
+}
+
+export function composeNotifierConfig(envFile?: string): NotifierConfig {
+  const cmd = notifierCommand(envFile);
   const fs = sandbox('notifier');
   try {
-    execFileSync(process.execPath, [fs.path(cmd.script), fs.path(cmd.base), fs.path(cmd.overlay), fs.path(cmd.out)]);
+    for (const m of cmd.merges) execFileSync(process.execPath, [fs.path(m.script), fs.path(m.base), fs.path(m.overlay), fs.path(m.out)]);
+    // The container's absolute paths (the secrets) inside the sandbox.
+    writeFileSync(fs.path(cmd.config), readFileSync(fs.path(cmd.config), 'utf8').replaceAll('/etc/ussdwatch/', `${fs.path('/etc/ussdwatch')}/`));
     return loadConfig(fs.path(cmd.config), {});
   } finally {
     fs.remove();

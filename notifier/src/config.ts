@@ -4,7 +4,7 @@
 import { readFileSync } from 'node:fs';
 import { dirname, isAbsolute, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { child, fail, parseYaml, readYamlFile, topOf, type Place, type YamlFile } from '@ussdwatch/common/config-file.js';
+import { child, fail, parseYaml, readYamlFile, refuseRestartOnlyChanges, topOf, type Place, type RestartOnly, type YamlFile } from '@ussdwatch/common/config-file.js';
 import { describe, isMapping, readBoolean, readList, readMapping, readNumber, readString } from '@ussdwatch/common/config-values.js';
 import { parse as parseYamlText } from 'yaml';
 import { chainFor, loadOnCall, type OnCall } from './oncall.js';
@@ -53,8 +53,8 @@ export interface NotifierConfig {
   services: Map<string, string>;
   /** Where Kannel calls back (dlr-url, the replies' sms-service) and the token it passes; replies and receipts are off without it. */
   callback?: { url: string; token: string };
-  /** Alertmanagers whose API v2 takes the silences of acknowledged incidents (any one of a cluster will do). */
-  alertmanager: { urls: string[]; silenceMinutes: number };
+  /** Alertmanagers whose API v2 takes the silences of acknowledged incidents (any one of a cluster will do), and the user their web config asks for. */
+  alertmanager: { urls: string[]; silenceMinutes: number; basicAuth?: { username: string; password: string } };
   /** How the mail's acknowledgement link reaches the notifier, and how long it is valid. */
   links: { baseUrl?: string; validHours: number };
 }
@@ -158,10 +158,42 @@ export function parseConfig(text: string, file: string, env: NodeJS.ProcessEnv =
   return configFrom(parseYaml(text, file), env);
 }
 
-/** Reads and validates the configuration file. Throws ConfigError. */
-export function loadConfig(file: string, env: NodeJS.ProcessEnv = process.env): NotifierConfig {
-  return configFrom(readYamlFile(file, 'pass --config FILE or set NOTIFIER_CONFIG'), env);
+export interface LoadOptions {
+  /** --web.config.file: replaces the file's web_config_file. */
+  webConfigFile?: string;
+  /** The configuration running now, for a reload: what only a restart can change must be left as it is. */
+  running?: NotifierConfig;
 }
+
+/** Reads and validates the configuration file. Throws ConfigError. */
+export function loadConfig(file: string, env: NodeJS.ProcessEnv = process.env, opts: LoadOptions = {}): NotifierConfig {
+  const y = readYamlFile(file, 'pass --config FILE or set NOTIFIER_CONFIG');
+  const cfg = configFrom(y, env);
+  if (opts.webConfigFile !== undefined) cfg.webConfigFile = resolve(opts.webConfigFile);
+  if (opts.running) refuseRestartOnlyChanges('notifier', RESTART_ONLY, opts.running, cfg, topOf(y));
+  return cfg;
+}
+
+/**
+ * What the running notifier holds open or has sized: its socket and credentials, the
+ * journal (opened with a state window sized by the dedup window), the body limit, and
+ * Kannel's callbacks (their URL and token are also in kannel.conf). Everything else
+ * (teams, on-call file, catalogue, SMS and mail settings, caps, Alertmanager, links)
+ * a reload applies.
+ */
+const RESTART_ONLY: ReadonlyArray<RestartOnly<NotifierConfig>> = [
+  { key: 'listen', value: (c) => `${c.listen.host}:${c.listen.port}` },
+  { key: 'web_config_file', value: (c) => c.webConfigFile ?? null },
+  { key: 'auth', value: (c) => c.token, secret: true },
+  { key: 'journal.dir', value: (c) => c.journal.dir },
+  { key: 'journal.retention_days', value: (c) => c.journal.retentionDays },
+  { key: 'journal.segment_max_bytes', value: (c) => c.journal.segmentMaxBytes },
+  { key: 'journal.memory_max_bytes', value: (c) => c.journal.memoryMaxBytes },
+  { key: 'limits.max_body_bytes', value: (c) => c.maxBodyBytes },
+  { key: 'dedup.window_minutes', value: (c) => c.dedupWindowMs / 60_000 },
+  { key: 'sms.callback_url', value: (c) => c.callback?.url ?? null },
+  { key: 'sms.callback_token_file', value: (c) => c.callback?.token ?? null, secret: true },
+];
 
 function configFrom(y: YamlFile, env: NodeJS.ProcessEnv): NotifierConfig {
   const file = y.file;
@@ -231,7 +263,8 @@ function configFrom(y: YamlFile, env: NodeJS.ProcessEnv): NotifierConfig {
   if (callbackUrl !== undefined && !URL.canParse(callbackUrl)) sms.fail('callback_url', 'not a URL; write the notifier\'s address as Kannel reaches it, like http://127.0.0.1:9717');
   const callbackToken = env.NOTIFIER_CALLBACK_TOKEN?.trim() || sms.optStr('callback_token') || readSecret(sms, 'callback_token_file');
   if (callbackUrl !== undefined && !callbackToken) sms.fail('callback_url', 'Kannel\'s calls need a token: set callback_token_file (the same value goes in kannel.conf\'s get-url and the notifier\'s dlr-url)');
-  const am = r.section('alertmanager', ['urls', 'silence_minutes']);
+  const am = r.section('alertmanager', ['urls', 'silence_minutes', 'basic_auth']);
+  const amAuth = am.section('basic_auth', ['username', 'password_file']);
   const links = r.section('links', ['base_url', 'valid_hours']);
   const catalogueFile = r.optStr('catalogue_file');
   return {
@@ -242,6 +275,7 @@ function configFrom(y: YamlFile, env: NodeJS.ProcessEnv): NotifierConfig {
     alertmanager: {
       urls: am.list('urls', (u) => (URL.canParse(u) ? null : 'is not a URL'), 'http://127.0.0.1:9093').map((u) => u.replace(/\/$/, '')),
       silenceMinutes: am.int('silence_minutes', 60, 5, 24 * 60),
+      basicAuth: am.has('basic_auth') ? { username: amAuth.str('username'), password: readSecret(amAuth, 'password_file') ?? '' } : undefined,
     },
     links: { baseUrl: links.optStr('base_url')?.replace(/\/$/, ''), validHours: links.int('valid_hours', 24, 1, 24 * 7) },
     listen: { host: listen.str('host', '127.0.0.1'), port: listen.int('port', 9717, 0, 65535) },

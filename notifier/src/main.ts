@@ -1,12 +1,11 @@
 #!/usr/bin/env node
 // Command line: ussdwatch-notifier [--config FILE]. The configuration is NOTIFIER_CONFIG
 // or the file shipped in notifier/config/ when neither is given.
-import { resolve } from 'node:path';
 import { runCommand } from '@ussdwatch/common/cli.js';
 import { runUntilSignal } from '@ussdwatch/common/lifecycle.js';
 import { jsonLogger } from '@ussdwatch/common/log.js';
 import { PRODUCTION_USAGE, WEB_CONFIG_OPTION_USAGE } from '@ussdwatch/common/web-security.js';
-import { DEFAULT_CONFIG_FILE, loadConfig } from './config.js';
+import { DEFAULT_CONFIG_FILE, loadConfig, type NotifierConfig } from './config.js';
 import { startNotifier } from './service.js';
 
 const USAGE = `usage: ussdwatch-notifier [--config FILE] [--web.config.file FILE]
@@ -14,7 +13,9 @@ const USAGE = `usage: ussdwatch-notifier [--config FILE] [--web.config.file FILE
 Receives Alertmanager's webhooks, sends the SMS (Kannel) and e-mails, keeps the journal,
 and serves /webhook/tier1..3, /api/journal, /api/incidents, /metrics, /healthz and /ready;
 Kannel calls /api/sms/mo (replies) and /api/sms/dlr (delivery reports). SIGHUP or
-POST /-/reload reads the teams, catalogue and on-call file again.
+POST /-/reload reads the configuration again (teams, on-call file, catalogue, SMS and mail
+settings, Alertmanager); a bad file, or one changing what only a restart applies (listen,
+auth, journal, limits, dedup, Kannel's callbacks), is refused and the running one stays.
 
 options:
   -c, --config FILE   configuration (default: $NOTIFIER_CONFIG, else the shipped
@@ -32,23 +33,18 @@ const COMMAND = { program: 'ussdwatch-notifier', usage: USAGE, options: { config
 
 async function serve(configFile: string, webConfigFile: string | undefined): Promise<number> {
   const logger = jsonLogger();
-  const cfg = { ...loadConfig(configFile), ...(webConfigFile && { webConfigFile: resolve(webConfigFile) }) };
+  const cfg = loadConfig(configFile, process.env, { webConfigFile });
+  const reloadConfig = (running: NotifierConfig) => loadConfig(configFile, process.env, { webConfigFile, running });
   return runUntilSignal(
     logger,
     async () => {
-      const running = await startNotifier(cfg, { logger });
+      const running = await startNotifier(cfg, { logger, reloadConfig });
       logger.log('info', 'listening', { url: running.url, config: cfg.file, journal: cfg.journal.dir });
-      // SIGHUP (the Prometheus convention, like POST /-/reload): a bad file is refused and the old one kept.
-      process.on('SIGHUP', () => {
-        try {
-          running.reload();
-        } catch (err) {
-          logger.log('error', 'reload refused; the running configuration is kept', { error: (err as Error).message });
-        }
-      });
       return running;
     },
     { config: cfg.file },
+    // SIGHUP (the Prometheus convention, like POST /-/reload): a bad file is refused and the old one kept.
+    (running) => running.reload('SIGHUP'),
   );
 }
 

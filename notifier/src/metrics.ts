@@ -44,6 +44,8 @@ export class NotifierMetrics {
   readonly journalWrite: Histogram;
   private readonly replies: Counter;
   private readonly dlrs: Counter;
+  private readonly reloadSuccessful: Gauge;
+  private readonly reloadSuccessAt: Gauge;
 
   constructor() {
     collectDefaultMetrics({ register: this.registry, prefix: 'notifier_' });
@@ -88,6 +90,24 @@ export class NotifierMetrics {
       buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1],
       registers: [this.registry],
     });
+    // The exporter's names and meaning (Prometheus's own pair): one alert, UssdwatchConfigReloadFailed, covers both.
+    this.reloadSuccessful = new Gauge({
+      name: 'ussdwatch_config_last_reload_successful',
+      help: 'Whether the last configuration reload attempt succeeded (1) or was refused (0).',
+      registers: [this.registry],
+    });
+    this.reloadSuccessAt = new Gauge({
+      name: 'ussdwatch_config_last_reload_success_timestamp_seconds',
+      help: 'Time of the last successful configuration load (start-up or reload).',
+      registers: [this.registry],
+    });
+    this.reloaded(true);
+  }
+
+  /** Records a configuration load attempt: start-up counts as a successful one. */
+  reloaded(ok: boolean, at: number = Date.now()): void {
+    this.reloadSuccessful.set(ok ? 1 : 0);
+    if (ok) this.reloadSuccessAt.set(at / 1000);
   }
 
   /** notifier_incidents_open{short_code,state}, read from the book at each scrape. */

@@ -15,7 +15,7 @@ import { incidentsBetween, publicIncident } from './incidents-api.js';
 import { personByNumber } from './oncall.js';
 import { OnCallLoop } from './oncall-loop.js';
 import { AlertmanagerClient } from './silences.js';
-import { smtpSender } from './email.js';
+import { smtpSender, type EmailSender } from './email.js';
 import { Journal } from './journal.js';
 import { parseJournalQuery, publicEntry, QueryError } from './journal-api.js';
 import { escapeHtml } from './mail-body.js';
@@ -33,10 +33,12 @@ export interface RunningNotifier {
   /** Escalations and silences, ticking; tests drive tick() themselves too. */
   oncall: OnCallLoop;
   /**
-   * Reads the configuration file again and takes its teams, catalogue and on-call file;
-   * a file that does not validate is refused (ConfigError, file:line) and the old one stays.
+   * Reads the configuration file again and applies it: teams, on-call file, catalogue,
+   * SMS and mail settings, caps, Alertmanager, links. A file that does not validate, or
+   * that changes what only a restart applies, is refused (file:line) and the old one stays.
+   * `trigger` names the caller in the log (SIGHUP, POST /-/reload).
    */
-  reload(): void;
+  reload(trigger?: string): ReloadResult;
   /** Stops accepting, lets requests in flight finish, closes the journal. */
   stop(): Promise<void>;
 }
@@ -45,7 +47,14 @@ export interface NotifierOptions {
   logger?: Logger;
   /** How often escalations are checked (Alertmanager every 5th time); default 2000 ms. */
   tickMs?: number;
+  /**
+   * Reads the configuration again for a reload, given the running one; throws a
+   * ConfigError to refuse it. Default: the running one's file, with no --web.config.file.
+   */
+  reloadConfig?: (running: NotifierConfig) => NotifierConfig;
 }
+
+export type ReloadResult = { ok: true } | { ok: false; error: string };
 
 const sameSecret = (a: string, b: string) => a.length === b.length && timingSafeEqual(Buffer.from(a), Buffer.from(b));
 
@@ -86,16 +95,22 @@ export async function startNotifier(cfg: NotifierConfig, opts: NotifierOptions =
     stateWindowMs: Math.max(cfg.dedupWindowMs, SMS_CAP_WINDOW_MS, 12 * 3_600_000),
     onWrite: (s) => metrics.journalWrite.observe(s),
   });
-  if (!cfg.email.requireTls && !cfg.email.secure) {
-    logger.log('warn', 'mail may be sent without TLS (email.require_tls: false): acceptable for a local catcher only', {
-      config: cfg.file,
-      smtp: `${cfg.email.host}:${cfg.email.port}`,
-      password: cfg.email.user ? 'sent in clear if the server offers no STARTTLS' : 'none configured',
-    });
-  }
-  const email = smtpSender(cfg.email);
-  const dispatcher = new Dispatcher({ cfg, journal, sms: kannelSender(cfg.sms), email, metrics });
-  const oncall = new OnCallLoop(dispatcher, new AlertmanagerClient(cfg.alertmanager.urls), logger);
+  const mailTransport = (c: NotifierConfig['email']) => {
+    if (!c.requireTls && !c.secure) {
+      logger.log('warn', 'mail may be sent without TLS (email.require_tls: false): acceptable for a local catcher only', {
+        config: cfg.file,
+        smtp: `${c.host}:${c.port}`,
+        password: c.user ? 'sent in clear if the server offers no STARTTLS' : 'none configured',
+      });
+    }
+    return smtpSender(c);
+  };
+  let smtp = mailTransport(cfg.email);
+  // The dispatcher keeps this one sender; a reload that changes the mail settings swaps the transport behind it.
+  const email: EmailSender = { send: (to, mail) => smtp.send(to, mail), close: () => smtp.close() };
+  // cfg is the one object the dispatcher, the on-call loop and the routes read: a reload assigns into it.
+  const dispatcher = new Dispatcher({ cfg, journal, sms: kannelSender(() => cfg.sms), email, metrics });
+  const oncall = new OnCallLoop(dispatcher, new AlertmanagerClient(() => cfg.alertmanager), logger);
   metrics.watchIncidents(journal.incidents);
   let stopping = false;
 
@@ -254,13 +269,10 @@ export async function startNotifier(cfg: NotifierConfig, opts: NotifierOptions =
       path: '/-/reload',
       access: 'act',
       handle: (_req, res) => {
-        try {
-          reload();
-          res.json({ status: 'reloaded' });
-        } catch (err) {
-          if (!(err instanceof ConfigError)) throw err;
-          res.status(400).json({ error: err.message, reason: 'bad_config' });
-        }
+        const r = reload('POST /-/reload');
+        // Prometheus's (and the exporter's) answer to a refused reload: 500 with the reason.
+        if (r.ok) res.json({ status: 'reloaded' });
+        else res.status(500).json({ error: r.error, reason: 'config_refused' });
       },
     },
     { method: 'GET', path: '/healthz', access: 'open', handle: (_req, res) => void res.json({ status: 'ok' }) },
@@ -294,13 +306,27 @@ export async function startNotifier(cfg: NotifierConfig, opts: NotifierOptions =
   });
   const http = await listen(service, { ...cfg.listen, tls, setting: 'listen.port in the notifier config' });
   oncall.start(opts.tickMs);
-  function reload(): void {
-    const next = loadConfig(cfg.file);
-    cfg.teams = next.teams;
-    cfg.criticalTeam = next.criticalTeam;
-    cfg.oncall = next.oncall;
-    cfg.services = next.services;
-    logger.log('info', 'configuration reloaded', { config: cfg.file, oncall: next.oncall?.file });
+  const reloadConfig = opts.reloadConfig ?? ((running: NotifierConfig) => loadConfig(running.file, process.env, { running }));
+  function reload(trigger = 'reload()'): ReloadResult {
+    let next: NotifierConfig;
+    try {
+      next = reloadConfig(cfg);
+    } catch (err) {
+      if (!(err instanceof ConfigError)) throw err;
+      metrics.reloaded(false);
+      logger.log('error', 'configuration reload refused; the previous one keeps running', { trigger, config: cfg.file, error: err.message });
+      return { ok: false, error: err.message };
+    }
+    if (JSON.stringify(next.email) !== JSON.stringify(cfg.email)) {
+      const old = smtp;
+      smtp = mailTransport(next.email);
+      old.close();
+    }
+    // Only what a reload may change differs (loadConfig refused the rest): all of it applies.
+    Object.assign(cfg, next);
+    metrics.reloaded(true);
+    logger.log('info', 'configuration reloaded', { trigger, config: cfg.file, oncall: next.oncall?.file ?? null, teams: [...next.teams.keys()] });
+    return { ok: true };
   }
   return {
     url: http.url,
@@ -314,7 +340,7 @@ export async function startNotifier(cfg: NotifierConfig, opts: NotifierOptions =
       await oncall.stop();
       await http.close();
       await journal.close();
-      email.close();
+      smtp.close();
     },
   };
 }

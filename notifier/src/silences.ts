@@ -2,6 +2,7 @@
 // (created, extended while they fire, expired when they end), and whether any of them is
 // still active (Alertmanager sends no resolved notification for a silenced alert, #226).
 // Any Alertmanager of a cluster will do: silences are gossiped; the first that answers is used.
+import type { NotifierConfig } from './config.js';
 import type { Incident } from './incidents.js';
 
 export interface Matcher {
@@ -24,17 +25,21 @@ export function silenceMatchers(inc: Incident): Matcher[] {
 }
 
 export class AlertmanagerClient {
-  constructor(private readonly urls: readonly string[], private readonly timeoutMs = 5000) {}
+  /** `settings` is read at each call: a reload's new addresses or credentials take the next one. */
+  constructor(private readonly settings: () => NotifierConfig['alertmanager'], private readonly timeoutMs = 5000) {}
 
   get configured(): boolean {
-    return this.urls.length > 0;
+    return this.settings().urls.length > 0;
   }
 
   private async call(path: string, init: RequestInit = {}): Promise<Response> {
+    const { urls, basicAuth } = this.settings();
+    const headers = new Headers(init.headers);
+    if (basicAuth) headers.set('authorization', `Basic ${Buffer.from(`${basicAuth.username}:${basicAuth.password}`).toString('base64')}`);
     let last: Error = new Error('no Alertmanager configured (alertmanager.urls)');
-    for (const base of this.urls) {
+    for (const base of urls) {
       try {
-        const res = await fetch(`${base}${path}`, { ...init, signal: AbortSignal.timeout(this.timeoutMs) });
+        const res = await fetch(`${base}${path}`, { ...init, headers, signal: AbortSignal.timeout(this.timeoutMs) });
         if (res.status < 500) return res;
         last = new Error(`${base}${path}: ${res.status} ${await res.text()}`);
       } catch (err) {

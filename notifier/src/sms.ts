@@ -11,8 +11,10 @@ const TRANSIENT = new Set([502, 503, 504]);
 /** `dlrUrl`: where Kannel reports the delivery (dlr-mask 31: delivered, undelivered, queued, SMSC accepted or refused). */
 export type SmsSender = (to: string, sms: FittedSms, dlrUrl?: string) => Promise<Outcome>;
 
-export function kannelSender(cfg: NotifierConfig['sms']): SmsSender {
+/** `settings` is read at each SMS: a reload's new Kannel address or credentials take the next one. */
+export function kannelSender(settings: () => NotifierConfig['sms']): SmsSender {
   return async (to, sms, dlrUrl) => {
+    const cfg = settings();
     const url = new URL(cfg.sendsmsUrl);
     url.searchParams.set('username', cfg.user);
     url.searchParams.set('password', cfg.password);

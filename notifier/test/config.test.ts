@@ -47,6 +47,8 @@ describe('notifier configuration', () => {
     ['a journal memory budget below 64 KiB', `journal: { memory_max_bytes: 1000 }\n${TEAMS}`, /:1: journal\.memory_max_bytes: expected an integer from 65536/],
     ['an SMS cap leaving no room for the summary', `sms: { max_per_recipient_per_hour: 1 }\n${TEAMS}`, /:1: sms\.max_per_recipient_per_hour: expected an integer from 2/],
     ['a CA file that is no certificate', `email: { tls_ca_file: /etc/hostname }\n${TEAMS}`, /:1: email\.tls_ca_file: is not a PEM certificate/],
+    ['Alertmanager credentials without a user', `alertmanager: { basic_auth: { password_file: /etc/hostname } }\n${TEAMS}`, /:1: alertmanager\.basic_auth\.username: missing; this key is required/],
+    ['Alertmanager credentials whose password file is missing', `alertmanager: { basic_auth: { username: grafana, password_file: /nonexistent/grafana.password } }\n${TEAMS}`, /:1: alertmanager\.basic_auth\.password_file: cannot read \/nonexistent\/grafana\.password \(ENOENT\)/],
   ])('refuses %s', (_what, text, message) => {
     expect(() => parse(text)).toThrow(ConfigError);
     expect(() => parse(text)).toThrow(message);

@@ -131,6 +131,13 @@ export async function postWebhook(baseUrl: string, tier: string, body: unknown, 
   return { status: res.status, json: (await res.json()) as Record<string, unknown> };
 }
 
+/** One sample of the notifier's /metrics (a name with its labels, as exposed), undefined when absent. */
+export async function metric(baseUrl: string, series: string): Promise<number | undefined> {
+  const text = await (await fetch(`${baseUrl}/metrics`)).text();
+  const line = text.split('\n').find((l) => l.startsWith(`${series} `));
+  return line === undefined ? undefined : Number(line.slice(series.length + 1));
+}
+
 export async function journal(baseUrl: string, query = ''): Promise<Record<string, unknown>[]> {
   const res = await fetch(`${baseUrl}/api/journal${query}`);
   if (!res.ok) throw new Error(`journal ${res.status}: ${await res.text()}`);
@@ -142,6 +149,8 @@ export interface RealChain {
   kannel: KannelGateway;
   smtp: SmtpSink;
   notifier: RunningNotifier;
+  /** The notifier.yaml it runs with, to edit for a reload. */
+  config: TestConfig;
   stop(): Promise<void>;
 }
 
@@ -150,7 +159,7 @@ export async function startRealChain(token?: string, extra: Partial<TestConfigOp
   const tc = await testConfig({ sendsmsUrl: kannel.sendsmsUrl, smsUser: kannel.user, smsPassword: kannel.password, smtpPort: smtp.port, ...extra });
   const notifier = await startNotifier(token ? { ...tc.cfg, token } : tc.cfg);
   return {
-    kannel, smtp, notifier,
+    kannel, smtp, notifier, config: tc,
     async stop() {
       await notifier.stop();
       await Promise.all([kannel.stop(), smtp.stop()]);

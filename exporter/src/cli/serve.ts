@@ -7,7 +7,7 @@ import { jsonLogger, maskingLogger } from '@ussdwatch/common/log.js';
 import { PRODUCTION_USAGE, WEB_CONFIG_OPTION_USAGE } from '@ussdwatch/common/web-security.js';
 import { loadConfig } from '../config/config.js';
 import type { ExporterConfig } from '../config/types.js';
-import { startServer, type RunningServer } from '../serve/server.js';
+import { startServer } from '../serve/server.js';
 
 const USAGE = `usage: ussdwatch serve [--config FILE] [--web.config.file FILE]
 
@@ -35,16 +35,7 @@ async function serve(configFile: string | undefined, webConfigFile: string | und
   const logger = maskingLogger(jsonLogger());
   const config = loadConfig(configFile, process.env, { webConfigFile });
   const reloadConfig = (running: ExporterConfig) => loadConfig(configFile, process.env, { webConfigFile, running });
-  let server: RunningServer | undefined;
-  const onHangUp = () => void server?.reload();
-  // Listened for before start-up: a SIGHUP that arrives early must not kill the exporter.
-  process.on('SIGHUP', onHangUp);
-  const code = await runUntilSignal(
-    logger,
-    async () => (server = await startServer(config, { logger, reloadConfig })),
-    { config: config.file },
-  );
-  process.off('SIGHUP', onHangUp);
+  const code = await runUntilSignal(logger, () => startServer(config, { logger, reloadConfig }), { config: config.file }, (server) => server.reload('SIGHUP'));
   // prom-client's event-loop monitor and open fds must not keep a stopped exporter alive.
   setImmediate(() => process.exit(code)).unref();
   return code;

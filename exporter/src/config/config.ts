@@ -2,7 +2,7 @@
 // Everything is checked here, at start-up, so a running exporter never meets a bad value.
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { child, fail, readYamlFile, topOf, type Place } from '@ussdwatch/common/config-file.js';
+import { child, fail, readYamlFile, refuseRestartOnlyChanges, topOf, type Place, type RestartOnly } from '@ussdwatch/common/config-file.js';
 import { readBoolean, readEnum, readList, readMapping, readNumber, readString, readUtcOffset } from '@ussdwatch/common/config-values.js';
 import { readLearnConfig } from '../learn/learn-config.js';
 import { compileTimeFormat } from '../parsers/timestamp.js';
@@ -66,12 +66,12 @@ export function loadConfig(file?: string, env: NodeJS.ProcessEnv = process.env, 
       doc.malformed_per_source === undefined ? 50 : readNumber(doc.malformed_per_source, at('malformed_per_source'), { min: 1, max: 10_000, integer: true }),
     learn: doc.learn === undefined || doc.learn === null ? null : readLearnConfig(doc.learn, at('learn'), baseDir),
   };
-  if (opts.running) refuseRestartOnlyChanges(opts.running, config, at);
+  if (opts.running) refuseRestartOnlyChanges('exporter', RESTART_ONLY, opts.running, config, top);
   return config;
 }
 
 /** What a running exporter holds open or has sized (its socket, its state folder, its stores): only a restart changes it. */
-const RESTART_ONLY: ReadonlyArray<{ key: string; value: (c: ExporterConfig) => unknown }> = [
+const RESTART_ONLY: ReadonlyArray<RestartOnly<ExporterConfig>> = [
   { key: 'listen', value: (c) => `${c.listen.host}:${c.listen.port}` },
   { key: 'web_config_file', value: (c) => c.webConfigFile ?? null },
   { key: 'state_dir', value: (c) => c.stateDir },
@@ -80,15 +80,6 @@ const RESTART_ONLY: ReadonlyArray<{ key: string; value: (c: ExporterConfig) => u
   // The model is loaded at start, with its metric: a new model needs a restart.
   { key: 'learn', value: (c) => JSON.stringify(c.learn && [c.learn.modelFile, c.learn.minConfidence, c.learn.proposeAfter]) },
 ];
-
-function refuseRestartOnlyChanges(running: ExporterConfig, next: ExporterConfig, at: (key: string) => Place): void {
-  for (const { key, value } of RESTART_ONLY) {
-    const now = value(running);
-    if (value(next) !== now) {
-      fail(at(key), `cannot change while the exporter runs (it runs with ${JSON.stringify(now)}); put that value back to reload the rest, or restart the exporter to apply it`);
-    }
-  }
-}
 
 function readLabelValue(v: unknown, at: Place): string {
   const name = readString(v, at);

@@ -53,8 +53,9 @@ export interface RunningServer {
   /**
    * Applies the configuration read again: catalogue, status maps, nodes, sources and DPSS.
    * A refused one changes nothing. Reloads wait for start-up and for each other.
+   * `trigger` names the caller in the log (SIGHUP, POST /-/reload).
    */
-  reload(): Promise<ReloadResult>;
+  reload(trigger?: string): Promise<ReloadResult>;
   /** Stops tailers (saving final positions), the DPSS scans and the HTTP server. */
   stop(): Promise<void>;
 }
@@ -301,7 +302,7 @@ export async function startServer(initial: ExporterConfig, opts: ServeOptions = 
     url,
     port,
     ready,
-    reload: () => reload('reload()'),
+    reload: (trigger = 'reload()') => reload(trigger),
     async stop() {
       if (stopping) return;
       stopping = true;

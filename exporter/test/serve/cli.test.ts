@@ -112,6 +112,7 @@ describe('ussdwatch serve (spawned)', { timeout: 30_000 }, () => {
     p.child.kill('SIGHUP');
     batch(300);
     await waitFor(async () => (await reloads()) > t0, { timeoutMs: 10_000, what: 'the SIGHUP reload' });
+    expect(p.output()).toMatch(/"msg":"configuration reloaded","trigger":"SIGHUP"/);
     batch(300, '*730#');
     await waitForMetric(url, PARSED, 1000);
     let m = samples(await scrape(url));
@@ -127,7 +128,8 @@ describe('ussdwatch serve (spawned)', { timeout: 30_000 }, () => {
     const res = await fetch(`${url}/-/reload`, { method: 'POST' });
     expect(res.status).toBe(500);
     expect(((await res.json()) as { error: string }).error).toMatch(/config\.yaml:\d+: /);
-    expect(p.output()).toMatch(/"msg":"configuration reload refused; the previous one keeps running".*config\.yaml:\d+: /);
+    expect(p.output()).toMatch(/"msg":"configuration reload refused; the previous one keeps running","trigger":"SIGHUP".*config\.yaml:\d+: /);
+    expect(p.output()).toMatch(/"msg":"configuration reload refused; the previous one keeps running","trigger":"POST \/-\/reload".*config\.yaml:\d+: /);
     batch(50, '*730#');
     await waitForMetric(url, PARSED, 1050);
     m = samples(await scrape(url));
