@@ -4,7 +4,7 @@
 // the notifier's own config, the one place they are written.
 import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import { child, fail, readYamlFile, topOf, type Place } from '@ussdwatch/common/config-file.js';
+import { child, fail, readYamlFile, refuseRestartOnlyChanges, topOf, type Place, type RestartOnly } from '@ussdwatch/common/config-file.js';
 import { readEnum, readList, readMapping, readNumber, readString } from '@ussdwatch/common/config-values.js';
 import { loadConfig as loadNotifierConfig, type NotifierConfig } from '@ussdwatch/notifier/config.js';
 import type { Endpoint } from './http-client.js';
@@ -88,7 +88,18 @@ function clock(v: unknown, at: Place): number {
   return +m[1] * 60 + +m[2];
 }
 
-export function loadScheduleConfig(file: string): ScheduleConfig {
+/** What the running service cannot take from a reload: its socket, its security, its archive. */
+const RESTART_ONLY: ReadonlyArray<RestartOnly<ScheduleConfig>> = [
+  { key: 'listen', value: (c) => `${c.listen.host}:${c.listen.port}` },
+  { key: 'web_config_file', value: (c) => c.webConfigFile },
+  { key: 'archive.dir', value: (c) => c.archive.dir },
+];
+
+/**
+ * Reads and validates the schedule. With `running` (a reload), a change to a restart-only
+ * key is refused at its line; `webConfigFile` stands for --web.config.file, which wins over the file.
+ */
+export function loadScheduleConfig(file: string, opts: { running?: ScheduleConfig; webConfigFile?: string } = {}): ScheduleConfig {
   const y = readYamlFile(file, 'give the schedule file with --config (reports/config/schedule.yaml is the example)');
   const top = topOf(y);
   const base = dirname(resolve(file));
@@ -170,17 +181,19 @@ export function loadScheduleConfig(file: string): ScheduleConfig {
   });
 
   const publicUrl = str(m, 'public_url', top, `http://${listen.host}:${listen.port}`);
-  return {
+  const cfg: ScheduleConfig = {
     file,
     prometheus: endpoint(m.prometheus, child(top, 'prometheus'), base, 'http://127.0.0.1:9090'),
     longterm,
     notifier: endpoint(notifierEndpoint, nat, base, `http://${notifierConfig.listen.host}:${notifierConfig.listen.port}`),
     notifierConfig,
     listen,
-    webConfigFile: m.web_config_file === undefined ? null : resolve(base, readString(m.web_config_file, child(top, 'web_config_file'))),
+    webConfigFile: opts.webConfigFile ?? (m.web_config_file === undefined ? null : resolve(base, readString(m.web_config_file, child(top, 'web_config_file')))),
     publicUrl: publicUrl.replace(/\/+$/, ''),
     archive,
     retryMinutes: m.retry_minutes === undefined ? 10 : readNumber(m.retry_minutes, child(top, 'retry_minutes'), { min: 1, max: 1440, integer: true }),
     reports,
   };
+  if (opts.running) refuseRestartOnlyChanges('report service', RESTART_ONLY, opts.running, cfg, top);
+  return cfg;
 }

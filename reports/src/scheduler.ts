@@ -61,8 +61,17 @@ export class Scheduler {
   private running: Promise<void> = Promise.resolve();
   private state: SentState = {};
 
-  constructor(private readonly deps: SchedulerDeps) {
+  constructor(private deps: SchedulerDeps) {
     this.now = deps.now ?? Date.now;
+  }
+
+  /** A reloaded schedule and mail settings, from the next pass on (a pass under way ends as it began). */
+  reconfigure(cfg: SchedulerDeps['cfg'], email: EmailSender): Promise<void> {
+    this.running = this.running.then(() => {
+      this.deps = { ...this.deps, cfg, email };
+      for (const name of this.failures.keys()) if (!cfg.reports.some((r) => r.name === name)) this.failures.delete(name);
+    });
+    return this.running;
   }
 
   async start(): Promise<void> {

@@ -3,6 +3,7 @@
 //   GET  /api/reports           read  the archive and the schedule's state
 //   GET  /api/reports/:file     read  one report (PDF or workbook)
 //   POST /api/reports           act   build one now: {"period":"day","date":"2026-11-28"} or {"from","to"}, "scope", "lang", "source"
+//   POST /-/reload              act   read the schedule again (also SIGHUP), as the exporter and the notifier do
 import { createReadStream } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
@@ -40,6 +41,8 @@ const TICK_MS = 30_000;
 export interface RunningReports {
   url: string;
   scheduler: Scheduler;
+  /** Reads the schedule file again; a bad one (or a restart-only change) is refused and the running one kept. */
+  reload(trigger: string): Promise<{ ok: true } | { ok: false; error: string }>;
   stop(): Promise<void>;
 }
 
@@ -65,7 +68,11 @@ function onDemand(body: string, nowMs: number, hasLongterm: boolean) {
   }
 }
 
-export async function startReports(cfg: ScheduleConfig, logger: Logger, now: () => number = Date.now): Promise<RunningReports> {
+/**
+ * Starts the schedule and the API. `webConfigFile` is --web.config.file, which a reload
+ * keeps over the file's own setting.
+ */
+export async function startReports(cfg: ScheduleConfig, logger: Logger, now: () => number = Date.now, webConfigFile?: string): Promise<RunningReports> {
   const { guard, tls, headers } = webSecurity({
     service: 'report service',
     host: cfg.listen.host,
@@ -74,8 +81,10 @@ export async function startReports(cfg: ScheduleConfig, logger: Logger, now: () 
     open: 'act',
   });
   await mkdir(cfg.archive.dir, { recursive: true });
-  const sources = (source: MetricsSource) => ({ metrics: { source, endpoint: source === 'longterm' ? cfg.longterm! : cfg.prometheus } satisfies Metrics, notifier: cfg.notifier });
-  const email = smtpSender(cfg.notifierConfig.email);
+  // What a reload may change is read through `current`; the socket, web config and archive stay as started.
+  let current = cfg;
+  const sources = (source: MetricsSource) => ({ metrics: { source, endpoint: source === 'longterm' ? current.longterm! : current.prometheus } satisfies Metrics, notifier: current.notifier });
+  let email = smtpSender(cfg.notifierConfig.email);
   const scheduler = new Scheduler({
     cfg,
     email,
@@ -116,7 +125,7 @@ export async function startReports(cfg: ScheduleConfig, logger: Logger, now: () 
       path: '/api/reports',
       access: 'act',
       handle: async (req, res) => {
-        const { source, ...ask } = onDemand(bodyText(req), now(), cfg.longterm !== null);
+        const { source, ...ask } = onDemand(bodyText(req), now(), current.longterm !== null);
         const job = building.then(() => buildReport(sources(source), { ...ask, outDir: cfg.archive.dir }, now()));
         building = job.catch(() => {});
         try {
@@ -129,11 +138,38 @@ export async function startReports(cfg: ScheduleConfig, logger: Logger, now: () 
       },
     },
   ];
+  async function reload(trigger: string): Promise<{ ok: true } | { ok: false; error: string }> {
+    try {
+      const next = loadScheduleConfig(current.file, { running: current, webConfigFile });
+      if (next.reports.length === 0) throw new Error(`${next.file}: no report scheduled; the running schedule is kept`);
+      const previous = email;
+      email = smtpSender(next.notifierConfig.email);
+      current = next;
+      // A report being built and mailed finishes with the settings it began with.
+      void scheduler.reconfigure(next, email).then(() => previous.close());
+      logger.log('info', 'configuration reloaded', { trigger, config: next.file, reports: next.reports.length });
+      return { ok: true };
+    } catch (err) {
+      logger.log('error', 'reload refused; the running configuration is kept', { trigger, error: (err as Error).message });
+      return { ok: false, error: (err as Error).message };
+    }
+  }
+  routes.push({
+    method: 'POST',
+    path: '/-/reload',
+    access: 'act',
+    handle: async (_req, res) => {
+      const r = await reload('POST /-/reload');
+      // Prometheus's (and the exporter's, the notifier's) answer to a refused reload: 500 with the reason.
+      if (r.ok) res.json({ status: 'reloaded' });
+      else res.status(500).json({ error: r.error, reason: 'config_refused' });
+    },
+  });
   const service = createService({ name: 'report service', logger, routes, guard, headers });
   const http = await listen(service, { ...cfg.listen, tls, setting: 'listen.port in the schedule' });
   const tick = () => {
     void scheduler.tick();
-    void pruneArchive(cfg.archive.dir, cfg.archive.retentionDays, now()).then(
+    void pruneArchive(cfg.archive.dir, current.archive.retentionDays, now()).then(
       (gone) => gone.length && logger.log('info', 'archive pruned', { deleted: gone.length }),
       (err: Error) => logger.log('error', 'archive not pruned', { error: err.message }),
     );
@@ -143,6 +179,7 @@ export async function startReports(cfg: ScheduleConfig, logger: Logger, now: () 
   return {
     url: http.url,
     scheduler,
+    reload,
     async stop() {
       clearInterval(timer);
       await http.close();
@@ -158,13 +195,18 @@ export function serveCommand(argv: string[]): Promise<number> {
   return runCommand(cmd, argv, async ({ values }) => {
     const logger = jsonLogger();
     const file = resolve(values.config ?? DEFAULT_SCHEDULE_FILE);
-    const loaded = loadScheduleConfig(file);
-    const cfg = values['web.config.file'] ? { ...loaded, webConfigFile: resolve(values['web.config.file']) } : loaded;
+    const webConfigFile = values['web.config.file'] ? resolve(values['web.config.file']) : undefined;
+    const cfg = loadScheduleConfig(file, { webConfigFile });
     if (cfg.reports.length === 0) throw new UsageError(`${file}: no report scheduled`);
-    return runUntilSignal(logger, async () => {
-      const running = await startReports(cfg, logger);
-      logger.log('info', 'listening', { url: running.url, config: file, archive: cfg.archive.dir });
-      return running;
-    });
+    return runUntilSignal(
+      logger,
+      async () => {
+        const running = await startReports(cfg, logger, Date.now, webConfigFile);
+        logger.log('info', 'listening', { url: running.url, config: file, archive: cfg.archive.dir });
+        return running;
+      },
+      {},
+      (running) => running.reload('SIGHUP'),
+    );
   });
 }

@@ -1,12 +1,13 @@
 // The schedule: its file's mistakes named by file and line; each due period mailed once
 // through the notifier's own SMTP path (to a real SMTP server), never again after a
 // restart, and retried when it could not be built; the service's HTTP API.
+import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { jsonLogger } from '@ussdwatch/common/log.js';
 import { smtpSender } from '@ussdwatch/notifier/email.js';
-import { startSmtp, type SmtpSink } from '@ussdwatch/testkit';
+import { startSmtp, waitFor, type SmtpSink } from '@ussdwatch/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { StateFile } from '../src/archive.js';
 import { loadScheduleConfig, type ScheduleConfig } from '../src/schedule-config.js';
@@ -140,6 +141,62 @@ describe('the scheduler', () => {
 });
 
 describe('the report service', () => {
+  /** A schedule file rewritten in place, as an operator edits it before a reload. */
+  const reloadFile = join(dir, 'reload.yaml');
+  const writeSchedule = (reports: string, port = 0) =>
+    writeFileSync(reloadFile, `notifier:\n  config_file: ${NOTIFIER_CONFIG}\narchive:\n  dir: ${join(dir, 'archive-reload')}\nprometheus: {url: "http://127.0.0.1:9"}\nlisten: {port: ${port}}\nreports:\n${reports}`);
+  const DAILY = '  - {name: daily, period: day, emails: [noc@djezzy.dz]}\n';
+  const WEEKLY = '  - {name: weekly, period: week, teams: [offers]}\n';
+
+  it('reads the schedule again on POST /-/reload, and keeps the running one when the new one is wrong or changes its socket', async () => {
+    writeSchedule(DAILY);
+    const running = await startReports(loadScheduleConfig(reloadFile), quiet);
+    const names = async () => ((await (await fetch(`${running.url}/api/reports`)).json()) as { schedule: Array<{ name: string }> }).schedule.map((r) => r.name);
+    const reload = async () => {
+      const res = await fetch(`${running.url}/-/reload`, { method: 'POST' });
+      return { status: res.status, body: (await res.json()) as { error?: string } };
+    };
+    try {
+      expect(await names()).toEqual(['daily']);
+      writeSchedule(DAILY + WEEKLY);
+      expect((await reload()).status).toBe(200);
+      expect(await names()).toEqual(['daily', 'weekly']);
+
+      writeSchedule('  - {name: daily, period: day, teams: [nobody]}\n');
+      const badTeam = await reload();
+      expect(badTeam.status).toBe(500);
+      expect(badTeam.body.error).toMatch(/reload\.yaml:8: reports\[0\]\.teams\[0\]: no team nobody/);
+      writeSchedule(DAILY, 9);
+      const moved = await reload();
+      expect(moved.status).toBe(500);
+      expect(moved.body.error).toMatch(/reload\.yaml:6: listen: cannot change while the report service runs \(it runs with "127\.0\.0\.1:0"\); .*restart the report service/);
+      expect(await names()).toEqual(['daily', 'weekly']);
+    } finally {
+      await running.stop();
+    }
+  });
+
+  it('reloads on SIGHUP instead of dying of it (its default action), and still stops on SIGTERM', async () => {
+    writeSchedule(DAILY);
+    const child = spawn(process.execPath, [join(import.meta.dirname, '../bin/ussdwatch-report.js'), 'serve', '--config', reloadFile], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    child.stdout.on('data', (b: Buffer) => (out += b.toString()));
+    child.stderr.on('data', (b: Buffer) => (out += b.toString()));
+    const exited = new Promise<number | null>((done) => child.on('exit', (code) => done(code)));
+    try {
+      await waitFor(() => out.includes('"listening"'), { timeoutMs: 20_000, what: `the report service listening (output: ${out})` });
+      writeSchedule(DAILY + WEEKLY);
+      child.kill('SIGHUP');
+      await waitFor(() => out.includes('"configuration reloaded"'), { timeoutMs: 10_000, what: 'the reload logged' });
+      expect(out).toContain('"trigger":"SIGHUP"');
+      expect(child.exitCode).toBeNull();
+      child.kill('SIGTERM');
+      expect(await exited).toBe(0);
+    } finally {
+      if (child.exitCode === null) child.kill('SIGKILL');
+    }
+  });
+
   it('lists and serves the archive, refuses other paths, and says why a build on demand failed', async () => {
     const cfg = schedule('prometheus: {url: "http://127.0.0.1:9"}\nlisten: {port: 0}\nreports:\n  - {name: daily, period: day, emails: [noc@djezzy.dz]}\n');
     const { mkdirSync } = await import('node:fs');
