@@ -114,7 +114,7 @@ export interface Service {
   stop(): Promise<void>;
 }
 
-export type ServiceName = 'exporter' | 'notifier' | 'simulator' | 'harness';
+export type ServiceName = 'exporter' | 'notifier' | 'simulator' | 'harness' | 'reports';
 
 interface Spawned {
   output(): string;
