@@ -57,10 +57,10 @@ describe('the compose chain over TLS with the shipped configs and credentials', 
     // Prometheus: the compose config, its file_sd targets and self-scrape on this host.
     const promDir = join(dir, 'prometheus');
     cpSync(join(REPO, 'prometheus/rules'), join(promDir, 'rules'), { recursive: true });
-    const targets = { 'ussdwatch-exporter': exporterPort, 'ussdwatch-notifier': notifierPort, alertmanager: amPort };
+    const targets = { 'ussdwatch-exporter': exporterPort, 'ussdwatch-notifier': notifierPort, alertmanager: amPort, prometheus: promPort };
     mkdirSync(join(promDir, 'targets'));
     for (const [job, port] of Object.entries(targets)) writeFileSync(join(promDir, 'targets', `${job}.yml`), `- targets: ["127.0.0.1:${port}"]\n`);
-    const promConfig = onHost('deploy/prometheus/prometheus.yml', 'prometheus/prometheus.yml', [['127.0.0.1:9090', `127.0.0.1:${promPort}`]]);
+    const promConfig = onHost('deploy/prometheus/prometheus.yml', 'prometheus/prometheus.yml');
     const amSource = join(dir, 'alertmanager');
     cpSync(join(REPO, 'alertmanager'), amSource, { recursive: true });
 
@@ -100,7 +100,7 @@ describe('the compose chain over TLS with the shipped configs and credentials', 
     rmSync(dir, { recursive: true, force: true });
   });
 
-  it('Prometheus scrapes the exporter, the notifier and itself over TLS with the shipped credentials: up == 1', async () => {
+  it('Prometheus scrapes the exporter, the notifier, Alertmanager and itself over TLS with the shipped credentials: up == 1', async () => {
     const query = `${prometheus.url}/api/v1/query?query=${encodeURIComponent('up')}`;
     expect((await call(query, { ca })).status).toBe(401);
     // The first scrape of each target comes within one scrape_interval (15 s as shipped).
@@ -108,11 +108,11 @@ describe('the compose chain over TLS with the shipped configs and credentials', 
       async () => {
         const r = await call(query, { authorization: asGrafana, ca });
         const series = (JSON.parse(r.body) as { data: { result: Array<{ metric: { job: string }; value: [number, string] }> } }).data.result;
-        return series.length === 3 ? Object.fromEntries(series.map((s) => [s.metric.job, s.value[1]])) : undefined;
+        return series.length === 4 ? Object.fromEntries(series.map((s) => [s.metric.job, s.value[1]])) : undefined;
       },
       { timeoutMs: 40_000, intervalMs: 1000, what: 'a scrape of every target' },
     );
-    expect(up).toEqual({ 'ussdwatch-exporter': '1', 'ussdwatch-notifier': '1', prometheus: '1' });
+    expect(up).toEqual({ 'ussdwatch-exporter': '1', 'ussdwatch-notifier': '1', prometheus: '1', alertmanager: '1' });
     // Prometheus also reaches Alertmanager (https, the CA, its password) for its alerts.
     const ams = JSON.parse((await call(`${prometheus.url}/api/v1/alertmanagers`, { authorization: asGrafana, ca })).body) as { data: { activeAlertmanagers: Array<{ url: string }> } };
     expect(ams.data.activeAlertmanagers.map((a) => a.url)).toEqual([`https://127.0.0.1:${new URL(alertmanager.url).port}/api/v2/alerts`]);
