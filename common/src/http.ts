@@ -170,6 +170,26 @@ export function sendText(res: Response, contentType: string, body: string): void
   res.end(body);
 }
 
+/** The outcome of a configuration reload: refused with the reason, the running one kept. */
+export type ReloadResult = { ok: true } | { ok: false; error: string };
+
+/**
+ * `POST /-/reload` (act), the Prometheus convention every ussdwatch service follows: 200
+ * once reloaded, 500 with the reason when the new configuration is refused.
+ */
+export function reloadRoute(reload: (trigger: string) => ReloadResult | Promise<ReloadResult>): Route {
+  return {
+    method: 'POST',
+    path: '/-/reload',
+    access: 'act',
+    handle: async (_req, res) => {
+      const r = await reload('POST /-/reload');
+      if (r.ok) res.json({ status: 'reloaded' });
+      else res.status(500).json({ error: r.error, reason: 'config_refused' });
+    },
+  };
+}
+
 /** The body read for a POST or PUT route ('' when there was none). */
 export function bodyText(req: Request): string {
   return typeof req.body === 'string' ? req.body : '';

@@ -1,6 +1,6 @@
 // The notifier's HTTP service: webhook, journal API, health and metrics, wired to the
 // journal and the delivery channels. startNotifier() is what main.ts and the tests run.
-import { bodyText, createService, HttpError, listen, searchParams, sendText, type Request, type Route } from '@ussdwatch/common/http.js';
+import { bodyText, createService, HttpError, listen, reloadRoute, searchParams, sendText, type ReloadResult, type Request, type Route } from '@ussdwatch/common/http.js';
 import { jsonLogger, type Logger } from '@ussdwatch/common/log.js';
 import { isProduction, productionProblems, UnsafeStartError, webSecurity } from '@ussdwatch/common/web-security.js';
 import { timingSafeEqual } from 'node:crypto';
@@ -54,7 +54,6 @@ export interface NotifierOptions {
   reloadConfig?: (running: NotifierConfig) => NotifierConfig;
 }
 
-export type ReloadResult = { ok: true } | { ok: false; error: string };
 
 const sameSecret = (a: string, b: string) => a.length === b.length && timingSafeEqual(Buffer.from(a), Buffer.from(b));
 
@@ -264,17 +263,7 @@ export async function startNotifier(cfg: NotifierConfig, opts: NotifierOptions =
         res.type('html').send(`<!DOCTYPE html><p>Incident #${id}: ${r.result === 'ack' ? 'acknowledged, its alerts are silenced' : r.result === 'already' ? `already ${r.incident?.state}` : 'unknown'}.</p>`);
       },
     },
-    {
-      method: 'POST',
-      path: '/-/reload',
-      access: 'act',
-      handle: (_req, res) => {
-        const r = reload('POST /-/reload');
-        // Prometheus's (and the exporter's) answer to a refused reload: 500 with the reason.
-        if (r.ok) res.json({ status: 'reloaded' });
-        else res.status(500).json({ error: r.error, reason: 'config_refused' });
-      },
-    },
+    reloadRoute(reload),
     { method: 'GET', path: '/healthz', access: 'open', handle: (_req, res) => void res.json({ status: 'ok' }) },
     { method: 'GET', path: '/ready', access: 'read', handle: (_req, res) => void res.status(stopping ? 503 : 200).json({ status: stopping ? 'stopping' : 'ready' }) },
     { method: 'GET', path: '/metrics', access: 'read', handle: async (_req, res) => sendText(res, metrics.registry.contentType, await metrics.registry.metrics()) },

@@ -8,7 +8,7 @@ import { createReadStream } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { runCommand, UsageError } from '@ussdwatch/common/cli.js';
-import { bodyText, createService, HttpError, listen, type Route } from '@ussdwatch/common/http.js';
+import { bodyText, createService, HttpError, listen, reloadRoute, type ReloadResult, type Route } from '@ussdwatch/common/http.js';
 import { runUntilSignal } from '@ussdwatch/common/lifecycle.js';
 import { jsonLogger, type Logger } from '@ussdwatch/common/log.js';
 import { PRODUCTION_USAGE, WEB_CONFIG_OPTION_USAGE, webSecurity } from '@ussdwatch/common/web-security.js';
@@ -42,7 +42,7 @@ export interface RunningReports {
   url: string;
   scheduler: Scheduler;
   /** Reads the schedule file again; a bad one (or a restart-only change) is refused and the running one kept. */
-  reload(trigger: string): Promise<{ ok: true } | { ok: false; error: string }>;
+  reload(trigger: string): Promise<ReloadResult>;
   stop(): Promise<void>;
 }
 
@@ -138,7 +138,7 @@ export async function startReports(cfg: ScheduleConfig, logger: Logger, now: () 
       },
     },
   ];
-  async function reload(trigger: string): Promise<{ ok: true } | { ok: false; error: string }> {
+  async function reload(trigger: string): Promise<ReloadResult> {
     try {
       const next = loadScheduleConfig(current.file, { running: current, webConfigFile });
       if (next.reports.length === 0) throw new Error(`${next.file}: no report scheduled; the running schedule is kept`);
@@ -154,17 +154,7 @@ export async function startReports(cfg: ScheduleConfig, logger: Logger, now: () 
       return { ok: false, error: (err as Error).message };
     }
   }
-  routes.push({
-    method: 'POST',
-    path: '/-/reload',
-    access: 'act',
-    handle: async (_req, res) => {
-      const r = await reload('POST /-/reload');
-      // Prometheus's (and the exporter's, the notifier's) answer to a refused reload: 500 with the reason.
-      if (r.ok) res.json({ status: 'reloaded' });
-      else res.status(500).json({ error: r.error, reason: 'config_refused' });
-    },
-  });
+  routes.push(reloadRoute(reload));
   const service = createService({ name: 'report service', logger, routes, guard, headers });
   const http = await listen(service, { ...cfg.listen, tls, setting: 'listen.port in the schedule' });
   const tick = () => {

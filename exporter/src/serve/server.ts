@@ -5,7 +5,7 @@
 // counted and read: the series that stay, the tailers of files that stay, the samples.
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
-import { createService, listen, searchParams, sendText, type Response, type Route } from '@ussdwatch/common/http.js';
+import { createService, listen, reloadRoute, searchParams, sendText, type ReloadResult, type Response, type Route } from '@ussdwatch/common/http.js';
 import { jsonLogger, maskingLogger, RateLimitedLog, type Logger } from '@ussdwatch/common/log.js';
 import { webSecurity } from '@ussdwatch/common/web-security.js';
 import client from 'prom-client';
@@ -42,7 +42,6 @@ export interface ServeOptions {
   reloadConfig?: (running: ExporterConfig) => ExporterConfig;
 }
 
-export type ReloadResult = { ok: true } | { ok: false; error: string };
 
 export interface RunningServer {
   /** Base URL, e.g. http://127.0.0.1:9716 */
@@ -182,17 +181,8 @@ export async function startServer(initial: ExporterConfig, opts: ServeOptions = 
     { method: 'GET', path: '/api/events', access: 'read', handle: (req, res) => answer(res, eventsResponse(searchParams(req), events, codesOf(config))) },
     { method: 'GET', path: '/api/malformed', access: 'read', handle: (req, res) => answer(res, malformedResponse(searchParams(req), malformed, sourceNames(config))) },
     { method: 'GET', path: '/api/proposals', access: 'read', handle: (_req, res) => answer(res, insight.statusProposals()) },
-    {
-      method: 'POST',
-      path: '/-/reload',
-      access: 'act',
-      handle: async (_req, res) => {
-        const r = await reload('POST /-/reload');
-        // Prometheus's answer to a refused reload: 500 with the reason.
-        if (r.ok) res.json({ status: 'reloaded' });
-        else res.status(500).json({ error: r.error, reason: 'config_refused' });
-      },
-    },
+    // reload is defined below, beside the state it replaces.
+    reloadRoute((trigger) => reload(trigger)),
   ];
   const { guard, tls, headers } = webSecurity({
     service: 'exporter',
