@@ -1,9 +1,15 @@
 // The watchdog's pure core: heartbeat times and now in, the state change to page out; its
 // texts; who it pages. The real pipeline dying and coming back: watchdog-chain.test.ts.
+import { join } from 'node:path';
+import { jsonLogger } from '@ussdwatch/common/log.js';
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_CONFIG_FILE, loadConfig } from '../src/config.js';
+import { Dispatcher } from '../src/dispatch.js';
+import { Journal } from '../src/journal.js';
+import { NotifierMetrics } from '../src/metrics.js';
 import { GSM7_LIMIT } from '../src/sms-fit.js';
-import { watchdogCheck, watchdogMail, watchdogRecipients, watchdogSms, type WatchdogState } from '../src/watchdog.js';
+import { Watchdog, watchdogCheck, watchdogMail, watchdogRecipients, watchdogSms, type WatchdogState } from '../src/watchdog.js';
+import { testConfig } from './helpers.js';
 
 const T0 = Date.parse('2026-11-29T13:02:00Z'); // 14:02 in Algiers
 const MIN = 60_000;
@@ -81,5 +87,51 @@ describe('watchdogRecipients', () => {
     const { oncall: _none, ...cfg } = loadConfig(DEFAULT_CONFIG_FILE, {});
     const teams = new Map(cfg.teams).set('ussdwatch', { emails: ['a@djezzy.dz'], oncallSms: ['213770000111'], criticalSms: [], criticalEmails: [] });
     expect(watchdogRecipients({ teams }, 'ussdwatch', T0).map((r) => `${r.channel}:${r.address}`)).toEqual(['sms:213770000111', 'email:a@djezzy.dz']);
+  });
+});
+
+describe('Watchdog across a restart (a real journal, counting senders)', () => {
+  it('reads the silence back: no second page, one "back" at the first heartbeat; a fresh start gives one timeout of grace', async () => {
+    const tc = await testConfig({ sendsmsUrl: 'http://127.0.0.1:9/cgi-bin/sendsms', smtpPort: 9 });
+    const cfg = { ...tc.cfg, watchdog: { timeoutMs: TIMEOUT, team: 'billing' } };
+    const sent: string[] = [];
+    const open = () => Journal.open({ dir: join(tc.dir, 'journal'), retentionDays: 1, segmentMaxBytes: 1 << 20, memoryMaxBytes: 1 << 20, stateWindowMs: 12 * 3_600_000 });
+    const start = async (now: number) => {
+      const journal = await open();
+      const ok = async (to: string, m: { text?: string; subject?: string }) => {
+        sent.push(`${to}: ${m.subject ?? m.text}`);
+        return { ok: true, transient: false, answer: 'ok' };
+      };
+      const d = new Dispatcher({ cfg, journal, metrics: new NotifierMetrics(), sms: ok, email: { send: ok, close: () => {} } });
+      return { journal, watchdog: new Watchdog(d, new NotifierMetrics(), jsonLogger(() => {}), now) };
+    };
+    try {
+      const now = Date.now();
+      let run = await start(now);
+      await run.watchdog.check(now + TIMEOUT - 1000);
+      expect(sent).toEqual([]);
+      await run.watchdog.check(now + TIMEOUT);
+      // SMS and mail go out together: in either order.
+      expect([...sent].sort()).toEqual([expect.stringMatching(/^213770000101: ussdwatch: aucun signal de Prometheus/), expect.stringMatching(/^noc-billing@djezzy\.dz: \[ussdwatch\] pipeline silent/)]);
+      await run.journal.close();
+
+      run = await start(now + TIMEOUT + MIN);
+      await run.watchdog.check(now + 10 * TIMEOUT);
+      expect(sent).toHaveLength(2);
+      run.watchdog.heartbeat(now + 10 * TIMEOUT);
+      await run.watchdog.check(now + 10 * TIMEOUT);
+      expect(sent.slice(2).sort()).toEqual([expect.stringMatching(/^213770000101: ussdwatch: signal de Prometheus\/Alertmanager revenu/), expect.stringMatching(/^noc-billing@djezzy\.dz: \[ussdwatch\] pipeline back at/)]);
+      await run.journal.close();
+
+      // Back before the restart: the new start waits one timeout before it pages again.
+      run = await start(now + 11 * TIMEOUT);
+      await run.watchdog.check(now + 12 * TIMEOUT - 1000);
+      expect(sent).toHaveLength(4);
+      await run.watchdog.check(now + 12 * TIMEOUT);
+      expect(sent).toHaveLength(6);
+      await run.journal.close();
+    } finally {
+      await tc.cleanup();
+    }
   });
 });
