@@ -45,6 +45,16 @@ expect tier1-email alertname=Anything tier=9 team=billing
 # Routing does not depend on team spelling: an unknown team still routes by tier (the notifier falls back to the critical team).
 expect tier3-critical alertname=UssdAppTimeouts tier=3 team=nobody short_code='*720#'
 
+# The dead man's switch goes to the notifier's watchdog webhook, and only there: whatever
+# other label it carries, and nothing else goes there.
+expect watchdog alertname=Watchdog severity=none team=ussdwatch
+expect watchdog alertname=Watchdog severity=none tier=3 team=technical
+expect tier3-critical alertname=WatchdogLike tier=3 team=technical
+# It is a heartbeat: sent at once and every minute, its end never (send_resolved false).
+wd=$(awk '/matchers: \[.alertname="Watchdog".\]/{r=1} r&&/repeat_interval:/{print $2; exit}' "$config")
+[ "$wd" = "1m" ] && ok || ko "Watchdog route repeat_interval is '$wd', expected 1m (a heartbeat the notifier's watchdog timeout counts on)"
+if awk '/- name: watchdog/{r=1;next} r&&/- name:/{exit} r' "$config" | grep -q 'send_resolved: false'; then ok; else ko "watchdog receiver must say send_resolved: false"; fi
+
 # Grouping, on the real Alertmanager (amtool cannot show group_by): two missing exporters
 # are two notifications, one per node; two nodes overloaded stay one group per alertname.
 groups_of() { # alertname -> the node label of each group holding it, sorted

@@ -36,7 +36,7 @@ describe('the stack rewires the shipped configurations', () => {
     const cfg = parseYaml(text) as { receivers: Array<{ webhook_configs?: Array<{ url: string }> }>; route: { group_wait: string; routes: Array<{ group_wait: string; matchers: string[] }> } };
     const urls = cfg.receivers.flatMap((r) => r.webhook_configs ?? []).map((h) => h.url);
     expect(urls.length).toBeGreaterThan(0);
-    for (const u of urls) expect(u).toMatch(/^http:\/\/127\.0\.0\.1:40001\/webhook\/tier[123]$/);
+    for (const u of urls) expect(u).toMatch(/^http:\/\/127\.0\.0\.1:40001\/webhook\/(tier[123]|watchdog)$/);
     const tier3 = cfg.route.routes.find((r) => r.matchers.includes('tier="3"'))!;
     expect(durationMs(tier3.group_wait)).toBeLessThanOrEqual(30_000);
     const shippedTier3 = (parseYaml(await shipped('alertmanager/alertmanager.yml')) as typeof cfg).route.routes.find((r) => r.matchers.includes('tier="3"'))!;

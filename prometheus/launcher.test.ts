@@ -82,6 +82,7 @@ describe('startPrometheus', () => {
       'ussd-shortcode-latency',
       'ussd-shortcode-traffic',
       'ussd-slo',
+      'ussd-watchdog',
       'ussd-wrong-codes',
     ]);
     const broken = groups.filter((g) => !ownInterval(g)).flatMap((g) => g.rules).filter((r) => r.health !== 'ok');

@@ -30,6 +30,12 @@ describe('alerts by tier', () => {
     expect(g[1].alerts.map((a) => a.labels.alertname)).toEqual(['Old', 'Stale', 'Errors']);
   });
 
+  it("leaves out the always-firing Watchdog: the pipeline's heartbeat is no alert to look at", () => {
+    const g = groupByTier([...alerts, alert({ alertname: 'Watchdog', severity: 'none', team: 'ussdwatch' }, '2026-11-21T11:00:00Z')]);
+    expect(g.map((x) => x.tier)).toEqual([3, 2, 1]);
+    expect(g.flatMap((x) => x.alerts).map((a) => a.labels.alertname)).not.toContain('Watchdog');
+  });
+
   it('gives each code its highest firing tier and oldest start, ignoring suppressed alerts', () => {
     expect(alertingByCode(alerts)).toEqual(
       new Map([

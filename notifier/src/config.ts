@@ -7,7 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { child, fail, parseYaml, readYamlFile, refuseRestartOnlyChanges, topOf, type Place, type RestartOnly, type YamlFile } from '@ussdwatch/common/config-file.js';
 import { describe, isMapping, readBoolean, readList, readMapping, readNumber, readString } from '@ussdwatch/common/config-values.js';
 import { parse as parseYamlText } from 'yaml';
-import { chainFor, loadOnCall, type OnCall } from './oncall.js';
+import { chainFor, loadOnCall, parseDuration, type OnCall } from './oncall.js';
 
 export { ConfigError } from '@ussdwatch/common/config-file.js';
 
@@ -57,6 +57,11 @@ export interface NotifierConfig {
   alertmanager: { urls: string[]; silenceMinutes: number; basicAuth?: { username: string; password: string } };
   /** How the mail's acknowledgement link reaches the notifier, and how long it is valid. */
   links: { baseUrl?: string; validHours: number };
+  /**
+   * The dead man's switch: Alertmanager posts the always-firing Watchdog alert to
+   * /webhook/watchdog; no heartbeat for timeoutMs pages `team`'s on-call. Off without the section.
+   */
+  watchdog?: { timeoutMs: number; team: string };
 }
 
 /** The configuration shipped with the package, used when neither --config nor NOTIFIER_CONFIG is given. */
@@ -69,7 +74,7 @@ export const checkEmail = (s: string) => (EMAIL.test(s) ? null : 'is not an emai
 
 const TOP_KEYS = [
   'listen', 'auth', 'journal', 'limits', 'dedup', 'required_labels', 'sms', 'email', 'teams', 'critical_team', 'web_config_file',
-  'oncall_file', 'catalogue_file', 'alertmanager', 'links',
+  'oncall_file', 'catalogue_file', 'alertmanager', 'links', 'watchdog',
 ];
 const RETRY_KEYS = ['attempts', 'initial_backoff_ms', 'max_backoff_ms'];
 const DEFAULT_RETRY: RetryPolicy = { attempts: 4, initialBackoffMs: 500, maxBackoffMs: 4000 };
@@ -268,6 +273,7 @@ function configFrom(y: YamlFile, env: NodeJS.ProcessEnv): NotifierConfig {
   const links = r.section('links', ['base_url', 'valid_hours']);
   const catalogueFile = r.optStr('catalogue_file');
   return {
+    watchdog: r.has('watchdog') ? readWatchdog(r.section('watchdog', ['timeout', 'team']), teams, criticalTeam) : undefined,
     file,
     oncall,
     services: catalogueFile === undefined ? new Map() : readServices(rel(catalogueFile), (problem) => r.fail('catalogue_file', problem)),
@@ -316,6 +322,19 @@ function configFrom(y: YamlFile, env: NodeJS.ProcessEnv): NotifierConfig {
     teams,
     criticalTeam,
   };
+}
+
+/** Seconds let a test watch a real pipeline die; past an hour the pipeline is blind too long. */
+const WATCHDOG_TIMEOUT_MS = { min: 10_000, max: 3_600_000 };
+
+function readWatchdog(s: Section, teams: Map<string, Team>, criticalTeam: string): NonNullable<NotifierConfig['watchdog']> {
+  const timeoutMs = parseDuration(s.str('timeout', '5m')) ?? s.fail('timeout', 'not a duration; write it like 5m or 90s');
+  if (timeoutMs < WATCHDOG_TIMEOUT_MS.min || timeoutMs > WATCHDOG_TIMEOUT_MS.max) {
+    s.fail('timeout', 'write between 10s and 1h, longer than the Watchdog route\'s repeat_interval in alertmanager.yml (1m) with margin: 5m');
+  }
+  const team = s.str('team', criticalTeam);
+  if (!teams.has(team)) s.fail('team', `team "${team}" is not under teams; name the team whose on-call is paged when the pipeline goes silent`);
+  return { timeoutMs, team };
 }
 
 /** The catalogue's short codes and their names (exporter/config/catalogue.yaml's format). */

@@ -80,11 +80,12 @@ export interface DispatchDeps {
   metrics: NotifierMetrics;
 }
 
-/** One message of an incident's phase to one recipient. */
+/** One message of an incident's phase (or of the notifier's own watchdog) to one recipient. */
 export interface Delivery {
   r: Recipient;
-  inc: Incident;
-  /** What the recipient is told, the unit of deduplication: t3, resolved, ack, t3/s1... */
+  /** Absent for the watchdog's pages, which are no incident: the phase alone is then their identity. */
+  inc?: Incident;
+  /** What the recipient is told, the unit of deduplication: t3, resolved, ack, t3/s1, watchdog/silent/<since>... */
   phase: string;
   /** Chain step paged (0 first page), null for notices. */
   step: number | null;
@@ -332,13 +333,15 @@ export class Dispatcher {
       const n = await this.deliver(d, result);
       if (n) told.push(n);
     }));
+    const inc = deliveries[0].inc;
+    if (!inc) return told;
     if (told.length) {
-      await this.change(deliveries[0].inc.id, `told ${told.length}: ${deliveries[0].phase}`, (inc) => {
+      await this.change(inc.id, `told ${told.length}: ${deliveries[0].phase}`, (inc) => {
         inc.notified.push(...told);
       });
     }
     // An SMS the gateway refused for good: the person's mail now (the chain's next step follows on the tick).
-    for (const n of told) if (n.channel === 'sms' && n.result === 'failed') await this.fallbackMail(deliveries[0].inc.id, n.recipientKey, n.phase);
+    for (const n of told) if (n.channel === 'sms' && n.result === 'failed') await this.fallbackMail(inc.id, n.recipientKey, n.phase);
     return told;
   }
 
@@ -348,13 +351,14 @@ export class Dispatcher {
     const { r } = d;
     return this.exclusive(`${r.channel}|${r.address}`, async () => {
       const recipientKey = this.recipientKey(r.channel, r.address);
-      const dedupKeys = [keyedHash(cfg.token, `incident|${d.inc.id}|${d.phase}`)];
-      const shortCodes = uniq([d.inc.short_code]);
-      const tiers = [String(d.inc.tier)];
+      const { inc } = d;
+      const dedupKeys = [keyedHash(cfg.token, inc ? `incident|${inc.id}|${d.phase}` : d.phase)];
+      const shortCodes = inc ? uniq([inc.short_code]) : [];
+      const tiers = inc ? [String(inc.tier)] : [];
       const masked = r.channel === 'sms' ? maskMsisdn(r.address) : maskEmail(r.address);
       const base = {
         kind: 'attempt' as const, notification: d.notification, channel: r.channel, team: r.team, recipient: masked,
-        recipientKey, dedupKeys, shortCodes, tiers, incidentId: d.inc.id, phase: d.phase,
+        recipientKey, dedupKeys, shortCodes, tiers, incidentId: inc?.id, phase: d.phase,
       };
       const since = Date.now() - cfg.dedupWindowMs;
       if (dedupKeys.every((k) => journal.wasSent(r.channel, recipientKey, k, since))) {
@@ -377,7 +381,7 @@ export class Dispatcher {
       if (d.holdUntil) {
         const until = new Date(d.holdUntil).toISOString();
         // Alertmanager repeats a notification while its alert fires: the mail is held once.
-        const already = journal.incidents.get(d.inc.id)?.notified.some((n) => n.recipientKey === recipientKey && n.phase === d.phase && n.result === 'held');
+        const already = (inc && journal.incidents.get(inc.id))?.notified.some((n) => n.recipientKey === recipientKey && n.phase === d.phase && n.result === 'held');
         await journal.append([{ ...base, result: already ? 'duplicate' : 'held', attempt: 0, durationMs: 0, until, message: `outside business hours (${cfg.oncall!.file}): held until ${until}, sooner if the fault grows` }]);
         this.deps.metrics.notification(r.channel, already ? 'duplicate' : 'held');
         if (already) {
@@ -406,7 +410,8 @@ export class Dispatcher {
         : base;
       let sms: FittedSms | undefined;
       let email: RenderedEmail | undefined;
-      const dlr = cfg.callback && `${cfg.callback.url}/api/sms/dlr?token=${encodeURIComponent(cfg.callback.token)}&incident=${d.inc.id}&phase=${encodeURIComponent(d.phase)}&to=${recipientKey}&type=%d`;
+      // Kannel's delivery reports name an incident: a watchdog page has none to report to.
+      const dlr = cfg.callback && inc && `${cfg.callback.url}/api/sms/dlr?token=${encodeURIComponent(cfg.callback.token)}&incident=${inc.id}&phase=${encodeURIComponent(d.phase)}&to=${recipientKey}&type=%d`;
       const send = (): Promise<Outcome> => r.channel === 'sms'
         ? this.deps.sms(r.address, capSummary ?? (sms ??= d.sms(r.language ?? 'fr')), dlr)
         : this.deps.email.send(r.address, (email ??= d.mail()));

@@ -114,7 +114,16 @@ export interface ReplyEntry extends Common {
   incidentId: number | null;
 }
 
-export type JournalEntry = ReceivedEntry | RejectedEntry | AttemptEntry | IncidentEntry | DeliveryEntry | ReplyEntry;
+/** The watchdog's state changes (never its heartbeats): the pipeline went silent, or came back. */
+export interface WatchdogEntry extends Common {
+  kind: 'watchdog';
+  state: 'silent' | 'back';
+  /** The last heartbeat before the silence, or the notifier's start when none came (ISO-8601 UTC). */
+  since: string;
+  message: string;
+}
+
+export type JournalEntry = ReceivedEntry | RejectedEntry | AttemptEntry | IncidentEntry | DeliveryEntry | ReplyEntry | WatchdogEntry;
 type New<T> = T extends JournalEntry ? Omit<T, 'seq' | 'ts'> : never;
 export type NewEntry = New<JournalEntry>;
 
@@ -159,7 +168,7 @@ const startOf = (name: string) => Number(SEGMENT.exec(name)![1]);
 const HEAD = /^\{"seq":(\d+),"ts":"([^"]+)","kind":"(\w+)"/;
 const DAY_MS = 86_400_000;
 /** Kinds read back past the memory budget, within the state window: what deliveries and incidents need. */
-const STATE_KINDS: ReadonlySet<string> = new Set(['attempt', 'incident', 'delivery']);
+const STATE_KINDS: ReadonlySet<string> = new Set(['attempt', 'incident', 'delivery', 'watchdog']);
 
 /** A line read back at start, newest first, and whether it is kept for queries or only for the state. */
 interface Loaded {
@@ -194,6 +203,8 @@ export class Journal {
   skippedLines = 0;
   /** Every incident of the state window and of the entries in memory, as their newest snapshot says. */
   readonly incidents = new IncidentBook();
+  /** The watchdog's newest state change within the state window: a restart neither pages twice nor forgets to say it is back. */
+  watchdog?: WatchdogEntry;
 
   private constructor(private readonly opts: JournalOptions) {}
 
@@ -294,6 +305,7 @@ export class Journal {
   /** The memory of deliveries: deduplication, interrupted attempts, SMS per recipient. */
   private track(e: JournalEntry): void {
     if (e.kind === 'incident') this.incidents.restore(e.incident);
+    if (e.kind === 'watchdog') this.watchdog = e;
     if (e.kind === 'delivery') this.incidents.delivered(e.incidentId, e.recipientKey, e.phase, e.result);
     if (e.kind !== 'attempt') return;
     if (e.result === 'started') this.started.set(attemptId(e), e);

@@ -11,7 +11,7 @@ import { startNotifier } from './service.js';
 const USAGE = `usage: ussdwatch-notifier [--config FILE] [--web.config.file FILE]
 
 Receives Alertmanager's webhooks, sends the SMS (Kannel) and e-mails, keeps the journal,
-and serves /webhook/tier1..3, /api/journal, /api/incidents, /metrics, /healthz and /ready;
+and serves /webhook/tier1..3 and /webhook/watchdog (the pipeline's heartbeat), /api/journal, /api/incidents, /metrics, /healthz and /ready;
 Kannel calls /api/sms/mo (replies) and /api/sms/dlr (delivery reports). SIGHUP or
 POST /-/reload reads the configuration again (teams, on-call file, catalogue, SMS and mail
 settings, Alertmanager); a bad file, or one changing what only a restart applies (listen,

@@ -46,6 +46,8 @@ export class NotifierMetrics {
   private readonly dlrs: Counter;
   private readonly reloadSuccessful: Gauge;
   private readonly reloadSuccessAt: Gauge;
+  private readonly heartbeatAt: Gauge;
+  private readonly silent: Gauge;
 
   constructor() {
     collectDefaultMetrics({ register: this.registry, prefix: 'notifier_' });
@@ -102,6 +104,26 @@ export class NotifierMetrics {
       registers: [this.registry],
     });
     this.reloaded(true);
+    this.heartbeatAt = new Gauge({
+      name: 'notifier_watchdog_last_heartbeat_timestamp_seconds',
+      help: 'When the last heartbeat (the always-firing Watchdog alert, POST /webhook/watchdog) arrived since start-up; 0 before the first.',
+      registers: [this.registry],
+    });
+    this.silent = new Gauge({
+      name: 'notifier_watchdog_silent',
+      help: 'Whether the alerting pipeline is silent (1: no heartbeat for the watchdog timeout, its on-call paged) or not (0).',
+      registers: [this.registry],
+    });
+    this.heartbeatAt.set(0);
+    this.silent.set(0);
+  }
+
+  watchdogHeartbeat(at: number): void {
+    this.heartbeatAt.set(at / 1000);
+  }
+
+  watchdogSilent(silent: boolean): void {
+    this.silent.set(silent ? 1 : 0);
   }
 
   /** Records a configuration load attempt: start-up counts as a successful one. */

@@ -14,6 +14,7 @@ import type { Incident, Notified } from './incidents.js';
 import { mailMessage } from './mail-body.js';
 import { chainFor, type Language } from './oncall.js';
 import type { AlertmanagerClient } from './silences.js';
+import type { Watchdog } from './watchdog.js';
 
 export interface Acknowledger {
   /** As the incident shows it: a masked number, `app (token name)`, `mail link`. */
@@ -38,6 +39,7 @@ export class OnCallLoop {
     private readonly d: Dispatcher,
     private readonly am: AlertmanagerClient,
     private readonly logger: Logger,
+    private readonly watchdog?: Watchdog,
   ) {}
 
   start(intervalMs = 2000): void {
@@ -59,6 +61,8 @@ export class OnCallLoop {
   }
 
   async tick(now: number): Promise<void> {
+    // First, and on its own: a failing escalation must not keep the pipeline's silence unpaged.
+    await this.watchdog?.check(now).catch((err: Error) => this.logger.log('error', 'watchdog check failed; retried on the next tick', { error: err.message }));
     const book = this.d.deps.journal.incidents;
     for (const inc of book.open()) if (inc.state === 'open') await this.escalate(inc, now);
     for (const inc of book.all()) if (inc.notified.some(heldMail)) await this.releaseHeld(inc, now);

@@ -72,7 +72,8 @@ export function localTime(at: number, tz: string): string {
 /** At most half a day: the notifier reads incidents back over 12 hours after a restart. */
 const MAX_FIRING_FOR_MS = 12 * 3_600_000;
 
-function parseDuration(s: string): number | null {
+/** `90s`, `10m`, `4h`: the durations of the notifier's files. */
+export function parseDuration(s: string): number | null {
   const m = /^(\d+)(s|m|h)$/.exec(s.trim());
   return m ? Number(m[1]) * { s: 1000, m: 60_000, h: 3_600_000 }[m[2] as 's' | 'm' | 'h'] : null;
 }

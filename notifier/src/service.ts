@@ -24,6 +24,7 @@ import { isWebhookResult, NotifierMetrics } from './metrics.js';
 import { parsePayload, PayloadError } from './payload.js';
 import { SMS_CAP_WINDOW_MS } from './sms-cap.js';
 import { kannelSender } from './sms.js';
+import { HEARTBEAT_ALERT, Watchdog } from './watchdog.js';
 
 export interface RunningNotifier {
   url: string;
@@ -109,7 +110,8 @@ export async function startNotifier(cfg: NotifierConfig, opts: NotifierOptions =
   const email: EmailSender = { send: (to, mail) => smtp.send(to, mail), close: () => smtp.close() };
   // cfg is the one object the dispatcher, the on-call loop and the routes read: a reload assigns into it.
   const dispatcher = new Dispatcher({ cfg, journal, sms: kannelSender(() => cfg.sms), email, metrics });
-  const oncall = new OnCallLoop(dispatcher, new AlertmanagerClient(() => cfg.alertmanager), logger);
+  const watchdog = new Watchdog(dispatcher, metrics, logger, Date.now());
+  const oncall = new OnCallLoop(dispatcher, new AlertmanagerClient(() => cfg.alertmanager), logger, watchdog);
   metrics.watchIncidents(journal.incidents);
   let stopping = false;
 
@@ -153,8 +155,18 @@ export async function startNotifier(cfg: NotifierConfig, opts: NotifierOptions =
     if (!req.path.startsWith('/webhook/')) return;
     metrics.webhook(e.status >= 500 ? 'failed' : isWebhookResult(e.reason) ? e.reason : 'bad_request');
     if (!JOURNALED_REFUSALS.has(e.reason)) return;
-    const tier = WEBHOOK.exec(req.path)?.[1] ?? '';
-    await journal.append([{ kind: 'rejected', httpStatus: e.status, reason: e.reason, message: journalText(e.message), shortCodes: [], tiers: [tier] }]);
+    const tier = WEBHOOK.exec(req.path)?.[1];
+    await journal.append([{ kind: 'rejected', httpStatus: e.status, reason: e.reason, message: journalText(e.message), shortCodes: [], tiers: tier ? [tier] : [] }]);
+  };
+
+  /** Alertmanager's payload, or the 4xx saying what is wrong with it. */
+  const webhookPayload = (req: Request, requiredLabels: string[]) => {
+    try {
+      return parsePayload(bodyText(req), requiredLabels);
+    } catch (err) {
+      if (err instanceof PayloadError) throw new HttpError(PAYLOAD_STATUS[err.reason], err.reason, err.message);
+      throw err;
+    }
   };
 
   const routes: Route[] = [
@@ -163,16 +175,19 @@ export async function startNotifier(cfg: NotifierConfig, opts: NotifierOptions =
       path: '/webhook/:tier',
       access: 'act',
       handle: async (req, res) => {
-        const tier = WEBHOOK.exec(req.path)?.[1] as Tier | undefined;
-        if (!tier) throw new HttpError(404, 'not_found', `no webhook at ${req.path}: use /webhook/tier1, /webhook/tier2 or /webhook/tier3`);
-        let payload;
-        try {
-          payload = parsePayload(bodyText(req), cfg.requiredLabels);
-        } catch (err) {
-          if (err instanceof PayloadError) throw new HttpError(PAYLOAD_STATUS[err.reason], err.reason, err.message);
-          throw err;
+        if (req.path === '/webhook/watchdog') {
+          // A heartbeat is only remembered: no journal line, no incident (watchdog.ts).
+          if (!webhookPayload(req, ['alertname']).alerts.some((a) => a.status === 'firing' && a.labels.alertname === HEARTBEAT_ALERT)) {
+            throw new HttpError(400, 'bad_payload', `a heartbeat carries the firing ${HEARTBEAT_ALERT} alert (prometheus/rules/watchdog.yml): route only it to /webhook/watchdog`);
+          }
+          watchdog.heartbeat(Date.now());
+          metrics.webhook('accepted');
+          res.json({ status: 'ok' });
+          return;
         }
-        const r = await dispatcher.dispatch(tier, payload);
+        const tier = WEBHOOK.exec(req.path)?.[1] as Tier | undefined;
+        if (!tier) throw new HttpError(404, 'not_found', `no webhook at ${req.path}: use /webhook/tier1, /webhook/tier2, /webhook/tier3 or /webhook/watchdog`);
+        const r = await dispatcher.dispatch(tier, webhookPayload(req, cfg.requiredLabels));
         // Still failing after our retries on a transient error: a 5xx makes Alertmanager
         // retry the notification; recipients already served are then skipped by dedup.
         const status = r.unavailable > 0 ? 503 : 200;

@@ -49,6 +49,9 @@ describe('notifier configuration', () => {
     ['a CA file that is no certificate', `email: { tls_ca_file: /etc/hostname }\n${TEAMS}`, /:1: email\.tls_ca_file: is not a PEM certificate/],
     ['Alertmanager credentials without a user', `alertmanager: { basic_auth: { password_file: /etc/hostname } }\n${TEAMS}`, /:1: alertmanager\.basic_auth\.username: missing; this key is required/],
     ['Alertmanager credentials whose password file is missing', `alertmanager: { basic_auth: { username: grafana, password_file: /nonexistent/grafana.password } }\n${TEAMS}`, /:1: alertmanager\.basic_auth\.password_file: cannot read \/nonexistent\/grafana\.password \(ENOENT\)/],
+    ['a watchdog timeout that is no duration', `watchdog: { timeout: 5 minutes }\n${TEAMS}`, /:1: watchdog\.timeout: not a duration; write it like 5m or 90s/],
+    ['a watchdog timeout too short to outlast the heartbeat', `watchdog: { timeout: 5s }\n${TEAMS}`, /:1: watchdog\.timeout: write between 10s and 1h/],
+    ['a watchdog team not under teams', `watchdog:\n  timeout: 5m\n  team: nobody\n${TEAMS}`, /:3: watchdog\.team: team "nobody" is not under teams/],
   ])('refuses %s', (_what, text, message) => {
     expect(() => parse(text)).toThrow(ConfigError);
     expect(() => parse(text)).toThrow(message);
@@ -64,6 +67,13 @@ describe('notifier configuration', () => {
     const shipped = loadConfig(DEFAULT_CONFIG_FILE, {});
     expect(shipped.email.requireTls).toBe(false);
     expect(shipped.sms.maxPerRecipientPerHour).toBe(40);
+  });
+
+  it('watches the pipeline only when the file has a watchdog section: 5m and the critical team by default, 5m and ussdwatch shipped', () => {
+    expect(parse(TEAMS).watchdog).toBeUndefined();
+    expect(parse(`watchdog: {}\n${TEAMS}`).watchdog).toEqual({ timeoutMs: 300_000, team: 'technical' });
+    expect(parse(`watchdog: { timeout: 15s, team: billing }\n${TEAMS}`).watchdog).toEqual({ timeoutMs: 15_000, team: 'billing' });
+    expect(loadConfig(DEFAULT_CONFIG_FILE, {}).watchdog).toEqual({ timeoutMs: 300_000, team: 'ussdwatch' });
   });
 
   it('refuses to start without a token', () => {

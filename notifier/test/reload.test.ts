@@ -111,4 +111,21 @@ describe('reload', () => {
     expect((await reload()).status).toBe(200);
     expect(await lastReloadOk()).toBe(1);
   });
+
+  // Last: it leaves the billing on-call paged (the pipeline of this test never sends a heartbeat).
+  it('applies a watchdog section, refusing a team it does not know with its line; the next tick past its timeout pages that team', async () => {
+    await writeFile(chain.config.file, `${original}watchdog: { timeout: 10s, team: nobody }\n`);
+    const refused = await reload();
+    expect(refused.status).toBe(500);
+    expect(((await refused.json()) as { error: string }).error).toMatch(/notifier\.yaml:\d+: watchdog\.team: team "nobody" is not under teams/);
+    const sms = smsTo('213770000101').length;
+    await notifier.oncall.tick(Date.now() + 3_600_000);
+    expect(smsTo('213770000101')).toHaveLength(sms);
+
+    await writeFile(chain.config.file, `${original}watchdog: { timeout: 10s, team: billing }\n`);
+    expect((await reload()).status).toBe(200);
+    await notifier.oncall.tick(Date.now() + 11_000);
+    await waitFor(() => smsTo('213770000101').length === sms + 1 && smsTo('213770000101').at(-1)!.text.startsWith('ussdwatch: aucun signal de Prometheus/Alertmanager'), { what: 'the silent page to billing' });
+    expect(await metric(notifier.url, 'notifier_watchdog_silent')).toBe(1);
+  });
 });

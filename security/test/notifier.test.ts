@@ -66,6 +66,27 @@ describe('notifier with a web config', () => {
     expect(r.status).toBe(200);
   });
 
+  it('takes a heartbeat on /webhook/watchdog only from the act role, refuses any other body with a 4xx, and stays up', async () => {
+    const heartbeat = JSON.stringify(payload({ alertname: 'Watchdog' }));
+    const post = (body: string, authorization?: string) => call(`${notifier.url}/webhook/watchdog`, { method: 'POST', body, authorization, ca });
+    for (const authorization of [undefined, bearer('nope'), basic('grafana', 'wrong')]) expect((await post(heartbeat, authorization)).status, String(authorization)).toBe(401);
+    expect((await post(heartbeat, basic('grafana', READ_PASSWORD))).status).toBe(403);
+    const lastHeartbeat = async () => /^notifier_watchdog_last_heartbeat_timestamp_seconds (\S+)$/m.exec((await call(`${notifier.url}/metrics`, { authorization: basic('grafana', READ_PASSWORD), ca })).body)?.[1];
+    expect(await lastHeartbeat()).toBe('0');
+    // Not JSON, truncated, no alerts, a tier alert (not the heartbeat), the heartbeat resolved, a label of the wrong type.
+    const resolved = payload({ alertname: 'Watchdog', status: 'resolved' });
+    const badLabel = payload({ alertname: 'Watchdog' }) as unknown as { alerts: Array<{ labels: Record<string, unknown> }> };
+    badLabel.alerts[0].labels.alertname = { nested: true };
+    for (const body of ['not json', heartbeat.slice(0, 40), JSON.stringify({ ...payload(), alerts: [] }), tier1, JSON.stringify(resolved), JSON.stringify(badLabel), '\u0000'.repeat(100)]) {
+      const r = await post(body, bearer(ACT_TOKEN));
+      expect(r.status, body.slice(0, 60)).toBe(400);
+    }
+    expect(await lastHeartbeat()).toBe('0');
+    expect((await post(heartbeat, bearer(ACT_TOKEN))).status).toBe(200);
+    expect(Number(await lastHeartbeat())).toBeGreaterThan(Date.now() / 1000 - 60);
+    expect((await call(`${notifier.url}/healthz`, { ca })).status).toBe(200);
+  });
+
   it('shows the journal and metrics to a read user only', async () => {
     for (const path of ['/api/journal', '/metrics']) {
       expect((await call(`${notifier.url}${path}`, { ca })).status).toBe(401);

@@ -43,6 +43,11 @@ export interface PrometheusOptions {
   /** Where the config and the TSDB go (kept on stop); a temporary directory, removed on stop, when absent. */
   workDir?: string;
   readyTimeoutMs?: number;
+  /**
+   * --rules.alert.resend-delay: a firing alert is resent this often and valid in Alertmanager
+   * for 4 times it (or the evaluation interval); shorter, a dead Prometheus's alerts end in seconds.
+   */
+  resendDelay?: string;
 }
 
 export type RunningPrometheus = RunningServer;
@@ -105,6 +110,7 @@ export function startPrometheus(opts: PrometheusOptions): Promise<RunningPrometh
         `--web.listen-address=127.0.0.1:${port}`,
         `--web.external-url=${url}`,
         '--web.enable-lifecycle',
+        ...(opts.resendDelay ? [`--rules.alert.resend-delay=${opts.resendDelay}`] : []),
       ],
       { readyUrl: `${url}/-/ready`, readyTimeoutMs: opts.readyTimeoutMs, name: 'prometheus' },
     );

@@ -82,6 +82,8 @@ export interface AlertmanagerWiring {
   webhookBase: string;
   maxGroupWait?: string;
   maxGroupInterval?: string;
+  /** Caps repeat_interval too: a heartbeat (the Watchdog route) then comes every few seconds. */
+  maxRepeatInterval?: string;
 }
 
 /** The shipped alertmanager.yml: same routes, receivers pointed at this stack's notifier, timings capped if asked. */
@@ -101,6 +103,7 @@ export function alertmanagerConfig(shippedYaml: string, w: AlertmanagerWiring): 
   const walk = (route: Yaml) => {
     cap(route, 'group_wait', w.maxGroupWait);
     cap(route, 'group_interval', w.maxGroupInterval);
+    cap(route, 'repeat_interval', w.maxRepeatInterval);
     for (const child of asList(route.routes)) walk(asMap(child));
   };
   walk(asMap(cfg.route));

@@ -33,10 +33,14 @@ export interface TierGroup {
   alerts: AmAlert[];
 }
 
+/** The dead man's switch (prometheus/rules/watchdog.yml): always firing, a heartbeat for the notifier, never a problem to show. */
+const HEARTBEAT = 'Watchdog';
+
 /** Highest tier first; oldest alert first inside a tier (it has been failing longest). */
 export function groupByTier(alerts: AmAlert[]): TierGroup[] {
   const groups = new Map<number, AmAlert[]>();
   for (const a of alerts) {
+    if (a.labels.alertname === HEARTBEAT) continue;
     const t = tierOf(a);
     const g = groups.get(t);
     if (g) g.push(a);
