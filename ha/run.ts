@@ -139,8 +139,9 @@ async function run(stack: HaStack, failures: string[]): Promise<string> {
 
   const survivors = stack.alertmanagers.filter((p) => p !== sender);
   const requests = (name: string) => Promise.all(survivors.map((p) => selfMetric(p.url, name, /integration="webhook"/)));
-  const failedCalls = async () => (await requests('alertmanager_notification_requests_failed_total')).reduce((a, b) => a + b, 0);
-  await waitFor(async () => (await failedCalls()) > 0, { timeoutMs: 90_000, intervalMs: 500, what: 'a surviving peer trying the dead notifier' });
+  // The fault's page, not the watchdog's heartbeat (which fails too, and sooner): each failed attempt is logged with its receiver.
+  const pageFailed = () => survivors.some((p) => /receiver=tier3-critical .*msg="Notify attempt failed/.test(stack.logs()[p.name] ?? ''));
+  await waitFor(pageFailed, { timeoutMs: 90_000, intervalMs: 500, what: 'a surviving peer trying to page through the dead notifier' });
   await stack.notifier.restart();
   log('a surviving peer found the notifier dead: notifier restarted (same journal)');
 
@@ -154,7 +155,7 @@ async function run(stack: HaStack, failures: string[]): Promise<string> {
   if (perPerson.some((p) => p.count !== 1)) failures.push(`SMS per person: ${perPerson.map((p) => `${p.to}=${p.count}`).join(', ')}`);
   // Two peers delivering the same notification is what the notifier's deduplication is for.
   const [tried, failed] = [await requests('alertmanager_notification_requests_total'), await requests('alertmanager_notification_requests_failed_total')];
-  log(`webhook requests delivered by the surviving peers: ${survivors.map((p, i) => `${p.name}=${tried[i] - failed[i]} (+${failed[i]} refused while the notifier was down)`).join(', ')}`);
+  log(`webhook requests delivered by the surviving peers: ${survivors.map((p, i) => `${p.name}=${tried[i] - failed[i]} (+${failed[i]} refused while the notifier was down; heartbeats included)`).join(', ')}`);
 
   // After the watch window, so the silence mutes no late peer the window is there to catch.
   const incident = firing()[0]!.incident!;
