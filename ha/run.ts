@@ -99,9 +99,9 @@ async function exportSeries(store: string, from: number, to: number): Promise<Ex
 const PIPELINE_ALERTS = 'ALERTS{alert_family=~"prometheus_replica|alertmanager_cluster|remote_write|alert_delivery|rule_evaluation"}';
 
 /** Waits until the surviving replica's pipeline rules have seen a part die (pending is enough: their holds are minutes). */
-async function awaitPipelineAlert(survivor: Member, alert: string): Promise<void> {
-  const [name, labels] = [alert.slice(0, alert.indexOf('{')), alert.slice(alert.indexOf('{') + 1, -1)];
-  await waitFor(async () => (await query(survivor.url, `ALERTS{alertname="${name}",${labels}}`)).length > 0, { timeoutMs: 30_000, intervalMs: 500, what: `${alert} on ${survivor.name}` });
+async function awaitPipelineAlert(survivor: Member, alertname: string, labels: string): Promise<void> {
+  const alert = `${alertname}{${labels}}`;
+  await waitFor(async () => (await query(survivor.url, `ALERTS{alertname="${alertname}",${labels}}`)).length > 0, { timeoutMs: 30_000, intervalMs: 500, what: `${alert} on ${survivor.name}` });
   log(`${alert} raised on ${survivor.name}`);
 }
 
@@ -127,7 +127,7 @@ async function run(stack: HaStack, failures: string[]): Promise<string> {
   await waitFor(async () => (await query(promA.url, alertSelector)).length > 0 && (await query(promB.url, alertSelector)).length > 0, { timeoutMs: 120_000, intervalMs: 500, what: `${ALERT} pending on both replicas` });
   promA.kill('SIGKILL');
   log(`${ALERT} pending on both replicas: ${promA.name} killed`);
-  await awaitPipelineAlert(promB, `PrometheusReplicaDown{replica="${promA.name.replace(/^prometheus-/, '')}"}`);
+  await awaitPipelineAlert(promB, 'PrometheusReplicaDown', `replica="${promA.name.replace(/^prometheus-/, '')}"`);
 
   await waitFor(async () => (await query(promB.url, `${alertSelector.slice(0, -1)},alertstate="firing"}`)).length > 0, { timeoutMs: 120_000, intervalMs: 500, what: `${ALERT} firing on ${promB.name}` });
   const sender = await notifyingPeer(stack.alertmanagers);
@@ -135,7 +135,7 @@ async function run(stack: HaStack, failures: string[]): Promise<string> {
   sender.kill('SIGKILL');
   stack.notifier.kill('SIGKILL');
   log(`${ALERT} firing, in ${sender.name} (the peer that notifies first): it and the notifier killed`);
-  await awaitPipelineAlert(promB, `AlertmanagerPeerDown{peer="${sender.name}"}`);
+  await awaitPipelineAlert(promB, 'AlertmanagerPeerDown', `peer="${sender.name}"`);
 
   const survivors = stack.alertmanagers.filter((p) => p !== sender);
   const requests = (name: string) => Promise.all(survivors.map((p) => selfMetric(p.url, name, /integration="webhook"/)));
