@@ -77,3 +77,12 @@ async function serveUntilSignal(logger: Logger, fields: Fields, start: () => Pro
   );
   return Promise.race([stopped, failed]);
 }
+
+/**
+ * The pair of metrics every reloadable service exports, under Prometheus's own names and
+ * meaning, so one alert (UssdwatchConfigReloadFailed) covers them all.
+ */
+export const RELOAD_METRICS = {
+  successful: { name: 'ussdwatch_config_last_reload_successful', help: 'Whether the last configuration reload attempt succeeded (1) or was refused (0).' },
+  successAt: { name: 'ussdwatch_config_last_reload_success_timestamp_seconds', help: 'Time of the last successful configuration load (start-up or reload).' },
+} as const;

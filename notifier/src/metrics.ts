@@ -1,5 +1,6 @@
 // The notifier's own /metrics. Label children are created once, up front, so every
 // series exists at zero from start-up and the request path allocates none.
+import { RELOAD_METRICS } from '@ussdwatch/common/lifecycle.js';
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import type { IncidentBook } from './incidents.js';
 import type { AttemptResult, Channel } from './journal.js';
@@ -92,17 +93,8 @@ export class NotifierMetrics {
       buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1],
       registers: [this.registry],
     });
-    // The exporter's names and meaning (Prometheus's own pair): one alert, UssdwatchConfigReloadFailed, covers both.
-    this.reloadSuccessful = new Gauge({
-      name: 'ussdwatch_config_last_reload_successful',
-      help: 'Whether the last configuration reload attempt succeeded (1) or was refused (0).',
-      registers: [this.registry],
-    });
-    this.reloadSuccessAt = new Gauge({
-      name: 'ussdwatch_config_last_reload_success_timestamp_seconds',
-      help: 'Time of the last successful configuration load (start-up or reload).',
-      registers: [this.registry],
-    });
+    this.reloadSuccessful = new Gauge({ ...RELOAD_METRICS.successful, registers: [this.registry] });
+    this.reloadSuccessAt = new Gauge({ ...RELOAD_METRICS.successAt, registers: [this.registry] });
     this.reloaded(true);
     this.heartbeatAt = new Gauge({
       name: 'notifier_watchdog_last_heartbeat_timestamp_seconds',

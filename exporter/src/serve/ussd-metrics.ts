@@ -2,6 +2,7 @@
 // Every label value comes from a bounded set fixed by the configuration (catalogue, causes,
 // configured sources and nodes), and every series the alerts need exists at zero from start-up, so
 // rate() and increase() see the first error.
+import { RELOAD_METRICS } from '@ussdwatch/common/lifecycle.js';
 import type { Catalogue } from '../core/catalogue.js';
 import type { Classifier } from '../core/classifier.js';
 import { CLASSES, INTERNAL_CAUSES, MALFORMED_REASONS, NO_NEAR_CODE, UNKNOWN_CODE, USER_CAUSES, type Classification } from '../core/types.js';
@@ -132,12 +133,8 @@ export class UssdMetrics {
     counter('dpss_file_rows_total', "DPSS KPI rows read: ok, bad (unparsable), unknown_code (not in the catalogue), stale, wrong_period (not its file's period).", ['result']),
   );
 
-  private readonly reloadSuccessful = this.exposition.add(
-    gauge('ussdwatch_config_last_reload_successful', 'Whether the last configuration reload attempt succeeded (1) or was refused (0).'),
-  ).with();
-  private readonly reloadSuccessAt = this.exposition.add(
-    gauge('ussdwatch_config_last_reload_success_timestamp_seconds', 'Time of the last successful configuration load (start-up or reload).'),
-  ).with();
+  private readonly reloadSuccessful = this.exposition.add(gauge(RELOAD_METRICS.successful.name, RELOAD_METRICS.successful.help)).with();
+  private readonly reloadSuccessAt = this.exposition.add(gauge(RELOAD_METRICS.successAt.name, RELOAD_METRICS.successAt.help)).with();
 
   // Not in the contract: the node the configuration names, next to the scrape target's
   // `node`, so a target labelled with another node is seen (UssdwatchExporterNodeMismatch).
