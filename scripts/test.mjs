@@ -91,6 +91,8 @@ function exec(cmd, { log, env = {} } = {}) {
 }
 
 const rows = [];
+// Why each failed suite failed, repeated beside the summary: CI keeps only the end of the output.
+const reasons = [];
 let passed = 0;
 let failed = 0;
 function record(suite, { code, out }, started) {
@@ -99,6 +101,10 @@ function record(suite, { code, out }, started) {
   if (code !== 0 && n.failed === 0) n = { ...n, failed: 1 };
   passed += n.passed;
   failed += n.failed;
+  if (code !== 0) {
+    const said = out.split('\n').filter((l) => /\bFAIL|Error|[×✗]/.test(l)).slice(-8);
+    reasons.push(...(said.length ? said : out.trimEnd().split('\n').slice(-4)).map((l) => `${suite.name}: ${l.trim().slice(0, 300)}`));
+  }
   rows.push(`${code === 0 ? 'ok  ' : 'FAIL'} ${suite.name.padEnd(18)} ${String(n.passed).padStart(4)} passed ${String(n.failed).padStart(3)} failed  ${((Date.now() - started) / 1000).toFixed(0)}s`);
 }
 
@@ -129,5 +135,6 @@ for (const { suite, r, started, log } of await Promise.all(besides)) {
 }
 console.log('\n=== summary');
 for (const r of rows) console.log(r);
+if (reasons.length) console.log(`\n=== why (the last lines of each failed suite that say so; its whole output is above)\n${reasons.join('\n')}\n`);
 console.log(`tests: ${passed} passed, ${failed} failed`);
 process.exit(failed === 0 ? 0 : 1);
