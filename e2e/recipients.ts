@@ -6,10 +6,11 @@ import type { NotifierConfig } from '@ussdwatch/notifier/config.js';
 import { recipientsFor as notifierRecipients, type Tier } from '@ussdwatch/notifier/dispatch.js';
 import { chainFor, stepPeople } from '@ussdwatch/notifier/oncall.js';
 
-export type Recipients = (tier: string, team: string) => { sms: string[]; emails: string[] };
+/** Who must be told of an alert of this tier and team, by who is on call at `at` (the call's time unless the set is fixed to one). */
+export type Recipients = (tier: string, team: string, at?: number) => { sms: string[]; emails: string[] };
 
-export function recipientsFor(cfg: NotifierConfig, at = Date.now()): Recipients {
-  return (tier, team) => {
+export function recipientsFor(cfg: NotifierConfig, fixedAt?: number): Recipients {
+  return (tier, team, at = fixedAt ?? Date.now()) => {
     const lists = notifierRecipients(tier as Tier, [team], cfg);
     const emails = lists.filter((r) => r.channel === 'email').map((r) => r.address);
     const chainTeam = tier === '3' || !cfg.teams.has(team) ? cfg.criticalTeam : team;

@@ -164,6 +164,12 @@ describe('reading what the people on call received', () => {
     expect(recipientsFor(cfg, Date.parse('2026-11-08T07:30:00Z'))('2', 'billing').sms).toEqual(['213770000102']);
     expect(recipientsFor(cfg, Date.parse('2026-11-08T06:30:00Z'))('2', 'billing').sms).toEqual(['213770000101']);
     expect(who('2', 'no-such-team')).toEqual(who('2', cfg.criticalTeam));
+    // Asked at a time of its own, whatever the set was made with: offers hands off every day
+    // at 08:00 in Algiers, so an e2e that starts at 07:57 sees its pages go to the next person.
+    const now = recipientsFor(cfg);
+    expect(now('2', 'offers', Date.parse('2026-11-29T06:59:00Z')).sms).toEqual(['213770000202']);
+    expect(now('2', 'offers', Date.parse('2026-11-29T07:01:00Z')).sms).toEqual(['213770000201']);
+    expect(who('2', 'offers', Date.parse('2026-11-29T07:01:00Z')).sms).toEqual(['213770000201']);
   });
 });
 
