@@ -37,10 +37,12 @@ beforeAll(async () => {
   })) as Record<string, Record<string, unknown>>;
   wired.watchdog.timeout = `${TIMEOUT_S}s`;
   await writeFile(join(dir, 'notifier.yaml'), stringifyYaml(wired));
-  notifier = await startNotifier(loadConfig(join(dir, 'notifier.yaml'), {}), { tickMs: 250 });
+  // The notifier last: its timeout counts from its start, and Prometheus hands Alertmanager
+  // to its sender only on a 5 s discovery tick; started first, the first heartbeat came 6-7 s
+  // into the 10 s, a loaded machine away from a false "silent" page.
   const amDir = join(REPO, 'alertmanager');
   am = await startAlertmanager({
-    config: alertmanagerConfig(await readFile(join(amDir, 'alertmanager.yml'), 'utf8'), { webhookBase: notifier.url, maxGroupWait: '0s', maxGroupInterval: '1s', maxRepeatInterval: '1s' }),
+    config: alertmanagerConfig(await readFile(join(amDir, 'alertmanager.yml'), 'utf8'), { webhookBase: `http://127.0.0.1:${port}`, maxGroupWait: '0s', maxGroupInterval: '1s', maxRepeatInterval: '1s' }),
     baseDir: amDir,
   });
   // A 1 s resend delay makes the alerts of a dead Prometheus end in Alertmanager 4 s later (4 minutes as shipped).
@@ -49,6 +51,7 @@ beforeAll(async () => {
     alertmanagers: [new URL(am.url).host], port: await freePort(),
   };
   prom = await startPrometheus(promOpts);
+  notifier = await startNotifier(loadConfig(join(dir, 'notifier.yaml'), {}), { tickMs: 250 });
 }, 60_000);
 
 afterAll(async () => {

@@ -14,6 +14,7 @@ import ExcelJS from 'exceljs';
 import { REPO_ROOT, waitFor } from '@ussdwatch/testkit';
 import { startStack, type Stack } from '@ussdwatch/testkit/stack';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { SETTLE_MS } from '../src/gather.js';
 import { WORDS } from '../src/i18n.js';
 import { periodOf } from '../src/period.js';
 
@@ -96,15 +97,19 @@ describe('a day report over the live chain with app_down on *720#', () => {
       },
       { timeoutMs: 120_000, intervalMs: 1000, what: `a notification about ${FAULT_CODE}` },
     );
+    const notifiedAt = Date.now();
     await stack.faults.stop(fault.id);
-    // The model has placed some of the unmapped status's dialogs, and Prometheus has scraped it.
-    await waitFor(async () => (await prom('sum(ussd_unclassified_guesses_total) > 0', Date.now() / 1000)).length > 0, {
+    // The model has placed some of the unmapped status's dialogs, and Prometheus has scraped it,
+    // by the instant a report of the running day counts up to, which must also be past the page.
+    const settled = () => Date.now() - SETTLE_MS;
+    await waitFor(async () => settled() > notifiedAt && (await prom('sum(ussd_unclassified_guesses_total) > 0', settled() / 1000)).length > 0, {
       timeoutMs: 30_000,
       intervalMs: 1000,
       what: 'the learned model\'s guesses in Prometheus',
     });
 
-    const day = periodOf('day', Date.now());
+    // The fault's day: Algiers' midnight may have passed since.
+    const day = periodOf('day', fault.startedAt);
     const r = report(['--period', 'day', '--date', day.id, '--out', ARTIFACTS, '--prometheus', stack.urls.prometheus, '--notifier', stack.urls.notifier]);
     expect(r.status, r.stderr).toBe(0);
     const [pdf, xlsx] = r.stdout.trim().split('\n');
