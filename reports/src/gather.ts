@@ -7,7 +7,7 @@ import { fetchIncidents } from './incidents.js';
 import { anomalyQueries, anomalyRows, funnelRows, guessRows, type AnomalyAnswers } from './insight.js';
 import type { Endpoint } from './http-client.js';
 import { sourceAddress, type Metrics } from './metrics-source.js';
-import { chartStepSeconds, previousPeriod, type Period } from './period.js';
+import { chartStepSeconds, evaluationMs, previousPeriod, type Period } from './period.js';
 import { PromClient, type Sample } from './prometheus.js';
 import { successRatio, type ClassCounts, type CodeRow, type NodeRow, type ReportData, type TimePoint } from './report-data.js';
 import { codeMatcher, promString, type Scope } from './scope.js';
@@ -42,17 +42,10 @@ async function codesInScope(prom: PromClient, scope: Scope, atMs: number, range:
   return info.map((s) => s.labels.short_code).sort();
 }
 
-/**
- * A period still running is counted up to this long ago. A scrape in flight at the instant
- * (up to its timeout, 10 s by default) lands between the report's queries: its tables would
- * not add up, nor match PromQL asked again at the instant it shows.
- */
-export const SETTLE_MS = 15_000;
-
 export async function gatherReport(src: Sources, period: Period, scope: Scope, nowMs = Date.now()): Promise<ReportData> {
   const prom = new PromClient(src.metrics.endpoint);
   const metrics = { source: src.metrics.source, address: sourceAddress(src.metrics.endpoint) };
-  const evaluatedMs = period.endMs <= nowMs ? period.endMs : nowMs - SETTLE_MS;
+  const evaluatedMs = evaluationMs(period, nowMs);
   if (evaluatedMs <= period.startMs) throw new NoDataError(`the period ${period.id} has not started yet`);
   const rangeS = Math.round((evaluatedMs - period.startMs) / 1000);
   const R = `${rangeS}s`;

@@ -172,6 +172,18 @@ export function resolvePeriod(req: PeriodRequest, nowMs: number): Period {
   return periodOf(kind, parseTime(date, '--date'), weekStart);
 }
 
+/**
+ * A period still running is counted up to this long ago. A scrape in flight at the instant
+ * (up to its timeout, 10 s by default) lands between the report's queries: its tables would
+ * not add up, nor match PromQL asked again at the instant it shows.
+ */
+export const SETTLE_MS = 15_000;
+
+/** The instant a report of the period is evaluated at: its end once over, else a settled moment ago. */
+export function evaluationMs(p: Period, nowMs: number): number {
+  return p.endMs <= nowMs ? p.endMs : nowMs - SETTLE_MS;
+}
+
 /** Chart resolution: about a hundred points whatever the period. */
 export function chartStepSeconds(p: Period): number {
   const s = (p.endMs - p.startMs) / 1000;

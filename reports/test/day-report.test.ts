@@ -14,9 +14,8 @@ import ExcelJS from 'exceljs';
 import { REPO_ROOT, waitFor } from '@ussdwatch/testkit';
 import { startStack, type Stack } from '@ussdwatch/testkit/stack';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { SETTLE_MS } from '../src/gather.js';
 import { WORDS } from '../src/i18n.js';
-import { periodOf } from '../src/period.js';
+import { periodOf, SETTLE_MS } from '../src/period.js';
 
 const ARTIFACTS = join(REPO_ROOT, '.run/artifacts/reports');
 const USSDWATCH = join(REPO_ROOT, 'exporter/bin/ussdwatch.js');

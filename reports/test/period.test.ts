@@ -2,7 +2,7 @@
 // or from Sunday) and a month start and end, and when each scheduled report is due.
 import { describe, expect, it } from 'vitest';
 import { dueMs, latestDue, nextDueMs } from '../src/due.js';
-import { chartStepSeconds, isoWeek, lastComplete, parseTime, periodOf, previousPeriod, resolvePeriod } from '../src/period.js';
+import { chartStepSeconds, evaluationMs, isoWeek, lastComplete, parseTime, periodOf, previousPeriod, resolvePeriod, SETTLE_MS } from '../src/period.js';
 
 const iso = (ms: number) => new Date(ms).toISOString();
 // Saturday 28 November 2026, 23:30 in Algiers.
@@ -14,6 +14,15 @@ describe('periods', () => {
     expect([iso(d.startMs), iso(d.endMs), d.id]).toEqual(['2026-11-27T23:00:00.000Z', '2026-11-28T23:00:00.000Z', '2026-11-28']);
     // 00:30 in Algiers is still 23:30 UTC the day before: the local day has changed.
     expect(periodOf('day', Date.parse('2026-11-28T23:30:00Z')).id).toBe('2026-11-29');
+  });
+
+  it('evaluates a period over at its end, one still running a settled moment ago', () => {
+    const d = periodOf('day', NOW);
+    expect(evaluationMs(d, d.endMs + 1)).toBe(d.endMs);
+    expect(evaluationMs(d, d.endMs)).toBe(d.endMs);
+    // A scrape in flight now would land between the report's queries.
+    expect(evaluationMs(d, NOW)).toBe(NOW - SETTLE_MS);
+    expect(SETTLE_MS).toBeGreaterThan(10_000);
   });
 
   it('runs a week from Monday (ISO) or from the day asked, and a month over its calendar days', () => {
