@@ -102,7 +102,7 @@ function record(suite, { code, out }, started) {
   passed += n.passed;
   failed += n.failed;
   if (code !== 0) {
-    const said = out.split('\n').filter((l) => /\bFAIL|Error|[×✗]/.test(l)).slice(-8);
+    const said = out.split('\n').filter((l) => /\bFAIL\b|\b\w*Error:|[×✗]/.test(l)).slice(-8);
     reasons.push(...(said.length ? said : out.trimEnd().split('\n').slice(-4)).map((l) => `${suite.name}: ${l.trim().slice(0, 300)}`));
   }
   rows.push(`${code === 0 ? 'ok  ' : 'FAIL'} ${suite.name.padEnd(18)} ${String(n.passed).padStart(4)} passed ${String(n.failed).padStart(3)} failed  ${((Date.now() - started) / 1000).toFixed(0)}s`);
